@@ -1,0 +1,7 @@
+"""sro-reporting: the Milwaukee Police Department's School Resource Officer program reports."""
+
+__version__ = "0.1.0"
+
+from sro_reporting.dataset import DataSet, load  # noqa: E402
+
+__all__ = ["DataSet", "__version__", "load"]

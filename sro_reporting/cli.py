@@ -1,0 +1,74 @@
+"""The `sro-report` command line (contract section 6)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Reports of the MPD School Resource Officer program from MPD's data exports.")
+
+
+class Format(str, Enum):
+    text = "text"
+    csv = "csv"
+
+
+@app.command("demo-data")
+def demo_data(directory: Annotated[Path, typer.Argument(help="folder to write the CSV files to")]) -> None:
+    """Write the embedded synthetic data set."""
+    from sro_reporting import demo
+
+    written = demo.write(directory)
+    for name, rows in written.items():
+        typer.echo(f"{name}.csv: {rows:,} rows")
+
+
+@app.command()
+def validate(
+    data: Annotated[Path, typer.Option(help="folder of table files")],
+    format: Annotated[Format, typer.Option(help="text for people, csv for tools")] = Format.text,
+) -> None:
+    """Check a data folder against the data contract; exit 1 when it has errors."""
+    from sro_reporting.dataset import load
+    from sro_reporting.quality import QUALITY_COLUMNS, format_text
+
+    if not data.is_dir():
+        typer.echo(f"error: data folder {data} does not exist", err=True)
+        raise typer.Exit(2)
+    dataset = load(data, use_cache=False)
+    if format is Format.csv:
+        dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        typer.echo(format_text(dataset.problems))
+    raise typer.Exit(1 if dataset.error_count else 0)
+
+
+@app.command()
+def run(
+    data: Annotated[Path, typer.Option(help="folder of table files")],
+    out: Annotated[Path, typer.Option(help="output folder")],
+    school_year: Annotated[str, typer.Option(help="school year, e.g. 2025-26")],
+    semester: Annotated[Optional[str], typer.Option(help="fall or spring")] = None,
+    report: Annotated[Optional[list[str]], typer.Option(help="report to make (repeatable)")] = None,
+    jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: cores)")] = None,
+    force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
+) -> None:
+    """Make the reports of a period; exit non-zero when any report failed."""
+    from sro_reporting.batch import BatchError, run_batch
+
+    try:
+        failed = run_batch(data, out, school_year, semester, report or None, jobs, force)
+    except BatchError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    """Entry point of the `sro-report` script."""
+    app()

@@ -1,0 +1,136 @@
+"""Turning text cells into typed values: one parser per column kind, each naming its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from sro_reporting.tables import Column
+
+Parsed = tuple[pd.Series, pd.Series]  # typed values, mask of cells that broke the rule
+
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+)
+TRUE = {"true", "yes", "y", "1", "1.0"}
+FALSE = {"false", "no", "n", "0", "0.0"}
+
+RULES = {
+    "str": "text",
+    "int": "not a whole number",
+    "float": "not a number",
+    "bool": "not a yes/no value (expected true/false, yes/no, y/n or 1/0)",
+    "date": "not a date (expected YYYY-MM-DD or M/D/YYYY)",
+    "datetime": "not a date and time (expected YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM[:SS] [AM|PM])",
+    "time": "not a time of day (expected HH:MM)",
+}
+
+
+def _with_formats(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Parse with each format in turn, each only on the cells still unparsed."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    todo = text.notna()
+    for fmt in formats:
+        if not todo.any():
+            break
+        got = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+        out[todo] = got
+        todo &= out.isna()
+    return out
+
+
+def parse_str(text: pd.Series) -> Parsed:
+    """Keep text as written, trimmed; blank is missing."""
+    return text, pd.Series(False, index=text.index)
+
+
+def parse_int(text: pd.Series) -> Parsed:
+    """Parse whole numbers (`3` or `3.0`)."""
+    ok = text.str.fullmatch(r"[+-]?\d+(\.0*)?").fillna(True)
+    values = pd.to_numeric(text.where(ok), errors="coerce")
+    return values.round().astype("Int64"), ~ok
+
+
+def parse_float(text: pd.Series) -> Parsed:
+    """Parse decimal numbers; infinities and NaN spelled out are not numbers."""
+    values = pd.to_numeric(text, errors="coerce").astype("Float64")
+    bad = (values.isna() | ~np.isfinite(values.fillna(0).astype(float))) & text.notna()
+    return values.where(~bad), bad
+
+
+def parse_bool(text: pd.Series) -> Parsed:
+    """Parse true/false, yes/no, y/n, 1/0 in any case; blank is unknown."""
+    lower = text.str.lower()
+    values = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    values[lower.isin(TRUE).fillna(False)] = True
+    values[lower.isin(FALSE).fillna(False)] = False
+    return values, values.isna() & text.notna()
+
+
+def parse_date(text: pd.Series) -> Parsed:
+    """Parse `YYYY-MM-DD` or `M/D/YYYY` (a workbook's midnight time is allowed)."""
+    values = _with_formats(text.str.replace(r"[ T]00:00(:00)?$", "", regex=True), DATE_FORMATS)
+    return values, values.isna() & text.notna()
+
+
+def parse_datetime(text: pd.Series) -> Parsed:
+    """Parse the contract's datetime forms, local time with no zone."""
+    values = _with_formats(text.str.upper(), DATETIME_FORMATS)
+    return values, values.isna() & text.notna()
+
+
+def parse_time(text: pd.Series) -> Parsed:
+    """Parse `HH:MM` (or `HH:MM:SS`) into a time since midnight."""
+    parts = text.str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$").astype("Float64")
+    ok = (parts[0] < 24) & (parts[1] < 60) & (parts[2].fillna(0) < 60)
+    seconds = parts[0] * 3600 + parts[1] * 60 + parts[2].fillna(0)
+    values = pd.to_timedelta(seconds.where(ok).astype(float), unit="s")
+    return values, values.isna() & text.notna()
+
+
+def parse_code(text: pd.Series, column: Column) -> Parsed:
+    """Map code variants to the column's code set."""
+    codes, invalid = column.codes.encode(text)
+    if column.keep_blank:
+        codes = codes.where(text.notna())
+    return codes, invalid
+
+
+def parse_codelist(text: pd.Series, column: Column) -> Parsed:
+    """Map each `;`-separated item to the column's code set."""
+    items = text.str.split(";").explode().str.strip()
+    items = items[items.notna() & (items != "")]
+    codes, invalid = column.codes.encode(items)
+    joined = codes.groupby(level=0).agg(lambda s: ";".join(s.dropna()))
+    bad = invalid.groupby(level=0).any().reindex(text.index, fill_value=False)
+    return joined.reindex(text.index).astype("string"), bad
+
+
+PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
+    "str": parse_str, "int": parse_int, "float": parse_float, "bool": parse_bool,
+    "date": parse_date, "datetime": parse_datetime, "time": parse_time,
+}
+
+
+def rule(column: Column) -> str:
+    """Return the words for the rule a bad cell of this column broke."""
+    if column.codes is not None:
+        shown = ", ".join(column.codes.codes)
+        return f"not a {column.codes.name} code (expected one of: {shown}, or a listed variant)"
+    return RULES[column.kind]
+
+
+def parse_column(text: pd.Series, column: Column) -> Parsed:
+    """Parse one text column into its contract type; blank cells are missing."""
+    text = text.astype("string").str.strip().replace("", pd.NA)
+    if column.upper:
+        text = text.str.upper()
+    if column.kind == "code":
+        return parse_code(text, column)
+    if column.kind == "codelist":
+        return parse_codelist(text, column)
+    return PARSERS[column.kind](text)

@@ -1,0 +1,69 @@
+"""The data-quality log: every problem found in the inputs, one row each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+QUALITY_COLUMNS = ["table", "line", "column", "value", "rule", "severity"]
+SEVERITIES = ("error", "warning", "info")
+
+
+def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
+    """Return problem records as a frame with the contract's columns, in file order."""
+    frame = pd.DataFrame.from_records(records or [], columns=QUALITY_COLUMNS)
+    frame["line"] = pd.array(frame["line"], dtype="Int64")
+    frame["value"] = frame["value"].astype("string").str.slice(0, 200)
+    return frame.astype({c: "string" for c in ("table", "column", "rule", "severity")})
+
+
+def problem(table: str, line: int | None, column: str, value: object, rule: str,
+            severity: str = "error") -> dict:
+    """Return one problem record."""
+    return {"table": table, "line": line, "column": column,
+            "value": "" if value is None or value is pd.NA else str(value),
+            "rule": rule, "severity": severity}
+
+
+def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate problem frames and sort them by table and line."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return problems_frame()
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(["table", "line", "column"], kind="stable", na_position="first")
+    return out.reset_index(drop=True)
+
+
+def error_count(problems: pd.DataFrame) -> int:
+    """Return how many problems are errors."""
+    return int((problems["severity"] == "error").sum())
+
+
+def write_csv(problems: pd.DataFrame, path: Path) -> None:
+    """Write the log as `data_quality.csv`."""
+    problems.to_csv(path, index=False, lineterminator="\n")
+
+
+def format_text(problems: pd.DataFrame) -> str:
+    """Return the log as lines an analyst reads: table:line column=value: rule [severity]."""
+    if problems.empty:
+        return "No problems found."
+    lines = []
+    for row in problems.itertuples(index=False):
+        where = f"{row.table}:{row.line}" if pd.notna(row.line) else row.table
+        col = f" {row.column}" if row.column else ""
+        val = f"={row.value!r}" if row.value else ""
+        lines.append(f"{row.severity.upper():7} {where}{col}{val}: {row.rule}")
+    counts = problems["severity"].value_counts()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}s" for s in SEVERITIES)
+    return "\n".join(lines + [f"{len(problems)} problems: {summary}."])
+
+
+def summary(problems: pd.DataFrame) -> pd.DataFrame:
+    """Return the number of problems per table and severity."""
+    counts = pd.crosstab(problems["table"], problems["severity"])
+    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
+    out = counts.rename(columns={s: f"{s}s" for s in SEVERITIES}).reset_index()
+    return out.astype({f"{s}s": "int64" for s in SEVERITIES})

@@ -1,0 +1,149 @@
+"""Reading one table file as text: encoding, malformed rows, column names, person identifiers."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sro_reporting.quality import problem, problems_frame
+from sro_reporting.tables import PERSON_IDENTIFYING, Table
+
+LINE = "_line"  # spreadsheet row number of each record (header = 1)
+_SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table read as text, one column per contract column found, and what reading it found."""
+
+    table: Table
+    path: Path | None
+    frame: pd.DataFrame
+    problems: pd.DataFrame
+    readable: bool = True
+
+
+def find_file(data_dir: Path, table: Table) -> Path | None:
+    """Return the table's file in `data_dir` (`<table>.csv` or `<table>.xlsx`, any case)."""
+    by_name = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
+    for suffix in (".csv", ".xlsx"):
+        if (found := by_name.get(table.name + suffix)) is not None:
+            return found
+    return None
+
+
+def normalize_name(name: object) -> str:
+    """Return a header as the contract compares it: trimmed, lower case, spaces/hyphens/slashes as `_`."""
+    return re.sub(r"[\s\-/]+", "_", str(name).strip().lower())
+
+
+def _read_csv_text(path: Path) -> tuple[str, str | None]:
+    """Return the file's text and, when it is not UTF-8, the encoding used instead."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
+    """Return each kept record's spreadsheet row, given the rows the parser skipped."""
+    lines = np.arange(n_rows, dtype=np.int64) + 2
+    for s in sorted(skipped):
+        lines[lines >= s] += 1
+    return lines
+
+
+def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Read a CSV as text; ragged long rows are reported and left out."""
+    import io
+
+    text, encoding = _read_csv_text(path)
+    problems = []
+    if encoding:
+        problems.append(problem(name, None, "", path.name,
+                                "file is not UTF-8; read as Windows-1252 (cp1252)", "warning"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            on_bad_lines="warn", skip_blank_lines=True)
+    skipped = []
+    for w in caught:
+        for line, expected, saw in _SKIPPED.findall(str(w.message)):
+            skipped.append(int(line))
+            problems.append(problem(
+                name, int(line), "", "",
+                f"row has {saw} fields but the header has {expected}; row left out"))
+    frame[LINE] = _lines_after_skips(len(frame), skipped)
+    return frame, problems
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """Read the first sheet of a workbook as text."""
+    frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+    frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
+    return frame
+
+
+def _rename(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]]:
+    """Map headers to contract names, drop person-identifying and extra columns."""
+    problems, keep = [], {}
+    wanted = set(table.names)
+    for original in frame.columns:
+        if original == LINE:
+            continue
+        name = normalize_name(original)
+        if name in PERSON_IDENTIFYING:
+            problems.append(problem(table.name, 1, str(original), "",
+                                    "person-identifying column dropped on read", "info"))
+            continue
+        canonical = name if name in wanted else table.aliases.get(name)
+        if canonical is None:
+            problems.append(problem(table.name, 1, str(original), "",
+                                    "column not in the data contract; ignored", "info"))
+        elif canonical in keep.values() and name != canonical:
+            problems.append(problem(table.name, 1, str(original), "",
+                                    f"alias of `{canonical}`, which is present; ignored", "info"))
+        elif canonical in keep.values():
+            problems.append(problem(table.name, 1, str(original), "",
+                                    "duplicate column; the first one is used", "warning"))
+        else:
+            keep[original] = canonical
+    out = frame[[*keep, LINE]].rename(columns=keep)
+    return out, problems
+
+
+def _missing_columns(frame: pd.DataFrame, table: Table) -> list[dict]:
+    """Return one error per required column that the file lacks, naming what it has."""
+    found = [c for c in frame.columns if c != LINE]
+    return [
+        problem(table.name, 1, col.name, "",
+                f"required column missing (expected {col.name!r}; found: {', '.join(found) or 'none'})")
+        for col in table.columns if col.required and col.name not in frame.columns
+    ]
+
+
+def read_table(path: Path, table: Table) -> RawTable:
+    """Read one table file as text with its spreadsheet line numbers and reading problems."""
+    try:
+        frame, problems = (_read_xlsx(path), []) if path.suffix.lower() == ".xlsx" \
+            else _read_csv(path, table.name)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, pd.errors.EmptyDataError):
+            message = "file is empty (no header row)"
+        found = problems_frame([problem(table.name, None, "", path.name,
+                                        f"file cannot be read: {message}")])
+        return RawTable(table, path, pd.DataFrame(columns=[*table.names, LINE]), found, False)
+    frame, renamed = _rename(frame, table)
+    missing = _missing_columns(frame, table)
+    for col in table.names:
+        if col not in frame.columns:
+            frame[col] = ""
+    frame = frame[[*table.names, LINE]]
+    return RawTable(table, path, frame, problems_frame(problems + renamed + missing), not missing)

@@ -1,0 +1,97 @@
+"""Linking calls for service to schools (contract section 3) and which schools take part.
+
+Link types, in order: `premise` (CAD's own school_id), `on_property` (the normalized location is
+the school's normalized address), `adjacent` (same street and hundred-block). "Smaller
+school_id" compares IDs as the strings they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from sro_reporting.addresses import normalize_many
+from sro_reporting.quality import problem, problems_frame
+from sro_reporting.readers import LINE
+
+LINK_TYPES = ("premise", "on_property", "adjacent")
+
+
+def school_addresses(schools: pd.DataFrame) -> pd.DataFrame:
+    """Return each school's normalized address parts: school_id, number, street, full, hundred."""
+    parts = normalize_many(schools["address"])
+    out = pd.concat([schools[["school_id", LINE]].reset_index(drop=True),
+                     parts[["number", "street", "full"]].reset_index(drop=True)], axis=1)
+    out["hundred"] = out["number"] // 100
+    return out
+
+
+def shared_addresses(addresses: pd.DataFrame) -> pd.DataFrame:
+    """Return a warning for every school whose normalized address a smaller school_id shares."""
+    known = addresses.dropna(subset=["full"]).sort_values("school_id")
+    dup = known[known.duplicated("full", keep="first")]
+    first = known.drop_duplicates("full").set_index("full")["school_id"]
+    return problems_frame([
+        problem("schools", row[LINE], "address", row["full"],
+                f"address shared with school {first[row['full']]}; its calls go to "
+                f"{first[row['full']]}", "warning")
+        for _, row in dup.iterrows()
+    ])
+
+
+def _by_premise(calls: pd.DataFrame, known: set[str]) -> tuple[pd.Series, pd.DataFrame]:
+    """Return the premise link of each call and a warning per unknown school_id."""
+    given = calls["school_id"].notna()
+    ok = given & calls["school_id"].isin(known)
+    unknown = calls[given & ~ok]
+    warnings = problems_frame([
+        problem("calls_for_service", line, "school_id", sid,
+                "school_id not in schools; linked by address instead", "warning")
+        for line, sid in zip(unknown[LINE], unknown["school_id"])
+    ])
+    return calls["school_id"].where(ok), warnings
+
+
+def _by_address(parts: pd.DataFrame, addresses: pd.DataFrame) -> pd.Series:
+    """Return the on-property link of each call: its normalized location is a school's address."""
+    first = addresses.dropna(subset=["full"]).sort_values("school_id").drop_duplicates("full")
+    return parts["full"].map(first.set_index("full")["school_id"])
+
+
+def _by_block(parts: pd.DataFrame, addresses: pd.DataFrame) -> pd.Series:
+    """Return the adjacent link: same street and hundred-block; nearest number, then smaller id."""
+    calls = parts.dropna(subset=["number", "street"])[["number", "street"]]
+    calls = calls.assign(hundred=calls["number"] // 100, call=calls.index)
+    uniq = calls.drop_duplicates(["number", "street"])
+    cand = uniq.merge(addresses.dropna(subset=["number", "street"]),
+                      on=["street", "hundred"], suffixes=("", "_school"))
+    cand["distance"] = (cand["number"] - cand["number_school"]).abs()
+    best = (cand.sort_values(["distance", "school_id"])
+                .drop_duplicates(["number", "street"])[["number", "street", "school_id"]])
+    linked = calls.merge(best, on=["number", "street"], how="left").set_index("call")
+    return linked["school_id"].reindex(parts.index)
+
+
+def link_calls(calls: pd.DataFrame, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add `linked_school_id` and `link_type` to every call; return the calls and the warnings."""
+    addresses = school_addresses(schools)
+    premise, unknown = _by_premise(calls, set(schools["school_id"]))
+    parts = normalize_many(calls["location"])
+    on_property = _by_address(parts, addresses)
+    adjacent = _by_block(parts, addresses)
+    out = calls.copy()
+    out["linked_school_id"] = premise.fillna(on_property).fillna(adjacent).astype("string")
+    out["link_type"] = pd.Series(pd.NA, index=calls.index, dtype="string")
+    for kind, found in (("adjacent", adjacent), ("on_property", on_property), ("premise", premise)):
+        out.loc[found.notna(), "link_type"] = kind
+    return out, pd.concat([unknown, shared_addresses(addresses)], ignore_index=True)
+
+
+def participating(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Return the schools taking part in the program on some day of [start, end]."""
+    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
+    open_start = schools["participation_start"].isna() | (schools["participation_start"] <= end_ts)
+    open_end = schools["participation_end"].isna() | (schools["participation_end"] >= start_ts)
+    mask = schools["sro_participating"].fillna(False) & open_start & open_end
+    return schools[mask].sort_values("school_id").reset_index(drop=True)

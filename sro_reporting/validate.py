@@ -1,0 +1,127 @@
+"""Checking a table against the contract: parse every cell, run the pandera schema, keep the good rows.
+
+Rows are never dropped silently. A bad or blank value in a required column leaves the row out,
+and the log says so; a bad value in an optional column is read as blank (or the code set's
+unknown code) and the row is kept; both are errors in the log.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from sro_reporting.parse import parse_column, rule
+from sro_reporting.quality import combine, problem, problems_frame
+from sro_reporting.readers import LINE, RawTable
+from sro_reporting.tables import Column, Table
+
+DTYPES = {
+    "str": "string", "int": "Int64", "float": "Float64", "bool": "boolean",
+    "date": "datetime64[us]", "datetime": "datetime64[us]", "time": "timedelta64[ns]",
+    "code": "string", "codelist": "string",
+}
+
+
+def _checks(column: Column) -> list[pa.Check]:
+    """Return the value checks of a column (ranges; code sets are checked while parsing)."""
+    checks = []
+    if column.min is not None:
+        checks.append(pa.Check.ge(column.min, error=f"must be at least {column.min:g}"))
+    if column.max is not None:
+        checks.append(pa.Check.le(column.max, error=f"must be at most {column.max:g}"))
+    return checks
+
+
+def schema(table: Table) -> pa.DataFrameSchema:
+    """Return the pandera schema of a parsed table."""
+    return pa.DataFrameSchema(
+        {c.name: pa.Column(DTYPES[c.kind], checks=_checks(c), nullable=True, unique=c.unique,
+                           required=True)
+         for c in table.columns},
+        strict=False,
+        name=table.name,
+    )
+
+
+def _outcome(column: Column) -> str:
+    """Return what happens to a row whose value in this column is bad."""
+    if column.required:
+        return "row left out"
+    if column.codes is not None and column.codes.blank and not column.keep_blank:
+        return f"read as {column.codes.blank}"
+    return "read as blank"
+
+
+def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict], pd.Series]:
+    """Parse every column; return the typed frame, the problems and the rows to leave out."""
+    typed = pd.DataFrame(index=raw.index)
+    problems, drop = [], pd.Series(False, index=raw.index)
+    for column in table.columns:
+        values, bad = parse_column(raw[column.name], column)
+        for idx in bad[bad].index:
+            problems.append(problem(table.name, raw.at[idx, LINE], column.name,
+                                    raw.at[idx, column.name],
+                                    f"{rule(column)}; {_outcome(column)}"))
+        if column.required:
+            blank = values.isna() & ~bad
+            for idx in blank[blank].index:
+                problems.append(problem(table.name, raw.at[idx, LINE], column.name, "",
+                                        "required value is blank; row left out"))
+            drop |= bad | blank
+        typed[column.name] = values
+    typed[LINE] = raw[LINE]
+    return typed, problems, drop
+
+
+def _schema_failures(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Run the pandera schema lazily and return its failure cases (empty when none)."""
+    try:
+        schema(table).validate(typed, lazy=True)
+    except SchemaErrors as exc:
+        return exc.failure_cases
+    return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
+
+
+def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
+                    failures: pd.DataFrame) -> tuple[list[dict], pd.Series]:
+    """Turn pandera failures into log rows; blank bad optional values, mark rows to leave out."""
+    problems, drop = [], pd.Series(False, index=typed.index)
+    for case in failures.itertuples(index=False):
+        if pd.isna(case.index) or case.column not in table.names:
+            raise AssertionError(f"schema failure outside the data: {case}")
+        column, idx = table.column(case.column), case.index
+        if case.check == "field_uniqueness":
+            first = typed.index[typed[column.name] == typed.at[idx, column.name]][0]
+            if first == idx:
+                continue
+            text = f"duplicate {column.name}; must be unique (first on line {raw.at[first, LINE]}); row left out"
+            drop[idx] = True
+        else:
+            text = f"{case.check}; {_outcome(column)}"
+            if column.required:
+                drop[idx] = True
+            else:
+                typed.loc[idx, column.name] = pd.NA
+        problems.append(problem(table.name, raw.at[idx, LINE], column.name,
+                                raw.at[idx, column.name], text))
+    return problems, drop
+
+
+def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the table's good rows, typed, and every problem found in it."""
+    if not raw.readable:
+        return schema_frame(raw.table), raw.problems
+    typed, parsed, drop = _parse(raw.frame, raw.table)
+    failures = _schema_failures(typed, raw.table)
+    checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
+    keep = ~(drop | drop_more.reindex(drop.index, fill_value=False))
+    clean = typed[keep].reset_index(drop=True)
+    return clean, combine([raw.problems, problems_frame(parsed + checked)])
+
+
+def schema_frame(table: Table) -> pd.DataFrame:
+    """Return an empty frame with the table's typed columns."""
+    frame = pd.DataFrame({c.name: pd.Series(dtype=DTYPES[c.kind]) for c in table.columns})
+    frame[LINE] = pd.Series(dtype="int64")
+    return frame
