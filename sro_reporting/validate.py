@@ -44,13 +44,18 @@ def schema(table: Table) -> pa.DataFrameSchema:
     )
 
 
+def _fallback(column: Column) -> str | None:
+    """Return the value a bad cell of an optional column is read as: its unknown code, or blank."""
+    if column.codes is not None and not column.keep_blank:
+        return column.codes.blank
+    return None
+
+
 def _outcome(column: Column) -> str:
     """Return what happens to a row whose value in this column is bad."""
     if column.required:
         return "row left out"
-    if column.codes is not None and column.codes.blank and not column.keep_blank:
-        return f"read as {column.codes.blank}"
-    return "read as blank"
+    return f"read as {_fallback(column) or 'blank'}"
 
 
 def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict], pd.Series]:
@@ -59,6 +64,8 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict], p
     problems, drop = [], pd.Series(False, index=raw.index)
     for column in table.columns:
         values, bad = parse_column(raw[column.name], column)
+        if not column.required and _fallback(column) is not None:
+            values = values.where(~bad, _fallback(column))
         for idx in bad[bad].index:
             problems.append(problem(table.name, raw.at[idx, LINE], column.name,
                                     raw.at[idx, column.name],

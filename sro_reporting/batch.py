@@ -1,0 +1,195 @@
+"""`sro-report run`: load once, fan the reports out over worker processes, keep going past failures.
+
+Each report is its notebook executed by papermill and rendered to PDF in the same worker. A
+failed report keeps its executed notebook, with papermill's banner at the failing cell; the
+manifest records the cell and the error, and the others go on. A report whose inputs,
+parameters and code are unchanged since the last run in the same folder is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from sro_reporting import __version__
+from sro_reporting.dataset import DataSet, load
+from sro_reporting.manifest import Manifest, OutputEntry, read_previous
+from sro_reporting.params import load_school_year
+from sro_reporting.plan import KINDS, Job, default_reports, plan
+from sro_reporting.quality import write_csv as write_quality
+
+
+class BatchError(RuntimeError):
+    """The run cannot start: bad parameters, unknown report, unusable folders."""
+
+
+def _code_hash() -> str:
+    """Return a hash of the package's source and the notebooks, so code changes re-make reports."""
+    from sro_reporting.paths import project_root
+
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    files = sorted([*package.rglob("*.py"), *package.rglob("*.j2"), *package.rglob("*.css"),
+                    *(project_root() / "notebooks").glob("*.ipynb"),
+                    *(project_root() / "params").glob("*.yaml")])
+    for f in files:
+        digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()
+
+
+def job_key(job: Job, data: DataSet, code: str) -> str:
+    """Return what a report depends on, hashed: inputs, parameters, code."""
+    inputs = sorted((f.table, f.sha256) for f in data.files)
+    blob = json.dumps([inputs, job.parameters, job.stem, code], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """A kernel manager that talks to its kernel over local sockets, not TCP."""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+
+def _kernel_name() -> str:
+    """Return the project's kernel, or this environment's own where it is not registered."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return "sro-reporting" if "sro-reporting" in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def execute(job: Job, out: Path, kernel: str) -> dict:
+    """Run one report's notebook and render its PDF; return its manifest fields."""
+    import logging
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from sro_reporting.render import render_pdf
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
+
+    notebook, pdf = out / f"{job.stem}.ipynb", out / f"{job.stem}.pdf"
+    started = time.perf_counter()
+    result = {"status": "ok", "error": None}
+    try:
+        papermill.execute_notebook(str(job.kind.notebook), str(notebook), parameters=job.parameters,
+                                   kernel_name=kernel, progress_bar=False, log_output=False,
+                                   cwd=str(job.kind.notebook.parent),
+                                   kernel_manager_class=IpcKernelManager)
+        render_pdf(notebook, pdf)
+    except PapermillExecutionError as exc:
+        result = {"status": "failed", "error": {
+            "cell": exc.cell_index, "execution_count": exc.exec_count,
+            "ename": exc.ename, "evalue": exc.evalue}}
+    except Exception as exc:  # a dead kernel, an unwritable file: the batch goes on
+        result = {"status": "failed", "error": {
+            "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+    if result["status"] == "failed":
+        pdf.unlink(missing_ok=True)
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _progress(total: int):
+    """Return a progress bar on a terminal; plain log lines elsewhere."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+def _log(message: str) -> None:
+    if not sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
+
+
+def _check_args(out: Path, school_year: str, semester: str | None, reports: list[str] | None):
+    """Validate the run's arguments; raise `BatchError` with what was expected and found."""
+    try:
+        year = load_school_year(school_year)
+    except (FileNotFoundError, ValueError) as exc:
+        raise BatchError(str(exc)) from exc
+    if semester not in (None, "fall", "spring"):
+        raise BatchError(f"--semester must be fall or spring; got {semester!r}")
+    unknown = [r for r in reports or [] if r not in KINDS]
+    if unknown:
+        raise BatchError(f"unknown report(s) {', '.join(unknown)}; expected: {', '.join(KINDS)}")
+    needing = [r for r in reports or [] if KINDS[r].needs_semester and semester is None]
+    if needing:
+        raise BatchError(f"report(s) {', '.join(needing)} need --semester")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise BatchError(f"output folder {out} cannot be written: {exc}") from exc
+    return year
+
+
+def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
+              reports: list[str] | None, jobs: int | None, force: bool = False) -> list[str]:
+    """Make the period's reports into `out`; return the stems of the reports that failed."""
+    started = dt.datetime.now().astimezone()
+    year = _check_args(out, school_year, semester, reports)
+    if not Path(data_dir).is_dir():
+        raise BatchError(f"data folder {data_dir} does not exist")
+    _log(f"loading {data_dir}")
+    data = load(data_dir)
+    write_quality(data.problems, out / "data_quality.csv")
+    base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(out.resolve())}
+    todo = plan(reports or default_reports(semester), year, semester, data, base)
+    previous, code = read_previous(out), _code_hash()
+    entries: dict[str, OutputEntry] = {}
+    pending = []
+    for job in todo:
+        key = job_key(job, data, code)
+        entry = OutputEntry.for_job(job, key)
+        if not force and previous.get(job.stem, {}).get("key") == key \
+                and previous[job.stem].get("status") == "ok" and (out / entry.pdf).exists():
+            entries[job.stem] = entry.done({**previous[job.stem], "skipped": True})
+        else:
+            pending.append((job, entry))
+    _log(f"{len(todo)} reports: {len(pending)} to make, {len(todo) - len(pending)} unchanged")
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    kernel = _kernel_name()
+    with _progress(len(pending)) as bar, ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(execute, job, out, kernel): (job, entry) for job, entry in pending}
+        for future in as_completed(futures):
+            job, entry = futures[future]
+            entries[job.stem] = entry.done(future.result())
+            bar.update(1)
+            _log(f"[{len(entries)}/{len(todo)}] {job.stem}: {entries[job.stem].status}")
+    manifest = Manifest.build(data, started, {
+        "school_year": school_year, "semester": semester, "reports": reports or default_reports(semester),
+        "data_dir": base["data_dir"], "out_dir": base["out_dir"], "jobs": workers, "force": force,
+    }, [entries[j.stem] for j in todo])
+    manifest.write(out / "manifest.json")
+    failed = [e.stem for e in manifest.outputs if e.status != "ok"]
+    _summary(manifest, failed)
+    return failed
+
+
+def _summary(manifest: Manifest, failed: list[str]) -> None:
+    """Print what the run made and what failed, with where to look."""
+    ok = len(manifest.outputs) - len(failed)
+    print(f"{ok} of {len(manifest.outputs)} reports made; data-quality problems: "
+          f"{manifest.data_quality['errors']} errors, {manifest.data_quality['warnings']} warnings.",
+          file=sys.stderr)
+    for entry in manifest.outputs:
+        if entry.status != "ok":
+            err = entry.error or {}
+            print(f"FAILED {entry.stem}: {err.get('ename')}: {err.get('evalue')} "
+                  f"(cell {err.get('cell')}; see {entry.notebook})", file=sys.stderr)

@@ -1,0 +1,86 @@
+"""`manifest.json`: what a run read, with what parameters, and what it made (contract section 4)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sro_reporting import __version__
+from sro_reporting.dataset import DataSet
+from sro_reporting.plan import Job
+
+
+@dataclass(frozen=True)
+class OutputEntry:
+    """One report of the run and how it went."""
+
+    stem: str
+    report: str
+    subject: str
+    audience: str
+    notebook: str
+    pdf: str
+    parameters: dict
+    key: str
+    status: str = "pending"
+    error: dict | None = None
+    seconds: float | None = None
+    skipped: bool = False
+
+    @classmethod
+    def for_job(cls, job: Job, key: str) -> "OutputEntry":
+        """Return the entry of a job not yet run."""
+        return cls(job.stem, job.kind.name, job.subject, job.kind.audience, f"{job.stem}.ipynb",
+                   f"{job.stem}.pdf", job.parameters, key)
+
+    def done(self, result: dict) -> "OutputEntry":
+        """Return the entry with a worker's (or the previous run's) result."""
+        return dataclasses.replace(self, status=result["status"], error=result.get("error"),
+                                   seconds=result.get("seconds"), skipped=result.get("skipped", False))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The whole manifest of a run."""
+
+    package_version: str
+    parameters: dict
+    inputs: list[dict]
+    data_quality: dict
+    started: str
+    finished: str
+    outputs: list[OutputEntry] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, data: DataSet, started: dt.datetime, parameters: dict,
+              outputs: list[OutputEntry]) -> "Manifest":
+        """Return the manifest of a finished run."""
+        counts = data.problems["severity"].value_counts()
+        return cls(
+            __version__, parameters,
+            [{"table": f.table, "file": Path(f.path).name, "sha256": f.sha256, "rows": f.rows}
+             for f in data.files],
+            {"errors": int(counts.get("error", 0)), "warnings": int(counts.get("warning", 0)),
+             "infos": int(counts.get("info", 0)), "file": "data_quality.csv"},
+            started.isoformat(timespec="seconds"),
+            dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            outputs,
+        )
+
+    def write(self, path: Path) -> None:
+        """Write the manifest as JSON, through a temporary name."""
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps(dataclasses.asdict(self), indent=2, default=str) + "\n")
+        tmp.replace(path)
+
+
+def read_previous(out: Path) -> dict[str, dict]:
+    """Return the previous run's outputs in this folder by stem (empty when none or unreadable)."""
+    try:
+        outputs = json.loads((out / "manifest.json").read_text())["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {o["stem"]: o for o in outputs if isinstance(o, dict) and "stem" in o}

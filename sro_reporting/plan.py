@@ -1,0 +1,102 @@
+"""Which reports a period calls for, and one job per report and entity (school, officer, month)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sro_reporting.dataset import DataSet
+from sro_reporting.params import Audience, SchoolYear, Span
+from sro_reporting.paths import project_root
+from sro_reporting.schools import participating
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of report: its notebook, audience, and what it is made for."""
+
+    name: str
+    audience: Audience
+    needs_semester: bool = False
+    fan_out: str | None = None  # "school", "officer" or "month": one report each
+
+    @property
+    def notebook(self) -> Path:
+        """Return the report's notebook."""
+        return project_root() / "notebooks" / f"{self.name}.ipynb"
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("annual", "mps"),
+    Kind("semester", "mps", needs_semester=True),
+    Kind("school", "mps", needs_semester=True, fan_out="school"),
+    Kind("officer", "mpd_internal", needs_semester=True, fan_out="officer"),
+    Kind("monthly", "mps", needs_semester=True, fan_out="month"),
+    Kind("compliance", "mpd_internal"),
+)}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to make: notebook, parameters, and the file stem of its outputs."""
+
+    kind: Kind
+    stem: str
+    subject: str = ""
+    parameters: dict = field(default_factory=dict)
+
+
+def default_reports(semester: str | None) -> list[str]:
+    """Return the reports a period calls for: a semester's, and at the end of spring the annual too."""
+    if semester is None:
+        return ["annual", "compliance"]
+    reports = ["semester", "school", "officer", "monthly", "compliance"]
+    return reports + ["annual"] if semester == "spring" else reports
+
+
+def months(span: Span) -> list[Span]:
+    """Return the calendar months of a span, clipped to it."""
+    starts = pd.date_range(pd.Timestamp(span.start).replace(day=1), span.end, freq="MS")
+    return [Span(start=max(s.date(), span.start),
+                 end=min((s + pd.offsets.MonthEnd(0)).date(), span.end)) for s in starts]
+
+
+def active_officers(officers: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return the SROs assigned to the program on some day of the span."""
+    started = officers["sro_start"] <= pd.Timestamp(span.end)
+    not_ended = officers["sro_end"].isna() | (officers["sro_end"] >= pd.Timestamp(span.start))
+    return officers[started & not_ended].sort_values("officer_id")
+
+
+def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dict]]:
+    """Return (stem suffix, subject, extra parameters) for each entity of a fanned-out kind."""
+    if kind.fan_out == "school":
+        part = participating(data.schools, span.start, span.end)
+        return [(s.school_id, s.school_name, {"school_id": s.school_id}) for s in part.itertuples()]
+    if kind.fan_out == "officer":
+        return [(o.officer_id, f"Officer {o.officer_id}", {"officer_id": o.officer_id})
+                for o in active_officers(data.officers, span).itertuples()]
+    if kind.fan_out == "month":
+        return [(f"{m.start:%Y-%m}", f"{m.start:%B %Y}",
+                 {"period_start": m.start.isoformat(), "period_end": m.end.isoformat()})
+                for m in months(span)]
+    return [("", "", {})]
+
+
+def plan(reports: list[str], year: SchoolYear, semester: str | None, data: DataSet,
+         base: dict) -> list[Job]:
+    """Return one job per report and entity for the period."""
+    jobs = []
+    span = year.semesters[semester] if semester else year.year_span
+    for name in reports:
+        kind = KINDS[name]
+        period = f"{year.school_year}-{semester}" if semester and kind.needs_semester else year.school_year
+        params = {**base, "school_year": year.school_year, "audience": kind.audience}
+        if kind.needs_semester:
+            params["semester"] = semester
+        for suffix, subject, extra in _entities(kind, data, span):
+            stem = "-".join(p for p in (name, period, suffix) if p)
+            jobs.append(Job(kind, stem, subject, {**params, **extra}))
+    return jobs

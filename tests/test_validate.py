@@ -1,0 +1,117 @@
+"""Bad input: every problem in one pass, each with table, line, column, value and rule."""
+
+import io
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import sro_reporting as sro
+from sro_reporting.cli import app
+
+from conftest import write_folder
+
+BAD_CALLS = (
+    "Incident Number,CALL DATETIME,location,nature-of-call,priority,disposition,Student Name\n"
+    "A1,2025-09-02 08:00,1017 N 12TH ST,TRBL W/JUV,2,advised,Jane Roe\n"       # line 2: good
+    "A2,2025-13-02 08:00,1017 N 12TH ST,TRBL W/JUV,2,ADVISED,John Doe\n"       # line 3: bad datetime
+    "A3,2025-09-02 08:00,1017 N 12TH ST,TRBL W/JUV,9,ADVISED,\n"               # line 4: priority out of range
+    "A1,2025-09-02 09:00,1017 N 12TH ST,TRBL W/JUV,1,ADVISED,\n"               # line 5: duplicate id
+    "A5,2025-09-02 09:00,,TRBL W/JUV,1,ADVISED,\n"                             # line 6: location blank
+    "A6,2025-09-02 09:00,1017 N 12TH ST,TRBL W/JUV,two,ADVISED,\n"             # line 7: priority not a number
+    "A7,2025-09-02 09:00,1017 N 12TH ST,TRBL W/JUV,1,ADVISED,x,extra\n"        # line 8: too many fields
+    "A8,9/3/2025 1:05 PM,1017 N 12TH ST,TRBL W/JUV,,CLEARED,\n"                # line 9: good
+)
+BAD_ENFORCEMENT = pd.DataFrame({
+    "action_id": ["E1", "E2", "E3", "E4"],
+    "action_type": ["arrest", "warning", "citation", "arrest"],
+    "action_datetime": ["2025-09-02 08:00"] * 4,
+    "school_related": ["yes", "yes", "maybe", "yes"],
+    "school_id": ["0010", "0010", "0010", ""],
+    "subject_race": ["Martian", "B", "W", "H"],
+    "subject_age": ["15", "15", "130", "16"],
+    "DOB": ["2010-01-01"] * 4,
+})
+
+
+@pytest.fixture
+def bad(tmp_path):
+    return write_folder(tmp_path, calls_for_service=BAD_CALLS, enforcement=BAD_ENFORCEMENT)
+
+
+EXPECTED = [
+    # table, line, column, value, words in the rule
+    ("calls_for_service", 1, "Student Name", "", "person-identifying column dropped"),
+    ("calls_for_service", 3, "call_datetime", "2025-13-02 08:00", "not a date and time"),
+    ("calls_for_service", 4, "priority", "9", "at most 6"),
+    ("calls_for_service", 5, "incident_number", "A1", "duplicate incident_number"),
+    ("calls_for_service", 6, "location", "", "required value is blank"),
+    ("calls_for_service", 7, "priority", "two", "not a whole number"),
+    ("calls_for_service", 8, "", "", "row has 8 fields but the header has 7"),
+    ("enforcement", 1, "DOB", "", "person-identifying column dropped"),
+    ("enforcement", 3, "action_type", "warning", "not a action_type code"),
+    ("enforcement", 4, "school_related", "maybe", "not a yes/no value"),
+    ("enforcement", 4, "subject_age", "130", "at most 120"),
+    ("enforcement", 2, "subject_race", "Martian", "not a race code"),
+    ("enforcement", 5, "school_id", "", "required when school_related is true"),
+]
+
+
+def test_every_problem_in_one_pass(bad):
+    problems = sro.load(bad).problems
+    for table, line, column, value, words in EXPECTED:
+        hit = problems[(problems["table"] == table) & (problems["line"] == line)
+                       & (problems["column"] == column)]
+        assert len(hit) == 1, (table, line, column, problems.to_string())
+        assert hit["value"].iloc[0] == value
+        assert words in hit["rule"].iloc[0]
+
+
+def test_rows_left_out_are_said_and_good_rows_kept(bad):
+    data = sro.load(bad)
+    assert data.calls["incident_number"].tolist() == ["A1", "A3", "A6", "A8"]
+    assert data.calls.set_index("incident_number")["priority"].isna().to_dict() == {
+        "A1": False, "A3": True, "A6": True, "A8": True}  # bad optional value read as blank
+    assert data.calls["disposition"].tolist() == ["ADVISED", "ADVISED", "ADVISED", "CLEARED"]
+    assert set(data.enforcement["action_id"]) == {"E1", "E4"}
+    assert data.enforcement.set_index("action_id").loc["E1", "subject_race"] == "UNKNOWN"
+
+
+def test_person_identifying_values_never_kept(bad):
+    data = sro.load(bad)
+    every = pd.concat([t.astype(str) for t in data.tables.values()], ignore_index=True)
+    text = every.to_csv() + data.problems.to_csv()
+    for planted in ("Jane Roe", "John Doe", "2010-01-01"):
+        assert planted not in text
+
+
+def test_validate_cli_text_and_csv(bad, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", "--data", str(bad)])
+    assert result.exit_code == 1
+    assert "calls_for_service:3 call_datetime='2025-13-02 08:00'" in result.output
+    result = runner.invoke(app, ["validate", "--data", str(bad), "--format", "csv"])
+    assert result.exit_code == 1
+    rows = pd.read_csv(io.StringIO(result.output), dtype=str, keep_default_na=False)
+    assert list(rows.columns) == ["table", "line", "column", "value", "rule", "severity"]
+    assert len(rows) >= len(EXPECTED)
+
+
+def test_validate_clean_folder_exits_zero(tmp_path):
+    folder = write_folder(tmp_path)
+    assert CliRunner().invoke(app, ["validate", "--data", str(folder)]).exit_code == 0
+
+
+def test_missing_required_column_names_expected_and_found(tmp_path):
+    folder = write_folder(tmp_path, schools="school_id,school_name\n1,A\n")
+    problems = sro.load(folder).problems
+    rule = problems.loc[problems["column"] == "address", "rule"].iloc[0]
+    assert "expected 'address'" in rule and "found: school_id, school_name" in rule
+
+
+def test_missing_table_is_an_error_for_the_report_that_needs_it(tmp_path):
+    folder = write_folder(tmp_path)
+    (folder / "enforcement.csv").unlink()
+    data = sro.load(folder)
+    with pytest.raises(sro.dataset.MissingInputError, match="report 'annual' needs table.*enforcement"):
+        data.require(["schools", "enforcement"], "annual")
