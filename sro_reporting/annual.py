@@ -5,15 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from sro_reporting.params import Span
+from sro_reporting.periods import in_span
 from sro_reporting.schools import LINK_TYPES, participating
 
 PRIORITIES = ("1", "2", "3", "4", "5", "6", "not recorded")
-
-
-def in_span(when: pd.Series, span: Span) -> pd.Series:
-    """Return whether each timestamp falls on a day of the closed date range `span`."""
-    day = when.dt.normalize()
-    return (day >= pd.Timestamp(span.start)) & (day <= pd.Timestamp(span.end))
 
 
 def priority_label(priority: pd.Series) -> pd.Series:

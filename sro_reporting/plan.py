@@ -9,6 +9,7 @@ import pandas as pd
 
 from sro_reporting.dataset import DataSet
 from sro_reporting.params import Audience, SchoolYear, Span
+from sro_reporting.periods import months
 from sro_reporting.paths import project_root
 from sro_reporting.schools import participating
 
@@ -54,13 +55,6 @@ def default_reports(semester: str | None) -> list[str]:
         return ["annual", "compliance"]
     reports = ["semester", "school", "officer", "monthly", "compliance"]
     return reports + ["annual"] if semester == "spring" else reports
-
-
-def months(span: Span) -> list[Span]:
-    """Return the calendar months of a span, clipped to it."""
-    starts = pd.date_range(pd.Timestamp(span.start).replace(day=1), span.end, freq="MS")
-    return [Span(start=max(s.date(), span.start),
-                 end=min((s + pd.offsets.MonthEnd(0)).date(), span.end)) for s in starts]
 
 
 def active_officers(officers: pd.DataFrame, span: Span) -> pd.DataFrame:

@@ -1,0 +1,94 @@
+"""SRO activity (III.D.6): interventions, youth referrals, safety and prevention, alternatives (III.D.9)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sro_reporting.codes import ACTIVITY_TYPE
+from sro_reporting.params import Span
+from sro_reporting.periods import in_span
+
+ACTIVITY_LABELS = {
+    "intervention": "Intervention", "youth_referral": "Youth referral",
+    "safety_prevention": "Safety and prevention", "education": "Education",
+    "mentoring": "Mentoring", "law_enforcement": "Law enforcement", "other": "Other",
+}
+
+ALTERNATIVE_DEFINITION = (
+    "Alternatives to citation: logged SRO activities marked 'in lieu of citation', an alternative "
+    "response such as a resource referral chosen instead of a citation (SOI III.D.9). The rate is "
+    "alternatives divided by alternatives plus school-related citations in the same period.")
+
+
+def activities_in(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return the activities dated in `span`."""
+    return activities[in_span(activities["activity_date"], span)]
+
+
+def by_type(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return activities, hours and students involved per activity type, every type listed.
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02", "2025-09-03"]),
+    ...     "activity_type": ["mentoring", "mentoring"], "hours": [1.5, 0.5],
+    ...     "students_involved": pd.array([3, None], dtype="Int64")})
+    >>> t = by_type(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
+    >>> row = t.set_index("activity_type").loc["mentoring"]
+    >>> int(row["activities"]), float(row["hours"]), int(row["students_involved"])
+    (2, 2.0, 3)
+    """
+    found = activities_in(activities, span)
+    out = found.groupby("activity_type").agg(activities=("activity_type", "size"),
+                                             hours=("hours", "sum"),
+                                             students_involved=("students_involved", "sum"))
+    out = out.reindex(list(ACTIVITY_TYPE.codes), fill_value=0).rename_axis("activity_type")
+    out = out.reset_index().astype({"activities": "int64", "students_involved": "int64"})
+    return out.assign(hours=out["hours"].astype(float).round(1))
+
+
+def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return activities per school (rows) and type (columns), with a total; schools with none left out."""
+    found = activities_in(activities, span).dropna(subset=["school_id"])
+    wide = pd.crosstab(found["school_id"], found["activity_type"])
+    wide = wide.reindex(columns=list(ACTIVITY_TYPE.codes), fill_value=0)
+    wide["total"] = wide.sum(axis=1)
+    out = schools[["school_id", "school_name"]].merge(wide, left_on="school_id", right_index=True)
+    return out.sort_values("school_id").reset_index(drop=True)
+
+
+def alternatives(activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return youth referrals, alternatives to citation, citations and the alternatives rate (III.D.9)."""
+    acts = activities_in(activities, span)
+    enf = enforcement[in_span(enforcement["action_datetime"], span)
+                      & enforcement["school_related"].fillna(False)]
+    alt = int(acts["in_lieu_of_citation"].fillna(False).sum())
+    cited = int((enf["action_type"] == "citation").sum())
+    rate = alt / (alt + cited) if alt + cited else None
+    return pd.DataFrame([
+        ("Youth referrals logged", int((acts["activity_type"] == "youth_referral").sum())),
+        ("Alternatives to citation", alt),
+        ("School-related citations", cited),
+        ("Alternatives rate (%)", None if rate is None else round(100 * rate, 1)),
+    ], columns=["measure", "value"])
+
+
+def incident_reports(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return law-enforcement interventions and how many required an incident report (III.D.6)."""
+    law = activities_in(activities, span)
+    law = law[law["activity_type"] == "law_enforcement"]
+    filed = int(law["incident_report_filed"].fillna(False).sum())
+    unknown = int(law["incident_report_filed"].isna().sum())
+    return pd.DataFrame([
+        ("Law-enforcement interventions", len(law)),
+        ("of which an incident report was filed", filed),
+        ("of which not recorded", unknown),
+    ], columns=["measure", "value"])
+
+
+def by_month(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return activities and hours per calendar month and type (long form, for charts and tables)."""
+    found = activities_in(activities, span)
+    out = (found.assign(month=found["activity_date"].dt.strftime("%Y-%m"))
+                .groupby(["month", "activity_type"])
+                .agg(activities=("activity_type", "size"), hours=("hours", "sum")).reset_index())
+    return out.assign(hours=out["hours"].astype(float).round(1))

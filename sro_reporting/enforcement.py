@@ -1,0 +1,76 @@
+"""Arrests, citations and court referrals (III.D.6, III.F.2): by school and by who was involved."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sro_reporting.codes import ACTION_TYPE, AGE_BANDS, GENDER, RACE, age_band
+from sro_reporting.params import Span
+from sro_reporting.periods import in_span
+
+ACTION_LABELS = {"arrest": "Arrests", "citation": "Citations", "court_referral": "Court referrals"}
+BREAKDOWNS = {"age_band": "Age band", "gender": "Gender", "race": "Race or ethnicity"}
+
+
+def actions_in(enforcement: pd.DataFrame, span: Span, school_related: bool | None = True) -> pd.DataFrame:
+    """Return the actions dated in `span` (only school-related ones unless `school_related` is None)."""
+    found = enforcement[in_span(enforcement["action_datetime"], span)]
+    if school_related is not None:
+        found = found[found["school_related"].fillna(False) == school_related]
+    return found
+
+
+def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return school-related arrests, citations and court referrals per listed school, zeros included."""
+    found = actions_in(enforcement, span)
+    wide = pd.crosstab(found["school_id"], found["action_type"])
+    wide = wide.reindex(columns=list(ACTION_TYPE.codes), fill_value=0)
+    out = schools[["school_id", "school_name"]].merge(wide, left_on="school_id", right_index=True, how="left")
+    out[list(ACTION_TYPE.codes)] = out[list(ACTION_TYPE.codes)].fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
+def person_category(people: pd.DataFrame, breakdown: str) -> pd.Series:
+    """Return each person's category for a breakdown: age band, gender or race label."""
+    if breakdown == "age_band":
+        return age_band(people["subject_age"])
+    if breakdown == "gender":
+        return people["subject_gender"].fillna("U").map(GENDER.label)
+    return people["subject_race"].fillna("UNKNOWN").map(RACE.label)
+
+
+def categories(breakdown: str) -> list[str]:
+    """Return a breakdown's categories in reading order, every one listed."""
+    if breakdown == "age_band":
+        return list(AGE_BANDS)
+    codes = GENDER if breakdown == "gender" else RACE
+    return [codes.label(c) for c in codes.codes]
+
+
+def counts_by(people: pd.DataFrame, breakdown: str, column: str, columns: list[str]) -> pd.DataFrame:
+    """Return people counted by a breakdown (rows) and `column` (columns), every category listed."""
+    table = pd.crosstab(person_category(people, breakdown), people[column])
+    table = table.reindex(index=categories(breakdown), columns=columns, fill_value=0)
+    return table.rename_axis(index=BREAKDOWNS[breakdown], columns=None).astype("int64")
+
+
+def demographics(enforcement: pd.DataFrame, span: Span, breakdown: str) -> pd.DataFrame:
+    """Return school-related actions by a breakdown of the people (rows) and action type (columns).
+
+    >>> import pandas as pd, datetime as dt
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 3),
+    ...     "school_related": [True, True, False], "action_type": ["arrest", "citation", "arrest"],
+    ...     "subject_age": pd.array([17, 16, 17], dtype="Int64")})
+    >>> t = demographics(enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)), "age_band")
+    >>> t.loc["17"].tolist(), t.loc["15-16"].tolist()
+    ([1, 0, 0], [0, 1, 0])
+    """
+    found = actions_in(enforcement, span)
+    return counts_by(found, breakdown, "action_type", list(ACTION_TYPE.codes))
+
+
+def by_month(enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return school-related actions per month and type (long form)."""
+    found = actions_in(enforcement, span)
+    return (found.assign(month=found["action_datetime"].dt.strftime("%Y-%m"))
+                 .groupby(["month", "action_type"]).size().rename("actions").reset_index())

@@ -1,0 +1,98 @@
+"""Hours worked and coverage: the weekday school-hours window (III.A), the Act 12 floor, reach (III.B)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sro_reporting.params import SchoolYear, Span
+from sro_reporting.periods import in_span
+
+
+def _clock(text: str) -> pd.Timedelta:
+    """Return `HH:MM` as a time since midnight."""
+    hours, minutes = text.split(":")
+    return pd.Timedelta(hours=int(hours), minutes=int(minutes))
+
+
+def shift_times(shifts: pd.DataFrame) -> pd.DataFrame:
+    """Return shifts with `start` and `end` timestamps (an end before the start is the next day) and `hours`."""
+    day = shifts["shift_date"]
+    start = day + shifts["start_time"]
+    end = day + shifts["end_time"]
+    end = end.where(end > start, end + pd.Timedelta(days=1))
+    return shifts.assign(start=start, end=end, hours=(end - start).dt.total_seconds() / 3600)
+
+
+def _window_hours(shifts: pd.DataFrame, year: SchoolYear) -> pd.Series:
+    """Return each shift's hours inside the weekday school-hours window of its own date."""
+    open_, close = (_clock(t) for t in year.school_hours)
+    w_start = shifts["shift_date"] + open_
+    w_end = shifts["shift_date"] + close
+    overlap = (shifts["end"].where(shifts["end"] < w_end, w_end)
+               - shifts["start"].where(shifts["start"] > w_start, w_start))
+    hours = overlap.dt.total_seconds().clip(lower=0) / 3600
+    return hours.where(shifts["shift_date"].dt.dayofweek < 5, 0.0)
+
+
+def hours_by_officer(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return per SRO: shifts, hours worked, hours in the weekday window and its share (III.A)."""
+    found = shift_times(shifts[in_span(shifts["shift_date"], span)])
+    found = found.assign(window_hours=_window_hours(found, year))
+    out = found.groupby("officer_id").agg(shifts=("hours", "size"), hours=("hours", "sum"),
+                                           window_hours=("window_hours", "sum")).reset_index()
+    out["share_in_window"] = (out["window_hours"] / out["hours"]).where(out["hours"] > 0)
+    return out.round({"hours": 1, "window_hours": 1, "share_in_window": 3})
+
+
+def school_days(year: SchoolYear, span: Span) -> pd.DatetimeIndex:
+    """Return the school days of `span`: weekdays inside a semester, less the year's days off."""
+    days = pd.DatetimeIndex([])
+    for term in year.semesters.values():
+        start, end = max(term.start, span.start), min(term.end, span.end)
+        if start <= end:
+            days = days.union(pd.bdate_range(start, end))
+    return days.difference(pd.DatetimeIndex(pd.to_datetime(list(year.days_off))))
+
+
+def on_duty(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return per school day the SROs on duty in school hours and whether that is under the floor.
+
+    An SRO is on duty on a day when a shift overlaps that day's school-hours window at all.
+    """
+    days = school_days(year, span)
+    found = shift_times(shifts[shifts["shift_date"].isin(days)])
+    found = found[_window_hours(found, year) > 0]
+    counts = found.groupby("shift_date")["officer_id"].nunique().reindex(days, fill_value=0)
+    out = counts.rename("sros_on_duty").rename_axis("date").reset_index()
+    out["floor"] = year.sro_floor
+    out["below_floor"] = out["sros_on_duty"] < year.sro_floor
+    return out.astype({"sros_on_duty": "int64"})
+
+
+def days_below_floor(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return only the school days with fewer SROs on duty than the floor (Act 12)."""
+    days = on_duty(shifts, year, span)
+    out = days[days["below_floor"]].drop(columns="below_floor")
+    return out.assign(date=out["date"].dt.date).reset_index(drop=True)
+
+
+def schools_reached(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return per SRO the number of distinct schools with at least one logged activity (III.B)."""
+    found = activities[in_span(activities["activity_date"], span) & activities["school_id"].notna()]
+    out = found.groupby("officer_id")["school_id"].nunique().rename("schools_reached").reset_index()
+    return out.astype({"schools_reached": "int64"})
+
+
+def school_presence(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return per school the days with an SRO activity, the SROs seen and the hours logged."""
+    found = activities[in_span(activities["activity_date"], span) & activities["school_id"].notna()]
+    out = found.groupby("school_id").agg(days_with_sro=("activity_date", "nunique"),
+                                         sros=("officer_id", "nunique"),
+                                         hours_logged=("hours", "sum")).reset_index()
+    return out.astype({"days_with_sro": "int64", "sros": "int64"}).round({"hours_logged": 1})
+
+
+def weekday_window(year: SchoolYear) -> str:
+    """Return the school-hours window as text: weekdays 07:30-16:30."""
+    return f"weekdays {year.school_hours[0]}-{year.school_hours[1]}"
+
