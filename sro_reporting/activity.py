@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sro_reporting.codes import ACTIVITY_TYPE
+from sro_reporting.frames import measures
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
 
@@ -64,12 +65,12 @@ def alternatives(activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span
     alt = int(acts["in_lieu_of_citation"].fillna(False).sum())
     cited = int((enf["action_type"] == "citation").sum())
     rate = alt / (alt + cited) if alt + cited else None
-    return pd.DataFrame([
+    return measures([
         ("Youth referrals logged", int((acts["activity_type"] == "youth_referral").sum())),
         ("Alternatives to citation", alt),
         ("School-related citations", cited),
         ("Alternatives rate (%)", None if rate is None else round(100 * rate, 1)),
-    ], columns=["measure", "value"])
+    ])
 
 
 def incident_reports(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
@@ -78,11 +79,11 @@ def incident_reports(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
     law = law[law["activity_type"] == "law_enforcement"]
     filed = int(law["incident_report_filed"].fillna(False).sum())
     unknown = int(law["incident_report_filed"].isna().sum())
-    return pd.DataFrame([
+    return measures([
         ("Law-enforcement interventions", len(law)),
         ("of which an incident report was filed", filed),
         ("of which not recorded", unknown),
-    ], columns=["measure", "value"])
+    ])
 
 
 def by_month(activities: pd.DataFrame, span: Span) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -43,8 +44,12 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str | None, xlabel: str,
           ylabel: str) -> plt.Figure:
     """Return a line chart of `y` over `x`, one line per `hue`."""
     fig, ax = plt.subplots()
-    sns.lineplot(frame, x=x, y=y, hue=hue, marker="o", ax=ax,
+    sns.lineplot(frame, x=x, y=y, hue=hue, marker="o", markersize=3, ax=ax,
                  palette="colorblind" if hue else None)
+    if pd.api.types.is_datetime64_any_dtype(frame[x]):
+        locator = mdates.AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if hue:

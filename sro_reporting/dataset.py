@@ -23,7 +23,6 @@ from sro_reporting.schools import link_calls
 from sro_reporting.tables import TABLES
 from sro_reporting.validate import clean_table, schema_frame
 
-
 DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
          "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime"}
 
@@ -81,6 +80,21 @@ class DataSet:
         days = [self.tables[t][c].max() for t, c in DATED.items() if len(self.tables[t])]
         days = [d for d in days if pd.notna(d)]
         return max(days).date() if days else None
+
+    def school(self, school_id: str):
+        """Return one school's row; a clear error names the IDs there are where it is not found."""
+        return self._row("schools", "school_id", school_id)
+
+    def officer(self, officer_id: str):
+        """Return one officer's roster row."""
+        return self._row("officers", "officer_id", officer_id)
+
+    def _row(self, table: str, column: str, value: str):
+        found = self.tables[table][self.tables[table][column] == value]
+        if found.empty:
+            known = ", ".join(self.tables[table][column].head(8))
+            raise KeyError(f"{column} {value!r} is not in {table} (first ones there: {known})")
+        return next(found.itertuples(index=False))
 
     def provided(self, name: str) -> bool:
         """Return whether an optional table was provided and is usable."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.frames import measures
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
 
@@ -27,9 +28,9 @@ def by_type(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
 def summary(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
     """Return the period's use-of-force totals."""
     found = force_in(use_of_force, span)
-    return pd.DataFrame([
+    return measures([
         ("Use-of-force incidents", len(found)),
         ("Subjects who were students", int(found["subject_is_student"].fillna(False).sum())),
         ("Subjects injured", int(found["subject_injured"].fillna(False).sum())),
         ("Officers injured", int(found["officer_injured"].fillna(False).sum())),
-    ], columns=["measure", "value"])
+    ])

@@ -33,7 +33,7 @@ class OutputEntry:
     @classmethod
     def for_job(cls, job: Job, key: str) -> "OutputEntry":
         """Return the entry of a job not yet run."""
-        return cls(job.stem, job.kind.name, job.subject, job.kind.audience, f"{job.stem}.ipynb",
+        return cls(job.stem, job.kind.name, job.subject, job.audience, f"{job.stem}.ipynb",
                    f"{job.stem}.pdf", job.parameters, key)
 
     def done(self, result: dict) -> "OutputEntry":

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from sro_reporting.dataset import DataSet
 from sro_reporting.params import Audience, SchoolYear, Span
-from sro_reporting.periods import months
 from sro_reporting.paths import project_root
+from sro_reporting.periods import months
 from sro_reporting.schools import participating
+from sro_reporting.staffing import active_officers
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ class Kind:
     name: str
     audience: Audience
     needs_semester: bool = False
-    fan_out: str | None = None  # "school", "officer" or "month": one report each
+    fan_out: str | None = None  # "school", "officer", "month" or "audience": one report each
 
     @property
     def notebook(self) -> Path:
@@ -35,7 +34,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("school", "mps", needs_semester=True, fan_out="school"),
     Kind("officer", "mpd_internal", needs_semester=True, fan_out="officer"),
     Kind("monthly", "mps", needs_semester=True, fan_out="month"),
-    Kind("compliance", "mpd_internal"),
+    Kind("compliance", "mpd_internal", fan_out="audience"),  # the internal report and its MPS extract
 )}
 
 
@@ -48,6 +47,11 @@ class Job:
     subject: str = ""
     parameters: dict = field(default_factory=dict)
 
+    @property
+    def audience(self) -> Audience:
+        """Return the audience the report is made for."""
+        return self.parameters.get("audience", self.kind.audience)
+
 
 def default_reports(semester: str | None) -> list[str]:
     """Return the reports a period calls for: a semester's, and at the end of spring the annual too."""
@@ -55,13 +59,6 @@ def default_reports(semester: str | None) -> list[str]:
         return ["annual", "compliance"]
     reports = ["semester", "school", "officer", "monthly", "compliance"]
     return reports + ["annual"] if semester == "spring" else reports
-
-
-def active_officers(officers: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return the SROs assigned to the program on some day of the span."""
-    started = officers["sro_start"] <= pd.Timestamp(span.end)
-    not_ended = officers["sro_end"].isna() | (officers["sro_end"] >= pd.Timestamp(span.start))
-    return officers[started & not_ended].sort_values("officer_id")
 
 
 def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dict]]:
@@ -76,6 +73,8 @@ def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dic
         return [(f"{m.start:%Y-%m}", f"{m.start:%B %Y}",
                  {"period_start": m.start.isoformat(), "period_end": m.end.isoformat()})
                 for m in months(span)]
+    if kind.fan_out == "audience":
+        return [("", "", {}), ("mps", "Extract for MPS", {"audience": "mps"})]
     return [("", "", {})]
 
 

@@ -65,5 +65,5 @@ def summary(problems: pd.DataFrame) -> pd.DataFrame:
     """Return the number of problems per table and severity."""
     counts = pd.crosstab(problems["table"], problems["severity"])
     counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
-    out = counts.rename(columns={s: f"{s}s" for s in SEVERITIES}).reset_index()
+    out = counts.rename(columns={s: f"{s}s" for s in SEVERITIES}).rename_axis(columns=None).reset_index()
     return out.astype({f"{s}s": "int64" for s in SEVERITIES})

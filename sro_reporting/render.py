@@ -7,6 +7,7 @@ works too. No code, no prompts, no CDN links; US Letter with running header and 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,7 @@ from traitlets import default
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS = TEMPLATES / "sro_pdf" / "report.css"
+CONTENTS_FROM = 5  # section headings; a report with this many gets a contents list
 
 
 class SroHtmlExporter(HTMLExporter):
@@ -49,7 +51,8 @@ class SroHtmlExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = resources or {}
         resources["sro_css"] = CSS.read_text()
-        return super().from_notebook_node(nb, resources, **kw)
+        markup, resources = super().from_notebook_node(nb, resources, **kw)
+        return add_contents(markup), resources
 
 
 class SroPdfExporter(SroHtmlExporter):
@@ -65,6 +68,22 @@ class SroPdfExporter(SroHtmlExporter):
         markup, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
         return html_to_pdf(markup), resources
+
+
+def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
+    """Give each section heading an anchor and, on a long report, list them after the title block."""
+    headings = []
+
+    def anchor(match: re.Match) -> str:
+        headings.append(match.group(1))
+        return f'<h2 id="section-{len(headings)}">{match.group(1)}</h2>'
+
+    markup = re.sub(r"<h2>(.*?)</h2>", anchor, markup)
+    if len(headings) < min_sections or "</header>" not in markup:
+        return markup
+    items = "".join(f'<li><a href="#section-{i}">{text}</a></li>' for i, text in enumerate(headings, 1))
+    nav = f'<nav class="toc"><div class="toc-title">Contents</div><ol>{items}</ol></nav>'
+    return markup.replace("</header>", "</header>" + nav, 1)
 
 
 def html_to_pdf(markup: str) -> bytes:

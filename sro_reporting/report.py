@@ -45,6 +45,12 @@ def long_date(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def month_label(day: dt.date | str) -> str:
+    """Return the month of a date as text: March 2026."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day:%B %Y}"
+
+
 def period_label(span: Span) -> str:
     """Return a period as text: July 1, 2025 to June 30, 2026."""
     return f"{long_date(span.start)} to {long_date(span.end)}"

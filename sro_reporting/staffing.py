@@ -96,3 +96,10 @@ def weekday_window(year: SchoolYear) -> str:
     """Return the school-hours window as text: weekdays 07:30-16:30."""
     return f"weekdays {year.school_hours[0]}-{year.school_hours[1]}"
 
+
+
+def active_officers(officers: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return the SROs assigned to the program on some day of the span."""
+    started = officers["sro_start"] <= pd.Timestamp(span.end)
+    not_ended = officers["sro_end"].isna() | (officers["sro_end"] >= pd.Timestamp(span.start))
+    return officers[started & not_ended].sort_values("officer_id").reset_index(drop=True)

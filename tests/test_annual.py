@@ -3,13 +3,16 @@
 import datetime as dt
 
 import pandas as pd
+from conftest import write_folder
 
 import sro_reporting as sro
-from sro_reporting.annual import (arrests_citations_by_school, calls_by_priority_disposition,
-                                  calls_by_school_priority, disposition_by_priority)
+from sro_reporting.annual import (
+    arrests_citations_by_school,
+    calls_by_priority_disposition,
+    calls_by_school_priority,
+    disposition_by_priority,
+)
 from sro_reporting.params import Span
-
-from conftest import write_folder
 
 YEAR = Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30))
 

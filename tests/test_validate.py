@@ -4,12 +4,11 @@ import io
 
 import pandas as pd
 import pytest
+from conftest import write_folder
 from typer.testing import CliRunner
 
 import sro_reporting as sro
 from sro_reporting.cli import app
-
-from conftest import write_folder
 
 BAD_CALLS = (
     "Incident Number,CALL DATETIME,location,nature-of-call,priority,disposition,Student Name\n"
