@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -60,6 +61,11 @@ class IpcKernelManager(AsyncKernelManager):
     @default("transport")
     def _transport_default(self) -> str:
         return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        # IPC sockets are files named from `ip`; a folder of its own keeps parallel kernels apart.
+        return os.path.join(tempfile.mkdtemp(prefix="sro-kernel-"), "ipc")
 
 
 def _kernel_name() -> str:

@@ -47,7 +47,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str | None, xlabel: str,
     sns.lineplot(frame, x=x, y=y, hue=hue, marker="o", markersize=3, ax=ax,
                  palette="colorblind" if hue else None)
     if pd.api.types.is_datetime64_any_dtype(frame[x]):
-        locator = mdates.AutoDateLocator(maxticks=8)
+        locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel(xlabel)

@@ -72,3 +72,5 @@ def run(
 def main() -> None:
     """Entry point of the `sro-report` script."""
     app()
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,7 @@ def _window_hours(shifts: pd.DataFrame, year: SchoolYear) -> pd.Series:
     overlap = (shifts["end"].where(shifts["end"] < w_end, w_end)
                - shifts["start"].where(shifts["start"] > w_start, w_start))
     hours = overlap.dt.total_seconds().clip(lower=0) / 3600
-    return hours.where(shifts["shift_date"].dt.dayofweek < 5, 0.0)
+    return hours.where(shifts["shift_date"].dt.day_of_week < 5, 0.0)
 
 
 def hours_by_officer(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:

@@ -1,0 +1,147 @@
+"""The batch end to end on the demo data: outputs, manifest, failures kept apart, privacy, re-runs."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from sro_reporting import demo
+from sro_reporting.paths import project_root
+
+pytestmark = pytest.mark.slow
+PLANTED = {"student_name": "Zyxwv Plantedname", "dob": "2009-02-29x", "student_id": "S-98765-PLANT"}
+
+
+def run(data: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
+                           "--school-year", "2025-26", *args], capture_output=True, text=True, cwd=project_root())
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory):
+    """The demo data with person-identifying columns planted in every table."""
+    folder = tmp_path_factory.mktemp("data")
+    demo.write(folder)
+    for csv in folder.glob("*.csv"):
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for column, value in PLANTED.items():
+            frame[column] = value
+        frame.to_csv(csv, index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch(demo_copy, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = run(demo_copy, out, "--semester", "spring", "--report", "annual", "--report", "semester",
+                 "--report", "monthly", "--report", "compliance", "--jobs", "2")
+    return out, result
+
+
+def test_every_report_made_and_listed(batch):
+    out, result = batch
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    stems = [o["stem"] for o in manifest["outputs"]]
+    assert "annual-2025-26" in stems and "semester-2025-26-spring" in stems
+    assert "compliance-2025-26" in stems and "compliance-2025-26-mps" in stems
+    assert sum(s.startswith("monthly-") for s in stems) == 6
+    for o in manifest["outputs"]:
+        assert o["status"] == "ok" and (out / o["pdf"]).exists() and (out / o["notebook"]).exists()
+        assert o["audience"] in ("mps", "mpd_internal") and o["parameters"]["school_year"] == "2025-26"
+    assert {i["table"] for i in manifest["inputs"]} >= {"schools", "calls_for_service", "enforcement"}
+    assert all(len(i["sha256"]) == 64 and i["rows"] > 0 for i in manifest["inputs"])
+
+
+def test_contract_tables_exist_with_contract_columns(batch):
+    out, _ = batch
+    calls = pd.read_csv(out / "tables" / "calls_by_priority_disposition.csv", dtype=str)
+    assert list(calls.columns) == ["school_id", "school_name", "priority", "disposition", "calls"]
+    arrests = pd.read_csv(out / "tables" / "arrests_citations_by_school.csv", dtype=str)
+    assert list(arrests.columns) == ["school_id", "school_name", "arrests", "citations"]
+    quality = pd.read_csv(out / "data_quality.csv", dtype=str)
+    assert list(quality.columns) == ["table", "line", "column", "value", "rule", "severity"]
+
+
+def _texts(out: Path, pattern: str = "*"):
+    for path in out.rglob(pattern):
+        if path.suffix == ".pdf":
+            yield path, "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        elif path.is_file():
+            yield path, path.read_text(errors="replace")
+
+
+def test_no_planted_person_value_in_any_output(batch):
+    out, result = batch
+    for path, text in [*_texts(out), (Path("stderr"), result.stderr), (Path("stdout"), result.stdout)]:
+        for value in PLANTED.values():
+            assert value not in text, f"{value!r} found in {path}"
+
+
+def test_officer_names_only_in_internal_reports(batch):
+    out, _ = batch
+    names = pd.read_csv(project_root() / "data" / "demo" / "officers.csv")["display_name"] \
+        if (project_root() / "data" / "demo" / "officers.csv").exists() else demo.officers(
+            __import__("numpy").random.default_rng(demo.SEED))["display_name"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    mps = [o["stem"] for o in manifest["outputs"] if o["audience"] == "mps"]
+    for stem in mps:
+        for path, text in _texts(out, f"{stem}.*"):
+            assert not any(n in text for n in names), path
+    internal = dict(_texts(out, "compliance-2025-26.pdf"))
+    assert any(n in next(iter(internal.values())) for n in names)
+    assert "INTERNAL" in next(iter(internal.values()))
+
+
+def test_executed_notebooks_have_no_errors_or_stderr(batch):
+    out, _ = batch
+    for nb in out.glob("*.ipynb"):
+        cells = json.loads(nb.read_text())["cells"]
+        for cell in cells:
+            for output in cell.get("outputs", []):
+                assert output["output_type"] != "error" and output.get("name") != "stderr", (nb, output)
+
+
+def test_pdfs_have_no_code_or_nan(batch):
+    out, _ = batch
+    for path, text in _texts(out, "*.pdf"):
+        assert "import sro_reporting" not in text and "rep.table(" not in text, path
+        assert "NaN" not in text and "<NA>" not in text and "Traceback" not in text, path
+
+
+def test_rerun_skips_unchanged_reports(batch, demo_copy):
+    out, _ = batch
+    result = run(demo_copy, out, "--semester", "spring", "--report", "annual", "--report", "compliance")
+    assert result.returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert all(o["skipped"] for o in manifest["outputs"])
+
+
+def test_a_failing_report_does_not_stop_the_others(demo_copy, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_copy, data)
+    (data / "use_of_force.csv").unlink()  # the semester report needs it; the annual does not
+    out = tmp_path / "out"
+    result = run(data, out, "--semester", "spring", "--report", "semester", "--report", "annual")
+    assert result.returncode == 1
+    manifest = {o["stem"]: o for o in json.loads((out / "manifest.json").read_text())["outputs"]}
+    failed = manifest["semester-2025-26-spring"]
+    assert failed["status"] == "failed" and failed["error"]["ename"] == "MissingInputError"
+    assert "use_of_force" in failed["error"]["evalue"] and failed["error"]["cell"] is not None
+    assert not (out / "semester-2025-26-spring.pdf").exists()
+    assert "papermill-error-cell-tag" in (out / "semester-2025-26-spring.ipynb").read_text()
+    assert manifest["annual-2025-26"]["status"] == "ok"
+    assert "FAILED semester-2025-26-spring" in result.stderr
+
+
+def test_bad_arguments_exit_2(tmp_path, demo_copy):
+    result = run(demo_copy, tmp_path / "o", "--report", "nonsense")
+    assert result.returncode == 2 and "unknown report" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(demo_copy), "--out",
+                             str(tmp_path / "o"), "--school-year", "1999-00"], capture_output=True, text=True)
+    assert result.returncode == 2 and "no parameter file" in result.stderr
