@@ -13,17 +13,15 @@ import hashlib
 import json
 import multiprocessing
 import os
+import atexit
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
-
 from sro_reporting import __version__
 from sro_reporting.dataset import DataSet, load
+from sro_reporting.kernels import WARM, kernel_name
 from sro_reporting.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.params import load_school_year
 from sro_reporting.plan import KINDS, Job, default_reports, plan
@@ -55,26 +53,6 @@ def job_key(job: Job, data: DataSet, code: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-class IpcKernelManager(AsyncKernelManager):
-    """A kernel manager that talks to its kernel over local sockets, not TCP."""
-
-    @default("transport")
-    def _transport_default(self) -> str:
-        return "ipc"
-
-    @default("ip")
-    def _ip_default(self) -> str:
-        # IPC sockets are files named from `ip`; a folder of its own keeps parallel kernels apart.
-        return os.path.join(tempfile.mkdtemp(prefix="sro-kernel-"), "ipc")
-
-
-def _kernel_name() -> str:
-    """Return the project's kernel, or this environment's own where it is not registered."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    return "sro-reporting" if "sro-reporting" in KernelSpecManager().find_kernel_specs() else "python3"
-
-
 def execute(job: Job, out: Path, kernel: str) -> dict:
     """Run one report's notebook and render its PDF; return its manifest fields."""
     import logging
@@ -92,8 +70,7 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
     try:
         papermill.execute_notebook(str(job.kind.notebook), str(notebook), parameters=job.parameters,
                                    kernel_name=kernel, progress_bar=False, log_output=False,
-                                   cwd=str(job.kind.notebook.parent),
-                                   kernel_manager_class=IpcKernelManager)
+                                   cwd=str(job.kind.notebook.parent), km=WARM.get(kernel))
         render_pdf(notebook, pdf)
     except PapermillExecutionError as exc:
         result = {"status": "failed", "error": {
@@ -104,8 +81,14 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
             "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
     if result["status"] == "failed":
         pdf.unlink(missing_ok=True)
+        WARM.check()
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
+
+
+def _worker_start() -> None:
+    """Shut the worker's warm kernel down when the worker exits."""
+    atexit.register(WARM.close)
 
 
 def _progress(total: int):
@@ -169,9 +152,9 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
             pending.append((job, entry))
     _log(f"{len(todo)} reports: {len(pending)} to make, {len(todo) - len(pending)} unchanged")
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-    kernel = _kernel_name()
+    kernel = kernel_name()
     with _progress(len(pending)) as bar, ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start) as pool:
         futures = {pool.submit(execute, job, out, kernel): (job, entry) for job, entry in pending}
         for future in as_completed(futures):
             job, entry = futures[future]

@@ -176,21 +176,33 @@ def _read(data_dir: Path, files: dict[str, tuple[Path, str]]) -> DataSet:
     return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking]))
 
 
+# Data sets already loaded in this process, by snapshot: a warm kernel loads each folder once.
+_LOADED: dict[Path, DataSet] = {}
+
+
 def load(data_dir: str | Path | None = None, *, use_cache: bool = True) -> DataSet:
-    """Load a data folder (default: the demo data) as one checked, linked `DataSet`."""
+    """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
+
+    The result is shared by every load of the same files in this process: treat its tables as
+    read-only (pandas copy-on-write makes a changed copy of a frame, not a changed original).
+    """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"data folder {directory} does not exist"
                                 " (run `make report` or `sro-report demo-data DIR` for the demo)")
     files = _files(directory)
     snapshot = cache_dir() / f"dataset-{_key(files)}.pkl"
+    if use_cache and snapshot in _LOADED:
+        return _LOADED[snapshot]
     if use_cache and snapshot.exists():
         with snapshot.open("rb") as fh:
             data = pickle.load(fh)
         data.data_dir = directory
+        _LOADED[snapshot] = data
         return data
     data = _read(directory, files)
     if use_cache:
+        _LOADED[snapshot] = data
         snapshot.parent.mkdir(parents=True, exist_ok=True)
         tmp = snapshot.with_suffix(f".{id(data)}.tmp")
         with tmp.open("wb") as fh:

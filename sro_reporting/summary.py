@@ -90,11 +90,10 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
     """Return one school's key figures beside the average participating school's."""
     from sro_reporting.schools import participating
 
-    part = participating(data.schools, span.start, span.end)
-    district = key_figures(data, span)
-    district = district[district["measure"].isin(key_figures(data, span, school_id)["measure"])]
+    schools = max(len(participating(data.schools, span.start, span.end)), 1)
     out = key_figures(data, span, school_id).rename(columns={"value": "this_school"})
-    out["district_average"] = (district["value"].to_numpy() / max(len(part), 1)).round(1)
+    district = key_figures(data, span).set_index("measure")["value"]
+    out["district_average"] = (out["measure"].map(district) / schools).astype(float).round(1)
     return out
 
 
