@@ -64,6 +64,9 @@ def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     import io
 
     text, encoding = _read_csv_text(path)
+    # One line ending for the parser: a bare carriage return (old Mac files, or inside a quoted
+    # field) would otherwise start a record of its own.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     if encoding:
         problems.append(problem(name, None, "", path.name,
