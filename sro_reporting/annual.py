@@ -13,7 +13,7 @@ PRIORITIES = ("1", "2", "3", "4", "5", "6", "not recorded")
 
 def priority_label(priority: pd.Series) -> pd.Series:
     """Return CAD priority as text `1`..`6`, or `not recorded` where blank."""
-    return priority.astype("Int64").astype("string").fillna("not recorded")
+    return priority.astype("Int64").astype("str").fillna("not recorded")
 
 
 def school_calls(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:

@@ -8,23 +8,23 @@ parameters and code are unchanged since the last run in the same folder is skipp
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import json
 import multiprocessing
 import os
-import atexit
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from sro_reporting import __version__
 from sro_reporting.dataset import DataSet, load
+from sro_reporting.fingerprint import files_hash, source_hash
 from sro_reporting.kernels import WARM, kernel_name
 from sro_reporting.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.params import load_school_year
-from sro_reporting.plan import KINDS, Job, default_reports, plan
+from sro_reporting.plan import KINDS, Job, default_reports, make_job, plan
 from sro_reporting.quality import write_csv as write_quality
 
 
@@ -33,17 +33,12 @@ class BatchError(RuntimeError):
 
 
 def _code_hash() -> str:
-    """Return a hash of the package's source and the notebooks, so code changes re-make reports."""
+    """Return a hash of the package, notebooks and parameter files, so code changes re-make reports."""
     from sro_reporting.paths import project_root
 
-    digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    files = sorted([*package.rglob("*.py"), *package.rglob("*.j2"), *package.rglob("*.css"),
-                    *(project_root() / "notebooks").glob("*.ipynb"),
-                    *(project_root() / "params").glob("*.yaml")])
-    for f in files:
-        digest.update(f.name.encode() + f.read_bytes())
-    return digest.hexdigest()
+    root = project_root()
+    return files_hash(sorted([*(root / "notebooks").glob("*.ipynb"), *(root / "params").glob("*.yaml")])) \
+        + source_hash()
 
 
 def job_key(job: Job, data: DataSet, code: str) -> str:
@@ -169,6 +164,25 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
     _summary(manifest, failed)
     return failed
+
+
+def run_report(name: str, out: str | Path, school_year: str, semester: str | None = None,
+               data_dir: str | Path = "", **entity: str) -> Path:
+    """Make one report now, for analysts (e.g. `run_report("school", "out", "2025-26", "spring",
+    school_id="0007")`); return its PDF. Raise `BatchError` with the error where it fails."""
+    from sro_reporting.paths import demo_data_dir, resolve
+
+    year = _check_args(Path(out), school_year, semester, [name])
+    base = {"data_dir": str(resolve(data_dir, demo_data_dir()).resolve()), "out_dir": str(Path(out).resolve())}
+    suffix = next(iter(entity.values()), "")
+    one = make_job(KINDS[name], year, semester, base, suffix, extra=entity)
+    try:
+        result = execute(one, Path(out), kernel_name())
+    finally:
+        WARM.close()
+    if result["status"] != "ok":
+        raise BatchError(f"{one.stem} failed: {result['error']}")
+    return Path(out) / f"{one.stem}.pdf"
 
 
 def _summary(manifest: Manifest, failed: list[str]) -> None:

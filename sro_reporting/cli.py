@@ -28,6 +28,17 @@ def demo_data(directory: Annotated[Path, typer.Argument(help="folder to write th
         typer.echo(f"{name}.csv: {rows:,} rows")
 
 
+@app.command("data-dictionary")
+def data_dictionary(
+    path: Annotated[Path, typer.Argument(help="file to write")] = Path("docs/data-dictionary.md"),
+) -> None:
+    """Write the data dictionary generated from the package's schemas."""
+    from sro_reporting.dictionary import render
+
+    path.write_text(render())
+    typer.echo(f"wrote {path}")
+
+
 @app.command()
 def validate(
     data: Annotated[Path, typer.Option(help="folder of table files")],

@@ -26,12 +26,12 @@ class CodeSet:
 
     def encode(self, values: pd.Series) -> tuple[pd.Series, pd.Series]:
         """Map raw text to codes; return the codes and a mask of values that are not in the set."""
-        text = values.astype("string").str.strip()
+        text = values.astype("str").str.strip()
         blank = text.isna() | (text == "")
         codes = text.str.upper().map(self.lookup())
         invalid = codes.isna() & ~blank
         codes = codes.where(~blank, self.blank)
-        return codes.astype("string"), invalid
+        return codes.astype("str"), invalid
 
     def label(self, code: str) -> str:
         """Return the reader-facing label of a code."""
@@ -110,4 +110,4 @@ def age_band(ages: pd.Series) -> pd.Series:
     """Return the contract's age band of each age; missing ages are `unknown`."""
     bands = pd.cut(ages.astype("Float64"), bins=[-1, 11, 14, 16, 17, 200],
                    labels=list(AGE_BANDS[:-1]))
-    return bands.astype("string").fillna("unknown")
+    return bands.astype("str").fillna("unknown")

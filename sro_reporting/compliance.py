@@ -47,7 +47,7 @@ def selection(officers: pd.DataFrame) -> pd.DataFrame:
                       "IV.B.2: attendance rated " + rating.fillna("") + " (excellent required)"),
         _officer_rows(officers, rating.isna(), "IV.B.2: attendance rating not recorded"),
         _officer_rows(officers, complaints.fillna(0) > 0,
-                      "IV.B.3: " + complaints.astype("string").fillna("") + " sustained complaint(s) involving juveniles"),
+                      "IV.B.3: " + complaints.astype("str").fillna("") + " sustained complaint(s) involving juveniles"),
         _officer_rows(officers, complaints.isna(), "IV.B.3: sustained juvenile complaints not recorded"),
     ]
     return pd.concat(found, ignore_index=True).sort_values(["officer_id", "reason"]).reset_index(drop=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sro_reporting import __version__
+from sro_reporting.fingerprint import file_sha256, source_hash
 from sro_reporting.paths import cache_dir, demo_data_dir, resolve
 from sro_reporting.quality import combine, error_count, problem, problems_frame
 from sro_reporting.readers import LINE, find_file, read_table
@@ -101,23 +101,15 @@ class DataSet:
         return bool(self.usable.get(name))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _files(data_dir: Path) -> dict[str, tuple[Path, str]]:
     """Return each table's file in the folder with its sha256."""
-    return {name: (p, _sha256(p)) for name, t in TABLES.items()
+    return {name: (p, file_sha256(p)) for name, t in TABLES.items()
             if (p := find_file(data_dir, t)) is not None}
 
 
 def _key(files: dict[str, tuple[Path, str]]) -> str:
-    """Return a snapshot key over the files' names and contents and the package version."""
-    key = hashlib.sha256(__version__.encode())
+    """Return a snapshot key over the files' names and contents and the package's source."""
+    key = hashlib.sha256(source_hash().encode())
     for name, (path, sha) in sorted(files.items()):
         key.update(f"{name}:{path.name}:{sha}".encode())
     return key.hexdigest()[:24]

@@ -50,7 +50,7 @@ def parse_str(text: pd.Series) -> Parsed:
 
 def parse_int(text: pd.Series) -> Parsed:
     """Parse whole numbers (`3` or `3.0`)."""
-    ok = text.str.fullmatch(r"[+-]?\d+(\.0*)?").fillna(True)
+    ok = text.isna() | text.str.fullmatch(r"[+-]?\d+(\.0*)?").fillna(False).astype(bool)
     values = pd.to_numeric(text.where(ok), errors="coerce")
     return values.round().astype("Int64"), ~ok
 
@@ -107,7 +107,7 @@ def parse_codelist(text: pd.Series, column: Column) -> Parsed:
     codes, invalid = column.codes.encode(items)
     joined = codes.groupby(level=0).agg(lambda s: ";".join(s.dropna()))
     bad = invalid.groupby(level=0).any().reindex(text.index, fill_value=False)
-    return joined.reindex(text.index).astype("string"), bad
+    return joined.reindex(text.index).astype("str"), bad
 
 
 PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
@@ -126,7 +126,7 @@ def rule(column: Column) -> str:
 
 def parse_column(text: pd.Series, column: Column) -> Parsed:
     """Parse one text column into its contract type; blank cells are missing."""
-    text = text.astype("string").str.strip().replace("", pd.NA)
+    text = text.astype("str").str.strip().replace("", np.nan)
     if column.upper:
         text = text.str.upper()
     if column.kind == "code":

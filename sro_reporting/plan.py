@@ -78,18 +78,20 @@ def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dic
     return [("", "", {})]
 
 
+def make_job(kind: Kind, year: SchoolYear, semester: str | None, base: dict, suffix: str = "",
+        subject: str = "", extra: dict | None = None) -> Job:
+    """Return the job of one report: its file stem and its notebook's parameters."""
+    period = f"{year.school_year}-{semester}" if semester and kind.needs_semester else year.school_year
+    params = {**base, "school_year": year.school_year, "audience": kind.audience}
+    if kind.needs_semester:
+        params["semester"] = semester
+    stem = "-".join(p for p in (kind.name, period, suffix) if p)
+    return Job(kind, stem, subject, {**params, **(extra or {})})
+
+
 def plan(reports: list[str], year: SchoolYear, semester: str | None, data: DataSet,
          base: dict) -> list[Job]:
     """Return one job per report and entity for the period."""
-    jobs = []
     span = year.semesters[semester] if semester else year.year_span
-    for name in reports:
-        kind = KINDS[name]
-        period = f"{year.school_year}-{semester}" if semester and kind.needs_semester else year.school_year
-        params = {**base, "school_year": year.school_year, "audience": kind.audience}
-        if kind.needs_semester:
-            params["semester"] = semester
-        for suffix, subject, extra in _entities(kind, data, span):
-            stem = "-".join(p for p in (name, period, suffix) if p)
-            jobs.append(Job(kind, stem, subject, {**params, **extra}))
-    return jobs
+    return [make_job(KINDS[name], year, semester, base, suffix, subject, extra)
+            for name in reports for suffix, subject, extra in _entities(KINDS[name], data, span)]

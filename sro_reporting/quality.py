@@ -14,8 +14,8 @@ def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
     """Return problem records as a frame with the contract's columns, in file order."""
     frame = pd.DataFrame.from_records(records or [], columns=QUALITY_COLUMNS)
     frame["line"] = pd.array(frame["line"], dtype="Int64")
-    frame["value"] = frame["value"].astype("string").str.slice(0, 200)
-    return frame.astype({c: "string" for c in ("table", "column", "rule", "severity")})
+    frame["value"] = frame["value"].astype("str").str.slice(0, 200)
+    return frame.astype({c: "str" for c in ("table", "column", "rule", "severity")})
 
 
 def problem(table: str, line: int | None, column: str, value: object, rule: str,

@@ -81,8 +81,8 @@ def link_calls(calls: pd.DataFrame, schools: pd.DataFrame) -> tuple[pd.DataFrame
     on_property = _by_address(parts, addresses)
     adjacent = _by_block(parts, addresses)
     out = calls.copy()
-    out["linked_school_id"] = premise.fillna(on_property).fillna(adjacent).astype("string")
-    out["link_type"] = pd.Series(pd.NA, index=calls.index, dtype="string")
+    out["linked_school_id"] = premise.fillna(on_property).fillna(adjacent).astype("str")
+    out["link_type"] = pd.Series(None, index=calls.index, dtype="str")
     for kind, found in (("adjacent", adjacent), ("on_property", on_property), ("premise", premise)):
         out.loc[found.notna(), "link_type"] = kind
     return out, pd.concat([unknown, shared_addresses(addresses)], ignore_index=True)

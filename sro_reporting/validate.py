@@ -17,9 +17,9 @@ from sro_reporting.readers import LINE, RawTable
 from sro_reporting.tables import Column, Table
 
 DTYPES = {
-    "str": "string", "int": "Int64", "float": "Float64", "bool": "boolean",
+    "str": "str", "int": "Int64", "float": "Float64", "bool": "boolean",
     "date": "datetime64[us]", "datetime": "datetime64[us]", "time": "timedelta64[ns]",
-    "code": "string", "codelist": "string",
+    "code": "str", "codelist": "str",
 }
 
 
