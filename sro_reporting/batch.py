@@ -63,10 +63,12 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
     started = time.perf_counter()
     result = {"status": "ok", "error": None}
     try:
-        papermill.execute_notebook(str(job.kind.notebook), str(notebook), parameters=job.parameters,
+        executed = papermill.execute_notebook(str(job.kind.notebook), str(notebook), parameters=job.parameters,
                                    kernel_name=kernel, progress_bar=False, log_output=False,
-                                   cwd=str(job.kind.notebook.parent), km=WARM.get(kernel))
-        render_pdf(notebook, pdf)
+                                   cwd=str(job.kind.notebook.parent), engine_name="sro-warm",
+                                   # one write at the end (or with the error banner), not one per cell
+                                   request_save_on_cell_execute=False)
+        render_pdf(executed, pdf)
     except PapermillExecutionError as exc:
         result = {"status": "failed", "error": {
             "cell": exc.cell_index, "execution_count": exc.exec_count,
@@ -145,6 +147,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
             entries[job.stem] = entry.done({**previous[job.stem], "skipped": True})
         else:
             pending.append((job, entry))
+    pending.sort(key=lambda item: -item[0].kind.cost)  # stable: plan order within a kind
     _log(f"{len(todo)} reports: {len(pending)} to make, {len(todo) - len(pending)} unchanged")
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     kernel = kernel_name()

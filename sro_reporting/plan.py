@@ -21,6 +21,7 @@ class Kind:
     audience: Audience
     needs_semester: bool = False
     fan_out: str | None = None  # "school", "officer", "month" or "audience": one report each
+    cost: int = 1  # relative run time; the batch starts the costly reports first
 
     @property
     def notebook(self) -> Path:
@@ -29,12 +30,12 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("annual", "mps"),
-    Kind("semester", "mps", needs_semester=True),
+    Kind("annual", "mps", cost=8),
+    Kind("semester", "mps", needs_semester=True, cost=8),
     Kind("school", "mps", needs_semester=True, fan_out="school"),
     Kind("officer", "mpd_internal", needs_semester=True, fan_out="officer"),
-    Kind("monthly", "mps", needs_semester=True, fan_out="month"),
-    Kind("compliance", "mpd_internal", fan_out="audience"),  # the internal report and its MPS extract
+    Kind("monthly", "mps", needs_semester=True, fan_out="month", cost=2),
+    Kind("compliance", "mpd_internal", fan_out="audience", cost=3),  # the internal report and its MPS extract
 )}
 
 

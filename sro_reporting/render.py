@@ -6,6 +6,7 @@ works too. No code, no prompts, no CDN links; US Letter with running header and 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import Path
@@ -96,10 +97,16 @@ def html_to_pdf(markup: str) -> bytes:
     return HTML(string=markup, base_url=str(TEMPLATES)).write_pdf()
 
 
-def render_pdf(notebook: Path, pdf: Path) -> Path:
-    """Render an executed notebook to a PDF, through a temporary name."""
-    nb = nbformat.read(notebook, as_version=4)
-    body, _ = SroPdfExporter().from_notebook_node(nb)
+@functools.cache
+def _exporter() -> SroPdfExporter:
+    """Return this process's exporter: its templates are compiled once."""
+    return SroPdfExporter()
+
+
+def render_pdf(notebook: Path | nbformat.NotebookNode, pdf: Path) -> Path:
+    """Render an executed notebook (a file, or one in memory) to a PDF, through a temporary name."""
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
+    body, _ = _exporter().from_notebook_node(nb)
     tmp = pdf.with_name(f".{pdf.name}.tmp")
     tmp.write_bytes(body)
     tmp.replace(pdf)

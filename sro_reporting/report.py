@@ -30,6 +30,7 @@ AUDIENCES = {
     "mps": "Milwaukee Public Schools (MPS)",
     "mpd_internal": "MPD internal: SRO supervisors and the Chief of Police",
 }
+FIGURE_DPI = 144  # sharp at US Letter width, small enough to embed quickly
 SHORT_TABLE = 30  # rows; a shorter table is kept on one page with its caption
 SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so that a suppressed "
                     "count cannot be worked out from the totals.")
@@ -142,7 +143,7 @@ class Report:
     def figure(self, fig: plt.Figure, caption: str, source: str) -> None:
         """Show a chart as a captioned figure with its data source, then close it."""
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=160, bbox_inches="tight")
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
         plt.close(fig)
         data = base64.b64encode(buf.getvalue()).decode()
         _display(f'<figure class="sro-figure"><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}"/>'

@@ -138,7 +138,7 @@ def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | No
 
 
 def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None = None) -> None:
-    """Show use of force: totals, types and the people involved."""
+    """Show use of force: totals, types and, for the district, the people involved."""
     uof = data.use_of_force
     if officer_id is not None:
         uof = uof[uof["officer_id"] == officer_id]
@@ -147,6 +147,8 @@ def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None
     rep.table(force.by_type(uof, span), "use_of_force_by_type", "Use of force by type",
               labels={"force_type": "Type of force", "incidents": "Incidents",
                       "subject_injured": "Subject injured", "officer_injured": "Officer injured"})
+    if officer_id is not None:
+        return  # one officer's few incidents: the totals and types above say it
     found = force.force_in(uof, span).assign(all="Incidents")
     for key in ("age_band", "race"):
         people_table(rep, enforcement.counts_by(found, key, "all", ["Incidents"]),
