@@ -100,8 +100,7 @@ def normalize_address(text: object) -> Address:
 
 def normalize_many(locations: pd.Series) -> pd.DataFrame:
     """Normalize a column of addresses, each distinct text once; columns of `Address`."""
-    uniques = pd.unique(locations.astype("str").fillna(""))
-    parsed = pd.DataFrame([normalize_address(u) for u in uniques], columns=Address._fields,
-                          index=uniques)
+    codes, uniques = pd.factorize(locations.astype("str").fillna(""))
+    parsed = pd.DataFrame([normalize_address(u) for u in uniques], columns=Address._fields)
     parsed["number"] = parsed["number"].astype("Int64")
-    return parsed.reindex(locations.astype("str").fillna("")).set_index(locations.index)
+    return parsed.take(codes).set_index(locations.index)

@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -83,6 +84,25 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
     return result
 
 
+def warm_up(kernel: str) -> None:
+    """Start this worker's kernel and import the report code in it (a failure here is not a report's)."""
+    import logging
+
+    import nbformat
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sro_reporting.sections")])
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            papermill.execute_notebook(nb, str(Path(tmp) / "warm.ipynb"), kernel_name=kernel,
+                                       engine_name="sro-warm", progress_bar=False,
+                                       request_save_on_cell_execute=False)
+        except Exception:  # the first report will start a kernel itself, and say what fails
+            WARM.check()
+
+
 def _worker_start() -> None:
     """Shut the worker's warm kernel down when the worker exits."""
     atexit.register(WARM.close)
@@ -124,6 +144,23 @@ def _check_args(out: Path, school_year: str, semester: str | None, reports: list
     return year
 
 
+def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
+                     force: bool) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
+    """Return the entries of reports unchanged since the last run here, and the jobs to run."""
+    previous, code = read_previous(out), _code_hash()
+    done, pending = {}, []
+    for one in todo:
+        entry = OutputEntry.for_job(one, job_key(one, data, code))
+        before = previous.get(one.stem, {})
+        if not force and before.get("key") == entry.key and before.get("status") == "ok" \
+                and (out / entry.pdf).exists():
+            done[one.stem] = entry.done({**before, "skipped": True})
+        else:
+            pending.append((one, entry))
+    pending.sort(key=lambda item: -item[0].kind.cost)  # costly first; stable within a kind
+    return done, pending
+
+
 def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               reports: list[str] | None, jobs: int | None, force: bool = False) -> list[str]:
     """Make the period's reports into `out`; return the stems of the reports that failed."""
@@ -131,34 +168,25 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
-    _log(f"loading {data_dir}")
-    data = load(data_dir)
-    write_quality(data.problems, out / "data_quality.csv")
-    base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(out.resolve())}
-    todo = plan(reports or default_reports(semester), year, semester, data, base)
-    previous, code = read_previous(out), _code_hash()
-    entries: dict[str, OutputEntry] = {}
-    pending = []
-    for job in todo:
-        key = job_key(job, data, code)
-        entry = OutputEntry.for_job(job, key)
-        if not force and previous.get(job.stem, {}).get("key") == key \
-                and previous[job.stem].get("status") == "ok" and (out / entry.pdf).exists():
-            entries[job.stem] = entry.done({**previous[job.stem], "skipped": True})
-        else:
-            pending.append((job, entry))
-    pending.sort(key=lambda item: -item[0].kind.cost)  # stable: plan order within a kind
-    _log(f"{len(todo)} reports: {len(pending)} to make, {len(todo) - len(pending)} unchanged")
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-    kernel = kernel_name()
-    with _progress(len(pending)) as bar, ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start) as pool:
-        futures = {pool.submit(execute, job, out, kernel): (job, entry) for job, entry in pending}
-        for future in as_completed(futures):
-            job, entry = futures[future]
-            entries[job.stem] = entry.done(future.result())
-            bar.update(1)
-            _log(f"[{len(entries)}/{len(todo)}] {job.stem}: {entries[job.stem].status}")
+    workers, kernel = max(1, jobs or os.cpu_count() or 1), kernel_name()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_start) as pool:
+        for _ in range(workers):
+            pool.submit(warm_up, kernel)  # kernels start and import while the data loads
+        _log(f"loading {data_dir}")
+        data = load(data_dir)
+        write_quality(data.problems, out / "data_quality.csv")
+        base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(out.resolve())}
+        todo = plan(reports or default_reports(semester), year, semester, data, base)
+        entries, pending = _split_unchanged(todo, data, out, force)
+        _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
+        with _progress(len(pending)) as bar:
+            futures = {pool.submit(execute, one, out, kernel): (one, entry) for one, entry in pending}
+            for future in as_completed(futures):
+                one, entry = futures[future]
+                entries[one.stem] = entry.done(future.result())
+                bar.update(1)
+                _log(f"[{len(entries)}/{len(todo)}] {one.stem}: {entries[one.stem].status}")
     manifest = Manifest.build(data, started, {
         "school_year": school_year, "semester": semester, "reports": reports or default_reports(semester),
         "data_dir": base["data_dir"], "out_dir": base["out_dir"], "jobs": workers, "force": force,

@@ -37,8 +37,12 @@ def _with_formats(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     for fmt in formats:
         if not todo.any():
             break
-        got = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype("datetime64[us]")
-        out[todo] = got
+        whole = bool(todo.all())  # the first format usually reads every cell: skip the masking
+        got = pd.to_datetime(text if whole else text[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+        if whole:
+            out = got
+        else:
+            out[todo] = got
         todo &= out.isna()
     return out
 
@@ -79,7 +83,7 @@ def parse_date(text: pd.Series) -> Parsed:
 
 def parse_datetime(text: pd.Series) -> Parsed:
     """Parse the contract's datetime forms, local time with no zone."""
-    values = _with_formats(text.str.upper(), DATETIME_FORMATS)
+    values = _with_formats(text, DATETIME_FORMATS)  # %p and T match in any case
     return values, values.isna() & text.notna()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -61,8 +62,6 @@ def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
 
 def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     """Read a CSV as text; ragged long rows are reported and left out."""
-    import io
-
     text, encoding = _read_csv_text(path)
     # One line ending for the parser: a bare carriage return (old Mac files, or inside a quoted
     # field) would otherwise start a record of its own.
@@ -71,6 +70,13 @@ def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     if encoding:
         problems.append(problem(name, None, "", path.name,
                                 "file is not UTF-8; read as Windows-1252 (cp1252)", "warning"))
+    try:
+        # Fast path, several times quicker on a large export; it stops at the first ragged row.
+        frame = pd.read_csv(io.BytesIO(text.encode()), dtype=str, keep_default_na=False, engine="pyarrow")
+        frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
+        return frame, problems
+    except pd.errors.ParserError:
+        pass  # the exact path below names every ragged row by its line
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
