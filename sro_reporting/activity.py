@@ -48,7 +48,16 @@ def by_type(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
 
 
 def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return activities per school (rows) and type (columns), with a total; schools with none left out."""
+    """Return activities per school (rows) and type (columns), with a total; schools with none left out.
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02"] * 3),
+    ...     "activity_type": ["mentoring", "education", "mentoring"], "school_id": ["1", "1", None]})
+    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"]})
+    >>> t = by_school(acts, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
+    >>> t[["mentoring", "education", "total"]].values.tolist()
+    [[1, 1, 2]]
+    """
     found = activities_in(activities, span).dropna(subset=["school_id"])
     wide = pd.crosstab(found["school_id"], found["activity_type"])
     wide = wide.reindex(columns=list(ACTIVITY_TYPE.codes), fill_value=0)
@@ -58,7 +67,17 @@ def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd
 
 
 def alternatives(activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return youth referrals, alternatives to citation, citations and the alternatives rate (III.D.9)."""
+    """Return youth referrals, alternatives to citation, citations and the alternatives rate (III.D.9).
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02"] * 2),
+    ...     "activity_type": ["youth_referral", "intervention"],
+    ...     "in_lieu_of_citation": pd.array([True, True], dtype="boolean")})
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-03"]),
+    ...     "school_related": pd.array([True], dtype="boolean"), "action_type": ["citation"]})
+    >>> alternatives(acts, enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["value"].tolist()
+    [1, 2, 1, 66.7]
+    """
     acts = activities_in(activities, span)
     enf = enforcement[in_span(enforcement["action_datetime"], span)
                       & enforcement["school_related"].fillna(False)]
@@ -74,7 +93,15 @@ def alternatives(activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span
 
 
 def incident_reports(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return law-enforcement interventions and how many required an incident report (III.D.6)."""
+    """Return law-enforcement interventions and how many required an incident report (III.D.6).
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02"] * 3),
+    ...     "activity_type": ["law_enforcement"] * 3,
+    ...     "incident_report_filed": pd.array([True, False, None], dtype="boolean")})
+    >>> incident_reports(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["value"].tolist()
+    [3, 1, 1]
+    """
     law = activities_in(activities, span)
     law = law[law["activity_type"] == "law_enforcement"]
     filed = int(law["incident_report_filed"].fillna(False).sum())
@@ -87,7 +114,14 @@ def incident_reports(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
 
 
 def by_month(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return activities and hours per calendar month and type (long form, for charts and tables)."""
+    """Return activities and hours per calendar month and type (long form, for charts and tables).
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02", "2025-10-01"]),
+    ...     "activity_type": ["mentoring"] * 2, "hours": [1.0, 2.5]})
+    >>> by_month(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 10, 31))).values.tolist()
+    [['2025-09', 'mentoring', 1, 1.0], ['2025-10', 'mentoring', 1, 2.5]]
+    """
     found = activities_in(activities, span)
     out = (found.assign(month=found["activity_date"].dt.strftime("%Y-%m"))
                 .groupby(["month", "activity_type"])

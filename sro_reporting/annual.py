@@ -55,7 +55,19 @@ def calls_by_priority_disposition(calls: pd.DataFrame, schools: pd.DataFrame,
 
 def arrests_citations_by_school(enforcement: pd.DataFrame, schools: pd.DataFrame,
                                 span: Span) -> pd.DataFrame:
-    """III.F.2: school-related arrests and citations at every participating school, zeros included."""
+    """III.F.2: school-related arrests and citations at every participating school, zeros included.
+
+    >>> import pandas as pd, datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"],
+    ...     "sro_participating": [True, True], "participation_start": [pd.NaT] * 2,
+    ...     "participation_end": [pd.NaT] * 2})
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 3),
+    ...     "school_related": [True, True, False], "school_id": ["1", "1", "1"],
+    ...     "action_type": ["arrest", "citation", "arrest"]})
+    >>> span = Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30))
+    >>> arrests_citations_by_school(enf, schools, span).values.tolist()
+    [['1', 'A', 1, 1], ['2', 'B', 0, 0]]
+    """
     part = participating(schools, span.start, span.end)[["school_id", "school_name"]]
     related = enforcement[enforcement["school_related"].fillna(False)
                           & in_span(enforcement["action_datetime"], span)]
@@ -67,7 +79,17 @@ def arrests_citations_by_school(enforcement: pd.DataFrame, schools: pd.DataFrame
 
 
 def calls_by_school_priority(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return calls at each participating school with one column per priority and a total."""
+    """Return calls at each participating school with one column per priority and a total.
+
+    >>> import pandas as pd, datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
+    ...     "participation_start": [pd.NaT], "participation_end": [pd.NaT]})
+    >>> calls = pd.DataFrame({"linked_school_id": ["1", "1"], "call_datetime": pd.to_datetime(["2025-09-02"] * 2),
+    ...     "priority": pd.array([1, None], dtype="Int64"), "disposition": ["ADVISED"] * 2})
+    >>> t = calls_by_school_priority(calls, schools, Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)))
+    >>> t[["1", "not recorded", "total"]].values.tolist()
+    [[1, 1, 2]]
+    """
     found = school_calls(calls, schools, span)
     part = participating(schools, span.start, span.end)[["school_id", "school_name"]]
     wide = pd.crosstab(found["school_id"], found["priority_label"])
@@ -79,7 +101,17 @@ def calls_by_school_priority(calls: pd.DataFrame, schools: pd.DataFrame, span: S
 
 
 def link_summary(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return how the period's calls at participating schools were linked: calls per link type."""
+    """Return how the period's calls at participating schools were linked: calls per link type.
+
+    >>> import pandas as pd, datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
+    ...     "participation_start": [pd.NaT], "participation_end": [pd.NaT]})
+    >>> calls = pd.DataFrame({"linked_school_id": ["1", "1"], "call_datetime": pd.to_datetime(["2025-09-02"] * 2),
+    ...     "priority": pd.array([1, 2], dtype="Int64"), "disposition": ["ADVISED"] * 2,
+    ...     "link_type": ["premise", "adjacent"]})
+    >>> link_summary(calls, schools, Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)))["calls"].tolist()
+    [1, 0, 1]
+    """
     found = school_calls(calls, schools, span)
     counts = found["link_type"].value_counts().reindex(LINK_TYPES, fill_value=0)
     out = counts.rename("calls").rename_axis("link_type").reset_index()
@@ -89,7 +121,18 @@ def link_summary(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.D
 
 def key_figures(calls: pd.DataFrame, enforcement: pd.DataFrame, schools: pd.DataFrame,
                 span: Span) -> pd.DataFrame:
-    """Return the headline numbers of the III.F data: schools, calls, arrests, citations."""
+    """Return the headline numbers of the III.F data: schools, calls, arrests, citations.
+
+    >>> import pandas as pd, datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
+    ...     "participation_start": [pd.NaT], "participation_end": [pd.NaT]})
+    >>> calls = pd.DataFrame({"linked_school_id": ["1"], "call_datetime": pd.to_datetime(["2025-09-02"]),
+    ...     "priority": pd.array([1], dtype="Int64"), "disposition": ["ADVISED"]})
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"]), "school_related": [True],
+    ...     "school_id": ["1"], "action_type": ["citation"]})
+    >>> key_figures(calls, enf, schools, Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)))["value"].tolist()
+    [1, 1, 0, 1]
+    """
     by_school = arrests_citations_by_school(enforcement, schools, span)
     rows = [
         ("Participating schools", len(by_school)),
@@ -123,7 +166,14 @@ DEFINITIONS = {
 
 
 def disposition_by_priority(long: pd.DataFrame) -> pd.DataFrame:
-    """Return the III.F.1 table laid out for reading: one row per school and disposition, priorities across."""
+    """Return the III.F.1 table laid out for reading: one row per school and disposition, priorities across.
+
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({"school_id": ["1", "1"], "school_name": ["A", "A"], "priority": ["1", "not recorded"],
+    ...     "disposition": ["ADVISED", "ADVISED"], "calls": [2, 3]})
+    >>> disposition_by_priority(long)[["1", "2", "not recorded", "total"]].values.tolist()
+    [[2, 0, 3, 5]]
+    """
     wide = long.pivot_table(index=["school_id", "school_name", "disposition"], columns="priority",
                             values="calls", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=list(PRIORITIES), fill_value=0).astype("int64")

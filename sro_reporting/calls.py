@@ -12,7 +12,16 @@ RESPONSE_DEFINITION = (
 
 
 def response_times(found: pd.DataFrame) -> pd.DataFrame:
-    """Return per priority: calls, calls timed, median and 90th-percentile minutes to dispatch and arrival."""
+    """Return per priority: calls, calls timed, median and 90th-percentile minutes to dispatch and arrival.
+
+    >>> import pandas as pd
+    >>> t = pd.Timestamp("2025-09-02 08:00")
+    >>> found = pd.DataFrame({"priority_label": ["1", "1"], "call_datetime": [t, t],
+    ...     "dispatch_datetime": [t + pd.Timedelta(minutes=2), pd.NaT],
+    ...     "arrival_datetime": [t + pd.Timedelta(minutes=9), pd.NaT]})
+    >>> response_times(found)[["priority", "calls", "timed", "median_response_min"]].values.tolist()
+    [['1', 2, 1, 9.0]]
+    """
     minutes = found.assign(
         dispatch=(found["dispatch_datetime"] - found["call_datetime"]).dt.total_seconds() / 60,
         response=(found["arrival_datetime"] - found["call_datetime"]).dt.total_seconds() / 60,
@@ -31,13 +40,25 @@ def response_times(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_month(found: pd.DataFrame) -> pd.DataFrame:
-    """Return calls per calendar month."""
+    """Return calls per calendar month.
+
+    >>> import pandas as pd
+    >>> found = pd.DataFrame({"call_datetime": pd.to_datetime(["2025-09-02", "2025-09-30", "2025-10-01"])})
+    >>> by_month(found).values.tolist()
+    [['2025-09', 2], ['2025-10', 1]]
+    """
     return (found.assign(month=found["call_datetime"].dt.strftime("%Y-%m"))
                  .groupby("month").size().rename("calls").reset_index())
 
 
 def by_nature(found: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    """Return the most frequent natures of call, the rest summed as `All other`."""
+    """Return the most frequent natures of call, the rest summed as `All other`.
+
+    >>> import pandas as pd
+    >>> found = pd.DataFrame({"nature_of_call": ["FIGHT", "FIGHT", "THEFT", "THREAT"]})
+    >>> by_nature(found, top=1).values.tolist()
+    [['FIGHT', 2], ['All other', 2]]
+    """
     counts = found["nature_of_call"].value_counts()
     head = counts.head(top)
     rest = int(counts.iloc[top:].sum())

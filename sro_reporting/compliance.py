@@ -34,7 +34,15 @@ def _officer_rows(officers: pd.DataFrame, mask: pd.Series, reason: pd.Series | s
 
 
 def selection(officers: pd.DataFrame) -> pd.DataFrame:
-    """IV.B: at sro_start, three years of uninterrupted service, excellent attendance, no sustained juvenile complaint."""
+    """IV.B: at sro_start, three years of uninterrupted service, excellent attendance, no sustained juvenile complaint.
+
+    >>> import pandas as pd
+    >>> officers = pd.DataFrame({"officer_id": ["1"], "display_name": ["PO A"],
+    ...     "continuous_service_start": pd.to_datetime(["2022-03-18"]), "sro_start": pd.to_datetime(["2025-03-17"]),
+    ...     "attendance_rating": ["excellent"], "sustained_juvenile_complaints": pd.array([0], dtype="Int64")})
+    >>> selection(officers)["reason"].tolist()  # one day short of three years
+    ['IV.B.1: 3.0 years of uninterrupted service at assignment (3 required)']
+    """
     served = officers["continuous_service_start"] + pd.DateOffset(years=SERVICE_YEARS)
     short = served > officers["sro_start"]
     years = ((officers["sro_start"] - officers["continuous_service_start"]).dt.days / 365.25).round(1)
@@ -54,7 +62,14 @@ def selection(officers: pd.DataFrame) -> pd.DataFrame:
 
 
 def panels(meetings: pd.DataFrame) -> pd.DataFrame:
-    """IV.C.3: each selection panel had three MPS representatives (staff, community, student) and MPD."""
+    """IV.C.3: each selection panel had three MPS representatives (staff, community, student) and MPD.
+
+    >>> import pandas as pd
+    >>> meetings = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),
+    ...     "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community;mpd"]})
+    >>> panels(meetings)["reason"].tolist()
+    ['2 MPS representative(s) (3 required); no mps student']
+    """
     found = meetings[meetings["meeting_type"] == "selection_panel"]
     rows = []
     for m in found.itertuples():
@@ -73,6 +88,13 @@ def nasro(officers: pd.DataFrame, training: pd.DataFrame, window_days: int, as_o
 
     Missing (the window has passed with no course on file) and overdue (done after the window)
     are flagged separately; an officer still inside the window with no course is not a breach.
+
+    >>> import pandas as pd, datetime as dt
+    >>> officers = pd.DataFrame({"officer_id": ["1"], "display_name": ["PO A"], "sro_start": pd.to_datetime(["2025-03-17"])})
+    >>> training = pd.DataFrame({"officer_id": ["1"], "course_code": ["NASRO_BASIC"],
+    ...     "completion_date": pd.to_datetime(["2025-04-01"]), "hours": [40.0], "certificate_id": [None]})
+    >>> nasro(officers, training, 180, dt.date(2026, 6, 30))["reason"].tolist()
+    ['IV.D.2: no certificate on file']
     """
     course = training[training["course_code"] == "NASRO_BASIC"].sort_values("completion_date")
     first = course.drop_duplicates("officer_id", keep="last").set_index("officer_id")
@@ -97,7 +119,16 @@ def nasro(officers: pd.DataFrame, training: pd.DataFrame, window_days: int, as_o
 
 
 def certificates(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame:
-    """IV.D.2: the NASRO certificate on file for each SRO (blank where none), for MPS."""
+    """IV.D.2: the NASRO certificate on file for each SRO (blank where none), for MPS.
+
+    >>> import pandas as pd
+    >>> officers = pd.DataFrame({"officer_id": ["1", "2"]})
+    >>> training = pd.DataFrame({"officer_id": ["1"], "course_code": ["NASRO_BASIC"],
+    ...     "completion_date": pd.to_datetime(["2025-04-01"]), "hours": [40.0], "certificate_id": ["C-9"],
+    ...     "provider": ["NASRO"]})
+    >>> certificates(officers, training)["certificate_id"].tolist()
+    ['C-9', nan]
+    """
     course = training[training["course_code"] == "NASRO_BASIC"].sort_values("completion_date")
     last = course.drop_duplicates("officer_id", keep="last")
     out = officers[["officer_id"]].merge(
@@ -108,7 +139,13 @@ def certificates(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame
 
 
 def training_matrix(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame:
-    """IV.E: officer x MPS topic, `done` or `missing`, with the count missing per officer."""
+    """IV.E: officer x MPS topic, `done` or `missing`, with the count missing per officer.
+
+    >>> import pandas as pd
+    >>> training = pd.DataFrame({"officer_id": ["1"], "course_code": ["FERPA"]})
+    >>> training_matrix(pd.DataFrame({"officer_id": ["1"]}), training)[["FERPA", "missing"]].values.tolist()
+    [['done', 7]]
+    """
     done = training[training["course_code"].isin(list(MPS_TOPICS))]
     have = set(zip(done["officer_id"], done["course_code"]))
     out = officers[["officer_id"]].copy()
@@ -119,7 +156,14 @@ def training_matrix(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFr
 
 
 def training_gaps(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame:
-    """IV.E: the officers missing one or more MPS topics, with the topics named."""
+    """IV.E: the officers missing one or more MPS topics, with the topics named.
+
+    >>> import pandas as pd
+    >>> training = pd.DataFrame({"officer_id": ["1"] * 7,
+    ...     "course_code": [c for c in MPS_TOPICS if c != "PBIS"]})
+    >>> training_gaps(pd.DataFrame({"officer_id": ["1"]}), training)["reason"].tolist()
+    ['IV.E.1: missing PBIS']
+    """
     matrix = training_matrix(officers, training)
     labels = list(MPS_TOPICS.values())
     gaps = matrix[matrix["missing"] > 0]
@@ -129,7 +173,16 @@ def training_gaps(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFram
 
 
 def monthly_meetings(meetings: pd.DataFrame, year: SchoolYear, as_of: dt.date) -> pd.DataFrame:
-    """III.E.1: one `mps_safety_monthly` meeting in every month of the school year that has ended."""
+    """III.E.1: one `mps_safety_monthly` meeting in every month of the school year that has ended.
+
+    >>> import pandas as pd, datetime as dt
+    >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 2),
+    ...     end=dt.date(2025, 11, 30))})
+    >>> held = pd.DataFrame({"meeting_type": ["mps_safety_monthly"] * 2,
+    ...     "meeting_date": pd.to_datetime(["2025-09-10", "2025-11-12"])})
+    >>> monthly_meetings(held, year, dt.date(2025, 12, 31))["month"].tolist()
+    ['2025-10']
+    """
     first = min(s.start for s in year.semesters.values())
     last = max(s.end for s in year.semesters.values())
     held = meetings.loc[meetings["meeting_type"] == "mps_safety_monthly", "meeting_date"]
@@ -142,7 +195,18 @@ def monthly_meetings(meetings: pd.DataFrame, year: SchoolYear, as_of: dt.date) -
 
 def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYear,
                   as_of: dt.date) -> pd.DataFrame:
-    """III.E.2: a semester consultation with every participating school near each semester's end."""
+    """III.E.2: a semester consultation with every participating school near each semester's end.
+
+    >>> import pandas as pd, datetime as dt
+    >>> year = SchoolYear(school_year="2025-26", consultation_window_days=30,
+    ...     semesters={"fall": Span(start=dt.date(2025, 9, 2), end=dt.date(2026, 1, 23))})
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"], "sro_participating": [True] * 2,
+    ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
+    >>> held = pd.DataFrame({"meeting_type": ["semester_consultation"], "school_id": ["1"],
+    ...     "meeting_date": pd.to_datetime(["2026-01-15"])})
+    >>> consultations(held, schools, year, dt.date(2026, 3, 1))["school_id"].tolist()
+    ['2']
+    """
     window = pd.Timedelta(days=year.consultation_window_days)
     held = meetings[meetings["meeting_type"] == "semester_consultation"]
     rows = []
@@ -160,7 +224,15 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
 
 
 def mou(year: SchoolYear, as_of: dt.date) -> pd.DataFrame:
-    """V: the MOU is in force, and does not expire within the warning window."""
+    """V: the MOU is in force, and does not expire within the warning window.
+
+    >>> import datetime as dt
+    >>> from sro_reporting.params import Mou
+    >>> year = SchoolYear(school_year="2025-26", mou_warning_days=90, mou=Mou(signed=dt.date(2025, 3, 10),
+    ...     expires=dt.date(2026, 8, 31)), semesters={"fall": Span(start=dt.date(2025, 9, 2), end=dt.date(2026, 1, 23))})
+    >>> mou(year, dt.date(2026, 6, 30))["reason"].tolist()
+    ['expires in 62 days (warning at 90)']
+    """
     if year.mou is None:
         return pd.DataFrame([("", "", "no MOU dates in the parameter file")],
                             columns=["signed", "expires", "reason"])

@@ -21,7 +21,15 @@ def actions_in(enforcement: pd.DataFrame, span: Span, school_related: bool | Non
 
 
 def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return school-related arrests, citations and court referrals per listed school, zeros included."""
+    """Return school-related arrests, citations and court referrals per listed school, zeros included.
+
+    >>> import pandas as pd, datetime as dt
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 2),
+    ...     "school_related": [True, True], "school_id": ["1", "1"], "action_type": ["arrest", "court_referral"]})
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"]})
+    >>> by_school(enf, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['1', 'A', 1, 0, 1], ['2', 'B', 0, 0, 0]]
+    """
     found = actions_in(enforcement, span)
     wide = pd.crosstab(found["school_id"], found["action_type"])
     wide = wide.reindex(columns=list(ACTION_TYPE.codes), fill_value=0)
@@ -70,7 +78,14 @@ def demographics(enforcement: pd.DataFrame, span: Span, breakdown: str) -> pd.Da
 
 
 def by_month(enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return school-related actions per month and type (long form)."""
+    """Return school-related actions per month and type (long form).
+
+    >>> import pandas as pd, datetime as dt
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02", "2025-09-03"]),
+    ...     "school_related": [True, True], "action_type": ["arrest", "arrest"]})
+    >>> by_month(enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['2025-09', 'arrest', 2]]
+    """
     found = actions_in(enforcement, span)
     return (found.assign(month=found["action_datetime"].dt.strftime("%Y-%m"))
                  .groupby(["month", "action_type"]).size().rename("actions").reset_index())

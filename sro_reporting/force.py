@@ -15,7 +15,15 @@ def force_in(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
 
 
 def by_type(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return incidents per force type with subject and officer injuries."""
+    """Return incidents per force type with subject and officer injuries.
+
+    >>> import pandas as pd, datetime as dt
+    >>> uof = pd.DataFrame({"uof_id": ["U1", "U2"], "uof_datetime": pd.to_datetime(["2025-09-02"] * 2),
+    ...     "force_type": ["Takedown", "Takedown"], "subject_injured": pd.array([True, None], dtype="boolean"),
+    ...     "officer_injured": pd.array([False, False], dtype="boolean")})
+    >>> by_type(uof, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['Takedown', 2, 1, 0]]
+    """
     found = force_in(use_of_force, span)
     out = found.groupby("force_type").agg(
         incidents=("uof_id", "size"),
@@ -26,7 +34,15 @@ def by_type(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
 
 
 def summary(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return the period's use-of-force totals."""
+    """Return the period's use-of-force totals.
+
+    >>> import pandas as pd, datetime as dt
+    >>> uof = pd.DataFrame({"uof_id": ["U1"], "uof_datetime": pd.to_datetime(["2025-09-02"]),
+    ...     "subject_is_student": pd.array([True], dtype="boolean"),
+    ...     "subject_injured": pd.array([None], dtype="boolean"), "officer_injured": pd.array([False], dtype="boolean")})
+    >>> summary(uof, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["value"].tolist()
+    [1, 1, 0, 0]
+    """
     found = force_in(use_of_force, span)
     return measures([
         ("Use-of-force incidents", len(found)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting import activity, calls, charts, enforcement, force, staffing, summary
+from sro_reporting import activity, calls, charts, disparity, enforcement, force, staffing, summary
 from sro_reporting.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
@@ -16,6 +16,7 @@ from sro_reporting.annual import (
     disposition_by_priority,
     school_calls,
 )
+from sro_reporting.codes import RACE
 from sro_reporting.dataset import DataSet
 from sro_reporting.frames import measures
 from sro_reporting.params import Span
@@ -241,3 +242,41 @@ def compliance_details(rep: Report, data: DataSet, breaches: dict[str, pd.DataFr
               "NASRO basic course certificates on file for each SRO (IV.D.2)", labels=COMPLIANCE_LABELS)
     rep.table(training_matrix(officers, data.training), "mps_training_matrix",
               "MPS additional training by SRO and topic (IV.E)", labels={"officer_id": "Officer", "missing": "Missing"})
+
+
+def _suppressed_column(values: pd.Series, min_cell: int) -> pd.Series:
+    """Return one column of people counts with its total, suppressed on its own."""
+    return suppress_counts(values.to_frame(), min_cell).iloc[:, 0]
+
+
+def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show arrests and citations per 1,000 enrolled students by race and the index against White."""
+    rep.section("Disparity by race")
+    if not data.provided("enrollment"):
+        rep.text("Enrollment not provided: rates per enrolled student and the relative rate index "
+                 "cannot be computed for this period.")
+        return
+    part = participating(data.schools, span.start, span.end)
+    table = disparity.rates(data.enforcement, data.enrollment, list(part["school_id"]), rep.year.school_year, span)
+    labels = table["race"].map(RACE.label)
+    shown = table.drop(columns="race")
+    note = disparity.DEFINITION
+    if rep.audience == "mps":
+        counts = {c: _suppressed_column(table.set_index(labels)[c], rep.min_cell)
+                  for c in ("students", "arrests", "citations")}
+        shown = pd.DataFrame(counts)
+        for action, column in (("arrest", "arrests"), ("citation", "citations")):
+            hidden = (shown[column] == "*") | (shown["students"] == "*")
+            for measure in ("rate", "rri"):
+                values = table.set_index(labels)[f"{action}_{measure}"].reindex(shown.index)
+                shown[f"{action}_{measure}"] = values.astype(object).where(~hidden, "*")
+        shown = shown[["students", "arrests", "arrest_rate", "arrest_rri", "citations", "citation_rate",
+                       "citation_rri"]].rename_axis("race").reset_index()
+        note = f"{note} {rep.suppression_note()} A rate from a suppressed count is suppressed too."
+    else:
+        shown = shown.assign(race=labels.to_numpy())[["race", *shown.columns]]
+    rep.table(shown, "disparity_by_race", "School-related arrests and citations per 1,000 enrolled students, by race",
+              note=note, labels={"race": "Race or ethnicity", "students": "Students enrolled", "arrests": "Arrests",
+                                 "arrest_rate": "Arrests per 1,000", "arrest_rri": "Arrest index",
+                                 "citations": "Citations", "citation_rate": "Citations per 1,000",
+                                 "citation_rri": "Citation index"})

@@ -35,7 +35,17 @@ def _window_hours(shifts: pd.DataFrame, year: SchoolYear) -> pd.Series:
 
 
 def hours_by_officer(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
-    """Return per SRO: shifts, hours worked, hours in the weekday window and its share (III.A)."""
+    """Return per SRO: shifts, hours worked, hours in the weekday window and its share (III.A).
+
+    >>> import pandas as pd, datetime as dt
+    >>> from sro_reporting.params import SchoolYear
+    >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 1),
+    ...     end=dt.date(2025, 9, 30))})
+    >>> shifts = pd.DataFrame({"officer_id": ["A"], "shift_date": pd.to_datetime(["2025-09-02"]),
+    ...     "start_time": pd.to_timedelta(["14:00:00"]), "end_time": pd.to_timedelta(["00:30:00"])})
+    >>> hours_by_officer(shifts, year, year.semesters["fall"]).values.tolist()
+    [['A', 1, 10.5, 2.5, 0.238]]
+    """
     found = shift_times(shifts[in_span(shifts["shift_date"], span)])
     found = found.assign(window_hours=_window_hours(found, year))
     out = found.groupby("officer_id").agg(shifts=("hours", "size"), hours=("hours", "sum"),
@@ -45,7 +55,15 @@ def hours_by_officer(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.D
 
 
 def school_days(year: SchoolYear, span: Span) -> pd.DatetimeIndex:
-    """Return the school days of `span`: weekdays inside a semester, less the year's days off."""
+    """Return the school days of `span`: weekdays inside a semester, less the year's days off.
+
+    >>> import datetime as dt
+    >>> from sro_reporting.params import SchoolYear
+    >>> year = SchoolYear(school_year="2025-26", days_off=[dt.date(2025, 9, 3)],
+    ...     semesters={"fall": Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 7))})
+    >>> [d.day for d in school_days(year, year.semesters["fall"])]
+    [1, 2, 4, 5]
+    """
     days = pd.DatetimeIndex([])
     for term in year.semesters.values():
         start, end = max(term.start, span.start), min(term.end, span.end)
@@ -58,6 +76,16 @@ def on_duty(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
     """Return per school day the SROs on duty in school hours and whether that is under the floor.
 
     An SRO is on duty on a day when a shift overlaps that day's school-hours window at all.
+
+    >>> import pandas as pd, datetime as dt
+    >>> from sro_reporting.params import SchoolYear
+    >>> year = SchoolYear(school_year="2025-26", sro_floor=2,
+    ...     semesters={"fall": Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 2))})
+    >>> shifts = pd.DataFrame({"officer_id": ["A", "B"], "shift_date": pd.to_datetime(["2025-09-01"] * 2),
+    ...     "start_time": pd.to_timedelta(["07:30:00", "17:00:00"]),
+    ...     "end_time": pd.to_timedelta(["16:30:00", "23:00:00"])})
+    >>> on_duty(shifts, year, year.semesters["fall"])[["sros_on_duty", "below_floor"]].values.tolist()
+    [[1, True], [0, True]]
     """
     days = school_days(year, span)
     found = shift_times(shifts[shifts["shift_date"].isin(days)])
@@ -77,14 +105,28 @@ def days_below_floor(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.D
 
 
 def schools_reached(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return per SRO the number of distinct schools with at least one logged activity (III.B)."""
+    """Return per SRO the number of distinct schools with at least one logged activity (III.B).
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"officer_id": ["A", "A", "A"], "school_id": ["1", "2", "2"],
+    ...     "activity_date": pd.to_datetime(["2025-09-02"] * 3)})
+    >>> schools_reached(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['A', 2]]
+    """
     found = activities[in_span(activities["activity_date"], span) & activities["school_id"].notna()]
     out = found.groupby("officer_id")["school_id"].nunique().rename("schools_reached").reset_index()
     return out.astype({"schools_reached": "int64"})
 
 
 def school_presence(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return per school the days with an SRO activity, the SROs seen and the hours logged."""
+    """Return per school the days with an SRO activity, the SROs seen and the hours logged.
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"officer_id": ["A", "B", "A"], "school_id": ["1", "1", "1"], "hours": [1.0, 2.0, 0.5],
+    ...     "activity_date": pd.to_datetime(["2025-09-02", "2025-09-02", "2025-09-03"])})
+    >>> school_presence(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['1', 2, 2, 3.5]]
+    """
     found = activities[in_span(activities["activity_date"], span) & activities["school_id"].notna()]
     out = found.groupby("school_id").agg(days_with_sro=("activity_date", "nunique"),
                                          sros=("officer_id", "nunique"),

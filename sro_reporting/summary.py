@@ -15,7 +15,15 @@ from sro_reporting.periods import in_span
 
 
 def key_figures(data: DataSet, span: Span, school_id: str | None = None) -> pd.DataFrame:
-    """Return the period's headline counts at participating schools (or at one school)."""
+    """Return the period's headline counts at participating schools (or at one school).
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> figures = key_figures(data, year.semesters["spring"]).set_index("measure")["value"]
+    >>> int(figures["Calls for service"]) > 0, int(figures["Use-of-force incidents"]) >= 0
+    (True, True)
+    """
     calls = school_calls(data.calls, data.schools, span)
     enf = actions_in(data.enforcement, span)
     acts = activities_in(data.activities, span)
@@ -56,7 +64,15 @@ def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
 
 
 def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
-    """Return one SRO's month-by-month activity, hours and enforcement: every III.D.6 item."""
+    """Return one SRO's month-by-month activity, hours and enforcement: every III.D.6 item.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> months = officer_months(data, year.semesters["spring"], "004100")
+    >>> months["month"].tolist()
+    ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']
+    """
     from sro_reporting.periods import months
     from sro_reporting.staffing import shift_times
 
@@ -87,7 +103,14 @@ def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
 
 
 def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFrame:
-    """Return one school's key figures beside the average participating school's."""
+    """Return one school's key figures beside the average participating school's.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> list(district_comparison(data, year.semesters["spring"], "0007").columns)
+    ['measure', 'this_school', 'district_average']
+    """
     from sro_reporting.schools import participating
 
     schools = max(len(participating(data.schools, span.start, span.end)), 1)
@@ -98,7 +121,14 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
 
 
 def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
-    """Return the key figures of each school year the data covers, up to `year`, one column per year."""
+    """Return the key figures of each school year the data covers, up to `year`, one column per year.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> list(by_school_year(data, year).columns)
+    ['measure', '2025-26']
+    """
     from sro_reporting.params import load_school_year, previous_year
 
     columns, label = {}, year.school_year
@@ -117,7 +147,14 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
 
 
 def school_context(data: DataSet, span: Span) -> pd.DataFrame:
-    """Return each participating school's grades, calls, school-related arrests and citations, SRO days."""
+    """Return each participating school's grades, calls, school-related arrests and citations, SRO days.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> len(school_context(data, year.year_span))  # the participating schools
+    30
+    """
     from sro_reporting.annual import (
         arrests_citations_by_school,
         calls_by_school_priority,
@@ -137,7 +174,14 @@ def school_context(data: DataSet, span: Span) -> pd.DataFrame:
 
 
 def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.DataFrame:
-    """Return the days with an SRO activity at the school, the SROs seen and the hours they logged."""
+    """Return the days with an SRO activity at the school, the SROs seen and the hours they logged.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> presence(data, year, year.semesters["spring"], "0007")["measure"].tolist()[0]
+    'School days in the period'
+    """
     from sro_reporting.staffing import school_days, school_presence
 
     found = school_presence(data.activities, span)
@@ -151,7 +195,14 @@ def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.
 
 
 def consultation_history(data: DataSet, school_id: str) -> pd.DataFrame:
-    """Return the school's end-of-semester consultations on record, newest first."""
+    """Return the school's end-of-semester consultations on record, newest first.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> len(consultation_history(data, "0056"))  # spring 2026 only: the fall 2025 one was missed
+    1
+    """
     held = data.meetings[(data.meetings["meeting_type"] == "semester_consultation")
                          & (data.meetings["school_id"] == school_id)]
     out = held.sort_values("meeting_date", ascending=False)[["meeting_date", "meeting_id"]]

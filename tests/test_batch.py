@@ -145,3 +145,17 @@ def test_bad_arguments_exit_2(tmp_path, demo_copy):
     result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(demo_copy), "--out",
                              str(tmp_path / "o"), "--school-year", "1999-00"], capture_output=True, text=True)
     assert result.returncode == 2 and "no parameter file" in result.stderr
+
+
+def test_mps_outputs_carry_aggregates_only(batch, demo_copy):
+    out, _ = batch
+    ids = set(pd.read_csv(demo_copy / "enforcement.csv", dtype=str)["action_id"])
+    ids |= set(pd.read_csv(demo_copy / "calls_for_service.csv", dtype=str)["incident_number"].head(5000))
+    ids |= set(pd.read_csv(demo_copy / "use_of_force.csv", dtype=str)["uof_id"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    for o in manifest["outputs"]:
+        if o["audience"] != "mps":
+            continue
+        for path, text in _texts(out, f"{o['stem']}.*"):
+            words = set(text.replace('"', " ").replace(",", " ").split())
+            assert not words & ids, (path, sorted(words & ids)[:5])

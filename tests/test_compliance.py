@@ -113,3 +113,35 @@ def test_training_gaps_name_the_topics():
     rows = [("1", code, "2025-04-01", 4.0, None) for code in compliance.MPS_TOPICS if code != "FERPA"]
     found = compliance.training_gaps(officers(), training(rows))
     assert found["reason"].tolist() == ["IV.E.1: missing FERPA"]
+
+
+def test_a_clean_data_set_shows_a_clean_report(tmp_path):
+    from conftest import SCHOOLS, write_folder
+
+    import sro_reporting as sro
+
+    year = YEAR.model_copy(update={"sro_floor": 1, "mou": YEAR.mou.model_copy(update={"expires": dt.date(2030, 1, 1)})})
+    officers_csv = pd.DataFrame({"officer_id": ["01"], "continuous_service_start": ["2015-01-01"],
+                                 "sro_start": ["2025-03-17"], "shift_type": ["day"],
+                                 "attendance_rating": ["excellent"], "sustained_juvenile_complaints": ["0"]})
+    training_csv = pd.DataFrame([("01", code, "2025-04-01", "40" if code == "NASRO_BASIC" else "4",
+                                  "C-1" if code == "NASRO_BASIC" else "")
+                                 for code in ["NASRO_BASIC", *compliance.MPS_TOPICS]],
+                                columns=["officer_id", "course_code", "completion_date", "hours", "certificate_id"])
+    monthly = [(f"M{m}", f"{d:%Y-%m}-10", "mps_safety_monthly", "", "")
+               for m, d in enumerate(pd.date_range("2025-09-01", "2026-06-01", freq="MS"))]
+    participating = SCHOOLS.loc[SCHOOLS["sro_participating"] != "no", "school_id"]
+    consults = [(f"C{s}{t}", day, "semester_consultation", s, "") for s in participating
+                for t, day in (("f", "2026-01-20"), ("s", "2026-06-10"))]
+    panel = [("P1", "2025-02-01", "selection_panel", "", "mps_staff;community;mps_student;mpd")]
+    meetings_csv = pd.DataFrame(monthly + consults + panel,
+                                columns=["meeting_id", "meeting_date", "meeting_type", "school_id", "attendee_roles"])
+    days = pd.bdate_range("2025-09-01", "2026-06-12")
+    shifts_csv = pd.DataFrame({"officer_id": "01", "shift_date": days.strftime("%Y-%m-%d"),
+                               "start_time": "07:30", "end_time": "16:30"})
+    data = sro.load(write_folder(tmp_path, officers=officers_csv, training=training_csv, meetings=meetings_csv,
+                                 shifts=shifts_csv))
+    assert data.error_count == 0, data.problems
+    found = compliance.check_all(data, year, year.year_span, dt.date(2026, 6, 30))
+    assert {k: len(v) for k, v in found.items()} == {k: 0 for k in found}
+    assert set(compliance.summary(found)["status"]) == {"kept"}
