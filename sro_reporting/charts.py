@@ -32,12 +32,7 @@ def bars(frame: pd.DataFrame, x: str, y: str, xlabel: str, ylabel: str,
     fig, ax = plt.subplots()
     sns.barplot(frame, x=x, y=y, hue=hue, ax=ax, palette="colorblind" if hue else None,
                 color=None if hue else sns.color_palette("colorblind")[0])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if hue:
-        ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, ax, xlabel, ylabel, hue)
 
 
 def lines(frame: pd.DataFrame, x: str, y: str, hue: str | None, xlabel: str,
@@ -50,6 +45,11 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str | None, xlabel: str,
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return _finish(fig, ax, xlabel, ylabel, hue)
+
+
+def _finish(fig: plt.Figure, ax: plt.Axes, xlabel: str, ylabel: str, hue: str | None) -> plt.Figure:
+    """Label the axes, set the legend in the house style and fit the layout."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if hue:
