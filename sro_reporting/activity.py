@@ -112,18 +112,3 @@ def incident_reports(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
         ("of which not recorded", unknown),
     ])
 
-
-def by_month(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return activities and hours per calendar month and type (long form, for charts and tables).
-
-    >>> import pandas as pd, datetime as dt
-    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02", "2025-10-01"]),
-    ...     "activity_type": ["mentoring"] * 2, "hours": [1.0, 2.5]})
-    >>> by_month(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 10, 31))).values.tolist()
-    [['2025-09', 'mentoring', 1, 1.0], ['2025-10', 'mentoring', 1, 2.5]]
-    """
-    found = activities_in(activities, span)
-    out = (found.assign(month=found["activity_date"].dt.strftime("%Y-%m"))
-                .groupby(["month", "activity_type"])
-                .agg(activities=("activity_type", "size"), hours=("hours", "sum")).reset_index())
-    return out.assign(hours=out["hours"].astype(float).round(1))

@@ -55,7 +55,7 @@ def validate(
     if format is Format.csv:
         dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        typer.echo(format_text(dataset.problems))
+        typer.echo(format_text(dataset.problems, {f.table: Path(f.path).name for f in dataset.files}))
     raise typer.Exit(1 if dataset.error_count else 0)
 
 

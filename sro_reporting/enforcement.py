@@ -76,16 +76,3 @@ def demographics(enforcement: pd.DataFrame, span: Span, breakdown: str) -> pd.Da
     found = actions_in(enforcement, span)
     return counts_by(found, breakdown, "action_type", list(ACTION_TYPE.codes))
 
-
-def by_month(enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return school-related actions per month and type (long form).
-
-    >>> import pandas as pd, datetime as dt
-    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02", "2025-09-03"]),
-    ...     "school_related": [True, True], "action_type": ["arrest", "arrest"]})
-    >>> by_month(enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
-    [['2025-09', 'arrest', 2]]
-    """
-    found = actions_in(enforcement, span)
-    return (found.assign(month=found["action_datetime"].dt.strftime("%Y-%m"))
-                 .groupby(["month", "action_type"]).size().rename("actions").reset_index())

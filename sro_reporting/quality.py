@@ -46,13 +46,14 @@ def write_csv(problems: pd.DataFrame, path: Path) -> None:
     problems.to_csv(path, index=False, lineterminator="\n")
 
 
-def format_text(problems: pd.DataFrame) -> str:
-    """Return the log as lines an analyst reads: table:line column=value: rule [severity]."""
+def format_text(problems: pd.DataFrame, files: dict[str, str] | None = None) -> str:
+    """Return the log as lines an analyst reads: SEVERITY file:line column='value': rule."""
     if problems.empty:
         return "No problems found."
     lines = []
     for row in problems.itertuples(index=False):
-        where = f"{row.table}:{row.line}" if pd.notna(row.line) else row.table
+        name = (files or {}).get(row.table, row.table)
+        where = f"{name}:{row.line}" if pd.notna(row.line) else name
         col = f" {row.column}" if row.column else ""
         val = f"={row.value!r}" if row.value else ""
         lines.append(f"{row.severity.upper():7} {where}{col}{val}: {row.rule}")

@@ -88,7 +88,7 @@ def test_validate_cli_text_and_csv(bad, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["validate", "--data", str(bad)])
     assert result.exit_code == 1
-    assert "calls_for_service:3 call_datetime='2025-13-02 08:00'" in result.output
+    assert "calls_for_service.csv:3 call_datetime='2025-13-02 08:00'" in result.output
     result = runner.invoke(app, ["validate", "--data", str(bad), "--format", "csv"])
     assert result.exit_code == 1
     rows = pd.read_csv(io.StringIO(result.output), dtype=str, keep_default_na=False)
