@@ -34,9 +34,10 @@ report: $(DEMO_STAMP)
 test: $(DEMO_STAMP)
 	$(BIN)/python -m pytest
 
+# JupyterLab on the project's kernel; it refuses root unless told (containers often run as root).
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 benchmark: $(DEMO_STAMP)
 	$(BIN)/python benchmarks/batch.py
