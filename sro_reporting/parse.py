@@ -53,8 +53,8 @@ def parse_str(text: pd.Series) -> Parsed:
 
 
 def parse_int(text: pd.Series) -> Parsed:
-    """Parse whole numbers (`3` or `3.0`)."""
-    ok = text.isna() | text.str.fullmatch(r"[+-]?\d+(\.0*)?").fillna(False).astype(bool)
+    """Parse whole numbers (`3` or `3.0`); one too long to hold exactly is not a number here."""
+    ok = text.isna() | text.str.fullmatch(r"[+-]?\d{1,15}(\.0*)?").fillna(False).astype(bool)
     values = pd.to_numeric(text.where(ok), errors="coerce")
     return values.round().astype("Int64"), ~ok
 

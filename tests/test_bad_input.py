@@ -144,3 +144,14 @@ def test_every_table_reads_header_only_and_garbage(tmp_path, name):
     assert problems["severity"].isin(["error", "warning", "info"]).all()
     required = [c for c in table.columns if c.required and c.kind not in ("str",)]
     assert clean.empty == bool(required)
+
+
+def test_an_integer_too_long_for_any_count_is_a_clear_problem(tmp_path):
+    from sro_reporting.tables import ENFORCEMENT
+
+    path = tmp_path / "enforcement.csv"
+    path.write_text("action_id,action_type,action_datetime,school_related,subject_age\n"
+                    "E1,arrest,2025-09-02 08:00,yes,9223372036854775296\n")
+    clean, problems = clean_table(read_table(path, ENFORCEMENT))
+    assert clean["subject_age"].isna().tolist() == [True]
+    assert rules(problems) == [(2, "subject_age", "not a whole number; read as blank")]
