@@ -12,6 +12,7 @@ import pandas as pd
 from sro_reporting.codes import RACE
 from sro_reporting.enforcement import actions_in
 from sro_reporting.params import Span
+from sro_reporting.privacy import SUPPRESSED, suppress_counts
 
 SMALL_GROUP = 0.01  # share of enrollment under which no index is given
 DEFINITION = (
@@ -58,3 +59,29 @@ def rates(enforcement: pd.DataFrame, enrollment: pd.DataFrame, school_ids: list[
         index = rate / white if pd.notna(white) and white > 0 else rate * float("nan")
         out[f"{action}_rri"] = index.where(share >= SMALL_GROUP).round(2)
     return out[out["race"] != "UNKNOWN"].reset_index(drop=True)
+
+
+def suppressed(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Return a `rates` table for MPS: students, arrests and citations each suppressed as one column
+    with its total (`suppress_counts`), and a rate or index shown as `*` wherever its count or its
+    students are, so a hidden count cannot be worked back from a rate; every index is `*` where
+    White students' count is, since each index divides by their rate.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"race": ["BLACK", "WHITE"], "students": [500, 1000], "arrests": [40, 3],
+    ...     "citations": [20, 30], "arrest_rate": [80.0, 3.0], "arrest_rri": [26.67, 1.0],
+    ...     "citation_rate": [40.0, 30.0], "citation_rri": [1.33, 1.0]})
+    >>> suppressed(t, 10)[["race", "arrests", "arrest_rate", "citations"]].values.tolist()
+    [['Black or African American', '*', '*', 20], ['White', '*', '*', 30], ['Total', 43, nan, 50]]
+    """
+    labelled = table.assign(race=table["race"].map(RACE.label)).set_index("race")
+    shown = pd.DataFrame({c: suppress_counts(labelled[[c]], min_cell)[c]
+                          for c in ("students", "arrests", "citations")})
+    for action, column in (("arrest", "arrests"), ("citation", "citations")):
+        hidden = (shown[column] == SUPPRESSED) | (shown["students"] == SUPPRESSED)
+        white = RACE.label("WHITE")
+        for measure, mask in (("rate", hidden), ("rri", hidden | bool(hidden.get(white, False)))):
+            values = labelled[f"{action}_{measure}"].reindex(shown.index).astype(object)
+            shown[f"{action}_{measure}"] = values.where(~mask | values.isna(), SUPPRESSED)
+    order = ["students", "arrests", "arrest_rate", "arrest_rri", "citations", "citation_rate", "citation_rri"]
+    return shown[order].rename_axis("race").reset_index()

@@ -68,3 +68,18 @@ def test_lone_star_with_no_other_non_zero_cell_hides_the_line_total():
     # beside it -> r1's total hidden. Then the Total row and Total column each need a second star.
     counts = pd.DataFrame({"a": [5, 30], "b": [20, 0]}, index=["r0", "r1"])
     assert _shown(suppress_counts(counts)) == [["*", "*", "*"], ["*", "0", "*"], ["*", "*", "55"]]
+
+
+def test_disparity_hides_every_index_when_white_count_is_hidden():
+    from sro_reporting.disparity import suppressed
+
+    t = pd.DataFrame({"race": ["BLACK", "HISPANIC", "WHITE"], "students": [1000, 1000, 1000],
+                      "arrests": [40, 30, 3], "citations": [50, 40, 30],
+                      "arrest_rate": [40.0, 30.0, 3.0], "arrest_rri": [13.33, 10.0, 1.0],
+                      "citation_rate": [50.0, 40.0, 30.0], "citation_rri": [1.67, 1.33, 1.0]})
+    out = suppressed(t, 10).set_index("race")
+    # White's 3 arrests are hidden, and Hispanic's 30 as the complement; Black's 40 and its rate show,
+    # but its index would give White's rate (40 / 13.33), so it is hidden too.
+    assert out.loc["Black or African American", ["arrests", "arrest_rate", "arrest_rri"]].tolist() == [40, 40.0, "*"]
+    assert out.loc["White", ["arrests", "arrest_rate"]].tolist() == ["*", "*"]
+    assert out.loc["Black or African American", ["citations", "citation_rate", "citation_rri"]].tolist() == [50, 50.0, 1.67]
