@@ -49,26 +49,30 @@ def job_key(job: Job, data: DataSet, code: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def execute(job: Job, out: Path, kernel: str) -> dict:
-    """Run one report's notebook and render its PDF; return its manifest fields."""
+def _papermill(notebook, output: Path, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
+    """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook."""
     import logging
 
     import papermill
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
+    return papermill.execute_notebook(
+        notebook, str(output), parameters=parameters or {}, kernel_name=kernel, progress_bar=False,
+        log_output=False, cwd=str(cwd) if cwd else None, engine_name="sro-warm",
+        request_save_on_cell_execute=False)  # one write at the end (or with the error banner), not per cell
+
+
+def execute(job: Job, out: Path, kernel: str) -> dict:
+    """Run one report's notebook and render its PDF; return its manifest fields."""
     from papermill.exceptions import PapermillExecutionError
 
     from sro_reporting.render import render_pdf
-
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
 
     notebook, pdf = out / f"{job.stem}.ipynb", out / f"{job.stem}.pdf"
     started = time.perf_counter()
     result = {"status": "ok", "error": None}
     try:
-        executed = papermill.execute_notebook(str(job.kind.notebook), str(notebook), parameters=job.parameters,
-                                   kernel_name=kernel, progress_bar=False, log_output=False,
-                                   cwd=str(job.kind.notebook.parent), engine_name="sro-warm",
-                                   # one write at the end (or with the error banner), not one per cell
-                                   request_save_on_cell_execute=False)
+        executed = _papermill(str(job.kind.notebook), notebook, kernel, job.parameters, job.kind.notebook.parent)
         render_pdf(executed, pdf)
     except PapermillExecutionError as exc:
         result = {"status": "failed", "error": {
@@ -86,19 +90,13 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
 
 def warm_up(kernel: str) -> None:
     """Start this worker's kernel and import the report code in it (a failure here is not a report's)."""
-    import logging
-
     import nbformat
-    import papermill
 
-    logging.getLogger("papermill").setLevel(logging.ERROR)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sro_reporting.sections")])
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            papermill.execute_notebook(nb, str(Path(tmp) / "warm.ipynb"), kernel_name=kernel,
-                                       engine_name="sro-warm", progress_bar=False,
-                                       request_save_on_cell_execute=False)
+            _papermill(nb, Path(tmp) / "warm.ipynb", kernel)
         except Exception:  # the first report will start a kernel itself, and say what fails
             WARM.check()
 

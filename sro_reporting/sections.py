@@ -18,7 +18,6 @@ from sro_reporting.annual import (
 )
 from sro_reporting.codes import RACE
 from sro_reporting.dataset import DataSet
-from sro_reporting.frames import measures
 from sro_reporting.params import Span
 from sro_reporting.privacy import suppress_counts
 from sro_reporting.report import Report, period_label
@@ -163,33 +162,23 @@ def staffing_section(rep: Report, data: DataSet, span: Span) -> None:
                 f"SROs work primarily {staffing.weekday_window(year)} during the school year (SOI III.A). "
                 f"2023 Wisconsin Act 12 requires at least {year.sro_floor} SROs present in normal school "
                 "hours; an SRO counts as present on a school day when a shift overlaps school hours.")
-    hours = staffing.hours_by_officer(data.shifts, year, span)
-    reach = staffing.schools_reached(data.activities, span)
-    per_sro = hours.merge(reach, on="officer_id", how="outer").fillna(
-        {"schools_reached": 0, "shifts": 0, "hours": 0.0, "window_hours": 0.0})
-    totals = measures([
-        ("SROs with shifts", int((per_sro["shifts"] > 0).sum())),
-        ("Hours worked", round(float(per_sro["hours"].sum()), 1)),
-        ("Share of hours in the weekday school-hours window (%)",
-         round(100 * per_sro["window_hours"].sum() / per_sro["hours"].sum(), 1) if per_sro["hours"].sum() else None),
-        ("Median schools reached per SRO", float(per_sro["schools_reached"].median()) if len(per_sro) else None),
-    ])
-    rep.table(totals, "hours_summary", "Hours worked and schools reached", labels=MEASURE_LABELS)
+    sros = staffing.per_sro(data.shifts, data.activities, year, span)
+    rep.table(staffing.hours_summary(sros), "hours_summary", "Hours worked and schools reached",
+              labels=MEASURE_LABELS)
     if rep.audience == "mpd_internal":
-        rep.table(per_sro.astype({"shifts": "int64", "schools_reached": "int64"}), "hours_by_officer",
-                  "Hours worked and schools reached by SRO",
+        rep.table(sros, "hours_by_officer", "Hours worked and schools reached by SRO",
                   labels={"officer_id": "Officer", "shifts": "Shifts", "hours": "Hours",
                           "window_hours": "Hours in window", "share_in_window": "Share in window",
                           "schools_reached": "Schools reached"})
     duty = staffing.on_duty(data.shifts, year, span)
     if len(duty) > 1:
-        rep.figure(charts.lines(duty.assign(floor=year.sro_floor).melt(
+        rep.figure(charts.lines(duty.melt(
             id_vars="date", value_vars=["sros_on_duty", "floor"], var_name="series", value_name="sros")
             .replace({"series": {"sros_on_duty": "SROs on duty", "floor": "Act 12 floor"}}),
             "date", "sros", "series", "School day", "SROs"),
             "SROs on duty in school hours on each school day, against the Act 12 floor.",
             f"MPD shift records; {period_label(span)}.")
-    below = staffing.days_below_floor(data.shifts, year, span)
+    below = staffing.below_floor(duty)
     rep.table(below, "days_below_floor", f"School days with fewer than {year.sro_floor} SROs on duty",
               note=f"{len(below)} of {len(duty)} school days in the period.",
               labels={"date": "School day", "sros_on_duty": "SROs on duty", "floor": "Floor"})
@@ -244,11 +233,6 @@ def compliance_details(rep: Report, data: DataSet, breaches: dict[str, pd.DataFr
               "MPS additional training by SRO and topic (IV.E)", labels={"officer_id": "Officer", "missing": "Missing"})
 
 
-def _suppressed_column(values: pd.Series, min_cell: int) -> pd.Series:
-    """Return one column of people counts with its total, suppressed on its own."""
-    return suppress_counts(values.to_frame(), min_cell).iloc[:, 0]
-
-
 def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
     """Show arrests and citations per 1,000 enrolled students by race and the index against White."""
     rep.section("Disparity by race")
@@ -258,23 +242,12 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
         return
     part = participating(data.schools, span.start, span.end)
     table = disparity.rates(data.enforcement, data.enrollment, list(part["school_id"]), rep.year.school_year, span)
-    labels = table["race"].map(RACE.label)
-    shown = table.drop(columns="race")
     note = disparity.DEFINITION
     if rep.audience == "mps":
-        counts = {c: _suppressed_column(table.set_index(labels)[c], rep.min_cell)
-                  for c in ("students", "arrests", "citations")}
-        shown = pd.DataFrame(counts)
-        for action, column in (("arrest", "arrests"), ("citation", "citations")):
-            hidden = (shown[column] == "*") | (shown["students"] == "*")
-            for measure in ("rate", "rri"):
-                values = table.set_index(labels)[f"{action}_{measure}"].reindex(shown.index)
-                shown[f"{action}_{measure}"] = values.astype(object).where(~hidden, "*")
-        shown = shown[["students", "arrests", "arrest_rate", "arrest_rri", "citations", "citation_rate",
-                       "citation_rri"]].rename_axis("race").reset_index()
+        shown = disparity.suppressed(table, rep.min_cell)
         note = f"{note} {rep.suppression_note()} A rate from a suppressed count is suppressed too."
     else:
-        shown = shown.assign(race=labels.to_numpy())[["race", *shown.columns]]
+        shown = table.assign(race=table["race"].map(RACE.label))
     rep.table(shown, "disparity_by_race", "School-related arrests and citations per 1,000 enrolled students, by race",
               note=note, labels={"race": "Race or ethnicity", "students": "Students enrolled", "arrests": "Arrests",
                                  "arrest_rate": "Arrests per 1,000", "arrest_rri": "Arrest index",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.frames import measures
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.periods import in_span
 
@@ -97,11 +98,15 @@ def on_duty(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
     return out.astype({"sros_on_duty": "int64"})
 
 
+def below_floor(duty: pd.DataFrame) -> pd.DataFrame:
+    """Return only the days of an `on_duty` table with fewer SROs on duty than the floor."""
+    out = duty[duty["below_floor"]].drop(columns="below_floor")
+    return out.assign(date=out["date"].dt.date).reset_index(drop=True)
+
+
 def days_below_floor(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
     """Return only the school days with fewer SROs on duty than the floor (Act 12)."""
-    days = on_duty(shifts, year, span)
-    out = days[days["below_floor"]].drop(columns="below_floor")
-    return out.assign(date=out["date"].dt.date).reset_index(drop=True)
+    return below_floor(on_duty(shifts, year, span))
 
 
 def schools_reached(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
@@ -116,6 +121,34 @@ def schools_reached(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
     found = activities[in_span(activities["activity_date"], span) & activities["school_id"].notna()]
     out = found.groupby("officer_id")["school_id"].nunique().rename("schools_reached").reset_index()
     return out.astype({"schools_reached": "int64"})
+
+
+def per_sro(shifts: pd.DataFrame, activities: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return per SRO with shifts or activities: shifts, hours, hours in the window, share, schools reached."""
+    hours = hours_by_officer(shifts, year, span)
+    reach = schools_reached(activities, span)
+    out = hours.merge(reach, on="officer_id", how="outer")
+    out = out.fillna({"schools_reached": 0, "shifts": 0, "hours": 0.0, "window_hours": 0.0})
+    return out.astype({"shifts": "int64", "schools_reached": "int64"})
+
+
+def hours_summary(sros: pd.DataFrame) -> pd.DataFrame:
+    """Return SROs with shifts, hours worked, the share in the weekday window and median schools reached.
+
+    >>> import pandas as pd
+    >>> sros = pd.DataFrame({"shifts": [2, 0], "hours": [19.5, 0.0], "window_hours": [11.5, 0.0],
+    ...     "schools_reached": [3, 1]})
+    >>> hours_summary(sros)["value"].tolist()
+    [1, 19.5, 59.0, 2.0]
+    """
+    hours = float(sros["hours"].sum())
+    return measures([
+        ("SROs with shifts", int((sros["shifts"] > 0).sum())),
+        ("Hours worked", round(hours, 1)),
+        ("Share of hours in the weekday school-hours window (%)",
+         round(100 * float(sros["window_hours"].sum()) / hours, 1) if hours else None),
+        ("Median schools reached per SRO", float(sros["schools_reached"].median()) if len(sros) else None),
+    ])
 
 
 def school_presence(activities: pd.DataFrame, span: Span) -> pd.DataFrame:

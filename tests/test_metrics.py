@@ -91,3 +91,14 @@ def test_response_times_median_and_timed_count():
     out = calls.response_times(found).set_index("priority")
     assert out.loc["1", ["calls", "timed", "median_dispatch_min", "median_response_min"]].tolist() == [3, 2, 3.0, 15.0]
     assert out.loc["not recorded", "median_response_min"] == 30.0
+
+
+def test_per_sro_joins_hours_and_reach_with_zeros():
+    acts = pd.DataFrame({"officer_id": ["A", "A", "C"], "school_id": ["1", "2", "3"],
+                         "activity_date": pd.to_datetime(["2025-09-01"] * 3)})
+    out = staffing.per_sro(SHIFTS, acts, YEAR, WEEK).set_index("officer_id")
+    assert out.loc["A", ["shifts", "hours", "window_hours", "schools_reached"]].tolist() == [2, 19.5, 11.5, 2]
+    assert out.loc["B", ["shifts", "schools_reached"]].tolist() == [3, 0]
+    assert out.loc["C", ["shifts", "hours", "schools_reached"]].tolist() == [0, 0.0, 1]  # activities, no shifts
+    summary = staffing.hours_summary(out)["value"].tolist()
+    assert summary == [2, 31.5, round(100 * 12 / 31.5, 1), 1.0]
