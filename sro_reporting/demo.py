@@ -166,13 +166,13 @@ def _school_variant(rng: np.random.Generator, number: int, street: str) -> str:
     return forms[rng.choice(len(forms), p=[0.3, 0.25, 0.1, 0.05, 0.18, 0.12])].upper()
 
 
-def calls(rng: np.random.Generator, sch: pd.DataFrame) -> pd.DataFrame:
-    """Return the citywide CAD export: about 60,000 calls, a few thousand at or next to schools."""
+def calls(rng: np.random.Generator, sch: pd.DataFrame, size: int = 60_600) -> pd.DataFrame:
+    """Return the citywide CAD export: `size` calls, about one in thirteen at or next to a school."""
     days = pd.date_range(START, AS_OF)
-    city = _calls_city(rng, 56_000, days)
+    n_school = size * 46 // 606
+    city = _calls_city(rng, size - n_school, days)
     part = sch[sch["sro_participating"] == "Yes"]
     weights = np.where(sch.index.isin(part.index), 6.0, 1.0) * np.where(sch.index < 12, 2.5, 1.0)
-    n_school = 4_600
     pick = rng.choice(len(sch), n_school, p=weights / weights.sum())
     school_days = _school_days(START, AS_OF)
     at = sch.iloc[pick]

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from sro_reporting.addresses import normalize_many
+from sro_reporting.addresses import normalize_distinct, normalize_many
 from sro_reporting.quality import problem, problems_frame
 from sro_reporting.readers import LINE
 
@@ -54,22 +54,22 @@ def _by_premise(calls: pd.DataFrame, known: set[str]) -> tuple[pd.Series, pd.Dat
 
 
 def _by_address(parts: pd.DataFrame, addresses: pd.DataFrame) -> pd.Series:
-    """Return the on-property link of each call: its normalized location is a school's address."""
+    """Return the on-property link of each place: its normalized address is a school's."""
     first = addresses.dropna(subset=["full"]).sort_values("school_id").drop_duplicates("full")
     return parts["full"].map(first.set_index("full")["school_id"])
 
 
 def _by_block(parts: pd.DataFrame, addresses: pd.DataFrame) -> pd.Series:
-    """Return the adjacent link: same street and hundred-block; nearest number, then smaller id."""
-    calls = parts.dropna(subset=["number", "street"])[["number", "street"]]
-    calls = calls.assign(hundred=calls["number"] // 100, call=calls.index)
-    uniq = calls.drop_duplicates(["number", "street"])
+    """Return the adjacent link of each place: same street and hundred-block; nearest number, then smaller id."""
+    places = parts.dropna(subset=["number", "street"])[["number", "street"]]
+    places = places.assign(hundred=places["number"] // 100, place=places.index)
+    uniq = places.drop_duplicates(["number", "street"])
     cand = uniq.merge(addresses.dropna(subset=["number", "street"]),
                       on=["street", "hundred"], suffixes=("", "_school"))
     cand["distance"] = (cand["number"] - cand["number_school"]).abs()
     best = (cand.sort_values(["distance", "school_id"])
                 .drop_duplicates(["number", "street"])[["number", "street", "school_id"]])
-    linked = calls.merge(best, on=["number", "street"], how="left").set_index("call")
+    linked = places.merge(best, on=["number", "street"], how="left").set_index("place")
     return linked["school_id"].reindex(parts.index)
 
 
@@ -77,9 +77,9 @@ def link_calls(calls: pd.DataFrame, schools: pd.DataFrame) -> tuple[pd.DataFrame
     """Add `linked_school_id` and `link_type` to every call; return the calls and the warnings."""
     addresses = school_addresses(schools)
     premise, unknown = _by_premise(calls, set(schools["school_id"]))
-    parts = normalize_many(calls["location"])
-    on_property = _by_address(parts, addresses)
-    adjacent = _by_block(parts, addresses)
+    codes, places = normalize_distinct(calls["location"])  # address rules once per distinct location
+    on_property, adjacent = (pd.Series(found.to_numpy()[codes], index=calls.index, dtype="str")
+                             for found in (_by_address(places, addresses), _by_block(places, addresses)))
     out = calls.copy()
     out["linked_school_id"] = premise.fillna(on_property).fillna(adjacent).astype("str")
     out["link_type"] = pd.Series(None, index=calls.index, dtype="str")

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sro_reporting.addresses import normalize_address
+from sro_reporting.addresses import normalize_address, normalize_many
 from sro_reporting.readers import LINE, read_table
 from sro_reporting.schools import LINK_TYPES, link_calls
 from sro_reporting.tables import ENFORCEMENT
@@ -47,6 +47,18 @@ def test_normalize_never_raises_and_is_stable(text):
     address = normalize_address(text)
     if address.full is not None:
         assert normalize_address(address.full).full == address.full
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40), st.from_regex(
+    r"\A\d{1,5}(-\d{1,4})?[A-Z]? (N|s|East|W\.)? ?(12|TWELFTH|Wells|BLOCK N 7) ?(ST|Av|Street)?( APT 2| #3)?(,MKE)?\Z")),
+    max_size=15))
+def test_normalize_many_equals_one_by_one(texts):
+    many = normalize_many(pd.Series(texts, dtype=object))
+    one = [normalize_address(t) for t in texts]
+    assert [None if pd.isna(v) else v for v in many["full"]] == [a.full for a in one]
+    assert [None if pd.isna(v) else v for v in many["street"]] == [a.street for a in one]
+    assert [None if pd.isna(v) else int(v) for v in many["number"]] == [a.number for a in one]
 
 
 @settings(max_examples=50, deadline=None)
