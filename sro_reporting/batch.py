@@ -25,7 +25,7 @@ from sro_reporting.fingerprint import files_hash, source_hash
 from sro_reporting.kernels import WARM, kernel_name
 from sro_reporting.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.params import load_school_year
-from sro_reporting.plan import KINDS, Job, default_reports, make_job, plan
+from sro_reporting.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
 from sro_reporting.quality import write_csv as write_quality
 
 
@@ -101,9 +101,20 @@ def warm_up(kernel: str) -> None:
             WARM.check()
 
 
+def _exit_now() -> None:
+    """End the worker at once, its kernel shut down and its files closed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # tearing down pandas, WeasyPrint and zmq would hold the run's end up by half a second
+
+
 def _worker_start() -> None:
-    """Shut the worker's warm kernel down when the worker exits."""
-    atexit.register(WARM.close)
+    """Yield the CPU to the loading parent; shut the worker's warm kernel down when the worker exits."""
+    # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
+    # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
+    os.nice(5)
+    atexit.register(_exit_now)
+    atexit.register(WARM.close)  # handlers run last-registered first: the kernel goes down, then the worker
 
 
 def _progress(total: int):
@@ -166,7 +177,9 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
-    workers, kernel = max(1, jobs or os.cpu_count() or 1), kernel_name()
+    wanted = reports or default_reports(semester)
+    workers = int(max(1, min(jobs or os.cpu_count() or 1, most_jobs(wanted))))  # no kernel that gets no report
+    kernel = kernel_name()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start) as pool:
         for _ in range(workers):
@@ -175,7 +188,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
         data = load(data_dir)
         write_quality(data.problems, out / "data_quality.csv")
         base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(out.resolve())}
-        todo = plan(reports or default_reports(semester), year, semester, data, base)
+        todo = plan(wanted, year, semester, data, base)
         entries, pending = _split_unchanged(todo, data, out, force)
         _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
         with _progress(len(pending)) as bar:
@@ -186,7 +199,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
                 bar.update(1)
                 _log(f"[{len(entries)}/{len(todo)}] {one.stem}: {entries[one.stem].status}")
     manifest = Manifest.build(data, started, {
-        "school_year": school_year, "semester": semester, "reports": reports or default_reports(semester),
+        "school_year": school_year, "semester": semester, "reports": wanted,
         "data_dir": base["data_dir"], "out_dir": base["out_dir"], "jobs": workers, "force": force,
     }, [entries[j.stem] for j in todo])
     manifest.write(out / "manifest.json")

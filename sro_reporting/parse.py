@@ -128,13 +128,23 @@ def rule(column: Column) -> str:
     return RULES[column.kind]
 
 
-def parse_column(text: pd.Series, column: Column) -> Parsed:
-    """Parse one text column into its contract type; blank cells are missing."""
-    text = text.astype("str").str.strip().replace("", np.nan)
-    if column.upper:
-        text = text.str.upper()
+def _parse_kind(text: pd.Series, column: Column) -> Parsed:
+    """Parse text cells by the column's kind."""
     if column.kind == "code":
         return parse_code(text, column)
     if column.kind == "codelist":
         return parse_codelist(text, column)
     return PARSERS[column.kind](text)
+
+
+def parse_column(text: pd.Series, column: Column) -> Parsed:
+    """Parse one text column into its contract type; blank cells are missing."""
+    text = text.astype("str").str.strip().replace("", np.nan)
+    if column.upper:
+        text = text.str.upper()
+    if column.kind in ("str", "datetime"):  # nothing to parse, or pandas parses each distinct value once itself
+        return _parse_kind(text, column)
+    # Codes, flags and numbers repeat: a million priorities are seven values, each parsed once.
+    codes, distinct = pd.factorize(text, use_na_sentinel=False)
+    values, bad = _parse_kind(pd.Series(distinct, dtype="str"), column)
+    return values.take(codes).set_axis(text.index), bad.take(codes).set_axis(text.index)

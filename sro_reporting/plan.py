@@ -62,6 +62,12 @@ def default_reports(semester: str | None) -> list[str]:
     return reports + ["annual"] if semester == "spring" else reports
 
 
+def most_jobs(reports: list[str]) -> float:
+    """Return how many reports these kinds can make at most, before the data says (inf when it must)."""
+    fixed = {None: 1, "audience": 2}
+    return sum(fixed.get(KINDS[name].fan_out, float("inf")) for name in reports)
+
+
 def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dict]]:
     """Return (stem suffix, subject, extra parameters) for each entity of a fanned-out kind."""
     if kind.fan_out == "school":

@@ -127,14 +127,15 @@ class Report:
         return path
 
     def table(self, frame: pd.DataFrame, name: str, caption: str, note: str = "",
-              labels: dict[str, str] | None = None) -> None:
-        """Write `frame` to `tables/<name>.csv` and show it with a caption and note."""
+              labels: dict[str, str] | None = None, group: list[str] | None = None) -> None:
+        """Write `frame` to `tables/<name>.csv` and show it with a caption and note.
+
+        With `group` (columns of `frame`), rows sharing those values are shown under one heading
+        row instead of repeating them on every row; the CSV keeps every column.
+        """
         path = self.deliver(frame, name)
-        shown = frame.rename(columns=labels or {})
-        body = shown.map(_cell).to_html(index=False, escape=True, border=0,
-                                        classes="sro-table", na_rep="")
-        body = body.replace("<table ", f'<table data-csv="{html.escape(path.name)}" ', 1)
-        body = body.replace(">\n  <thead>", f"><caption>{html.escape(caption)}</caption>\n  <thead>", 1)
+        body = table_html(frame.rename(columns=labels or {}), caption, path.name,
+                          [(labels or {}).get(c, c) for c in group or []])
         note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
         empty = '<p class="table-note">No records in this period.</p>' if frame.empty else ""
         size = "short" if len(frame) <= SHORT_TABLE else "long"
@@ -153,6 +154,33 @@ class Report:
     def suppression_note(self) -> str:
         """Return the note under a suppressed table."""
         return SUPPRESSION_NOTE.format(m1=self.min_cell - 1)
+
+
+def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str]) -> str:
+    """Return a table's markup: caption, header row, body rows; with `group`, one body per group under its heading.
+
+    >>> frame = pd.DataFrame({"School": ["A", "B"], "Calls": [1, 1500]})
+    >>> print(table_html(frame, "Calls", "calls.csv", ["School"]).split("</thead>")[1])
+    <tbody class="group"><tr><th colspan="1">A</th></tr><tr><td>1</td></tr></tbody><tbody class="group">...
+    >>> print(table_html(frame, "Calls", "calls.csv", []).split("</thead>")[1])
+    <tbody><tr><td>A</td><td>1</td></tr><tr><td>B</td><td>1,500</td></tr></tbody></table>
+    """
+    cells = shown.map(_cell)
+    columns = [c for c in cells.columns if c not in group]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    if group:
+        bodies = [f'<tbody class="group"><tr><th colspan="{len(columns)}">{html.escape(" · ".join(key))}</th></tr>'
+                  f"{_rows(rows[columns])}</tbody>" for key, rows in cells.groupby(group, sort=False)]
+    else:
+        bodies = [f"<tbody>{_rows(cells)}</tbody>"]
+    return (f'<table class="sro-table" data-csv="{html.escape(csv_name)}"><caption>{html.escape(caption)}</caption>'
+            f'<thead><tr>{head}</tr></thead>{"".join(bodies)}</table>')
+
+
+def _rows(cells: pd.DataFrame) -> str:
+    """Return table rows of text cells."""
+    return "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in values) + "</tr>"
+                   for values in cells.itertuples(index=False))
 
 
 def _cell(value: object) -> str:

@@ -86,7 +86,8 @@ def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str 
               "Calls for service by school, disposition and priority",
               note="The same counts, one row per school, priority and disposition, are in "
                    "calls_by_priority_disposition.csv.",
-              labels={**SCHOOL_LABELS, "disposition": "Disposition", "total": "Total"})
+              labels={**SCHOOL_LABELS, "disposition": "Disposition", "total": "Total"},
+              group=["school_id", "school_name"])
 
 
 def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None,
