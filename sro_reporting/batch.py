@@ -89,16 +89,22 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
 
 
 def warm_up(kernel: str) -> None:
-    """Start this worker's kernel and import the report code in it (a failure here is not a report's)."""
+    """Start the worker's kernel with the report code imported, and ready its PDF renderer.
+
+    A failure here is not a report's: the first report starts a kernel itself, and says what fails.
+    """
     import nbformat
+
+    from sro_reporting import render
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sro_reporting.sections")])
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     with tempfile.TemporaryDirectory() as tmp:
         try:
             _papermill(nb, Path(tmp) / "warm.ipynb", kernel)
-        except Exception:  # the first report will start a kernel itself, and say what fails
+        except Exception:
             WARM.check()
+    render.warm_up()
 
 
 def _exit_now() -> None:
@@ -185,11 +191,12 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
         for _ in range(workers):
             pool.submit(warm_up, kernel)  # kernels start and import while the data loads
         _log(f"loading {data_dir}")
-        data = load(data_dir)
+        data = load(data_dir, remember=False)
         write_quality(data.problems, out / "data_quality.csv")
         base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(out.resolve())}
         todo = plan(wanted, year, semester, data, base)
         entries, pending = _split_unchanged(todo, data, out, force)
+        data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
         with _progress(len(pending)) as bar:
             futures = {pool.submit(execute, one, out, kernel): (one, entry) for one, entry in pending}

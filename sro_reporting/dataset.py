@@ -7,6 +7,7 @@ same folder (another cell, another notebook of the batch) costs a file read, not
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import pickle
@@ -66,6 +67,10 @@ class DataSet:
     def error_count(self) -> int:
         """Return how many problems are errors."""
         return error_count(self.problems)
+
+    def without_tables(self) -> DataSet:
+        """Return the data set's files and problems only: what a run's manifest needs, without the memory."""
+        return dataclasses.replace(self, tables={}, usable={})
 
     def require(self, names: list[str] | tuple[str, ...], report: str) -> None:
         """Raise `MissingInputError` naming each table `report` needs that is missing or unusable."""
@@ -172,11 +177,12 @@ def _read(data_dir: Path, files: dict[str, tuple[Path, str]]) -> DataSet:
 _LOADED: dict[Path, DataSet] = {}
 
 
-def load(data_dir: str | Path | None = None, *, use_cache: bool = True) -> DataSet:
+def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember: bool = True) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     The result is shared by every load of the same files in this process: treat its tables as
     read-only (pandas copy-on-write makes a changed copy of a frame, not a changed original).
+    `remember=False` leaves it out of that sharing (the batch's parent, which only plans).
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if not directory.is_dir():
@@ -190,11 +196,13 @@ def load(data_dir: str | Path | None = None, *, use_cache: bool = True) -> DataS
         with snapshot.open("rb") as fh:
             data = pickle.load(fh)
         data.data_dir = directory
-        _LOADED[snapshot] = data
+        if remember:
+            _LOADED[snapshot] = data
         return data
     data = _read(directory, files)
     if use_cache:
-        _LOADED[snapshot] = data
+        if remember:
+            _LOADED[snapshot] = data
         snapshot.parent.mkdir(parents=True, exist_ok=True)
         tmp = snapshot.with_suffix(f".{id(data)}.tmp")
         with tmp.open("wb") as fh:

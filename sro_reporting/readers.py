@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import warnings
@@ -43,13 +44,28 @@ def normalize_name(name: object) -> str:
     return re.sub(r"[\s\-/]+", "_", str(name).strip().lower())
 
 
-def _read_csv_text(path: Path) -> tuple[str, str | None]:
-    """Return the file's text and, when it is not UTF-8, the encoding used instead."""
-    data = path.read_bytes()
+def _is_utf8(data: bytes) -> bool:
+    """Return whether bytes are valid UTF-8, checked a megabyte at a time (no copy of a large file)."""
+    decoder, view = codecs.getincrementaldecoder("utf-8")(), memoryview(data)
     try:
-        return data.decode("utf-8-sig"), None
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(view[start:start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return False
+    return True
+
+
+def _read_csv_bytes(path: Path) -> tuple[bytes, str | None]:
+    """Return the file as UTF-8 bytes with `\\n` line endings and, when it was not UTF-8, its encoding."""
+    data, encoding = path.read_bytes().removeprefix(codecs.BOM_UTF8), None
+    if not _is_utf8(data):
+        data, encoding = data.decode("cp1252", errors="replace").encode(), "cp1252"
+    # One line ending for the parser: a bare carriage return (old Mac files, or inside a quoted
+    # field) would otherwise start a record of its own.
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data, encoding
 
 
 def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
@@ -62,24 +78,21 @@ def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
 
 def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     """Read a CSV as text; ragged long rows are reported and left out."""
-    text, encoding = _read_csv_text(path)
-    # One line ending for the parser: a bare carriage return (old Mac files, or inside a quoted
-    # field) would otherwise start a record of its own.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    data, encoding = _read_csv_bytes(path)
     problems = []
     if encoding:
         problems.append(problem(name, None, "", path.name,
                                 "file is not UTF-8; read as Windows-1252 (cp1252)", "warning"))
     try:
         # Fast path, several times quicker on a large export; it stops at the first ragged row.
-        frame = pd.read_csv(io.BytesIO(text.encode()), dtype=str, keep_default_na=False, engine="pyarrow")
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, engine="pyarrow")
         frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
         return frame, problems
     except pd.errors.ParserError:
         pass  # the exact path below names every ragged row by its line
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, keep_default_na=False,
                             on_bad_lines="warn", skip_blank_lines=True)
     skipped = []
     for w in caught:

@@ -103,6 +103,12 @@ def _exporter() -> SroPdfExporter:
     return SroPdfExporter()
 
 
+def warm_up() -> None:
+    """Import nbconvert and WeasyPrint, compile the templates and load the fonts, before the first report."""
+    _exporter()
+    html_to_pdf(f'<style>{CSS.read_text()}</style><p class="table-note">SRO</p>')
+
+
 def render_pdf(notebook: Path | nbformat.NotebookNode, pdf: Path) -> Path:
     """Render an executed notebook (a file, or one in memory) to a PDF, through a temporary name."""
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)

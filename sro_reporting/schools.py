@@ -80,11 +80,11 @@ def link_calls(calls: pd.DataFrame, schools: pd.DataFrame) -> tuple[pd.DataFrame
     codes, places = normalize_distinct(calls["location"])  # address rules once per distinct location
     on_property, adjacent = (pd.Series(found.to_numpy()[codes], index=calls.index, dtype="str")
                              for found in (_by_address(places, addresses), _by_block(places, addresses)))
-    out = calls.copy()
-    out["linked_school_id"] = premise.fillna(on_property).fillna(adjacent).astype("str")
-    out["link_type"] = pd.Series(None, index=calls.index, dtype="str")
+    link_type = pd.Series(None, index=calls.index, dtype="str")
     for kind, found in (("adjacent", adjacent), ("on_property", on_property), ("premise", premise)):
-        out.loc[found.notna(), "link_type"] = kind
+        link_type[found.notna()] = kind
+    out = calls.assign(linked_school_id=premise.fillna(on_property).fillna(adjacent).astype("str"),
+                       link_type=link_type)  # no copy of the calls themselves (copy-on-write)
     return out, pd.concat([unknown, shared_addresses(addresses)], ignore_index=True)
 
 

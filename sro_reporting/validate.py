@@ -123,7 +123,7 @@ def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
     keep = ~(drop | drop_more.reindex(drop.index, fill_value=False))
-    clean = typed[keep].reset_index(drop=True)
+    clean = (typed if keep.all() else typed[keep]).reset_index(drop=True)  # no copy of a clean export
     return clean, combine([raw.problems, problems_frame(parsed + checked)])
 
 
