@@ -1,0 +1,55 @@
+"""Cell parsers: hand cases, and the fast paths agreeing with the exact ones."""
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sro_reporting.parse import DATETIME_FORMATS, _with_formats, parse_column, parse_datetime
+from sro_reporting.tables import CALLS, ENFORCEMENT
+
+
+def _text(values: list) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+def test_datetime_iso_column_read_whole():
+    values, bad = parse_datetime(_text(["2026-06-09 15:53:07", None, "2026-06-09T08:05"]))
+    assert values.tolist()[0] == pd.Timestamp("2026-06-09 15:53:07")
+    assert pd.isna(values.tolist()[1])
+    assert values.tolist()[2] == pd.Timestamp("2026-06-09 08:05")
+    assert bad.tolist() == [False, False, False]
+
+
+def test_datetime_impossible_day_is_bad_and_the_rest_still_read():
+    values, bad = parse_datetime(_text(["2026-02-30 10:00:00", "2026-03-01 10:00:00", "9/2/2025 1:05 PM"]))
+    assert bad.tolist() == [True, False, False]
+    assert values.tolist()[1:] == [pd.Timestamp("2026-03-01 10:00"), pd.Timestamp("2025-09-02 13:05")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.from_regex(
+    r"\A(0000|19\d\d|20[0-3]\d|9999)-(0\d|1[0-3])-([0-3]\d)[ T]([0-2]\d):([0-6]\d)(:[0-6]\d)?\Z")), max_size=8))
+def test_datetime_fast_path_agrees_with_the_formats(cells):
+    text = _text(cells)
+    values, bad = parse_datetime(text)
+    exact = _with_formats(text, DATETIME_FORMATS)
+    assert values.astype("datetime64[us]").equals(exact)
+    assert bad.tolist() == (exact.isna() & text.notna()).tolist()
+
+
+def test_codes_are_parsed_once_per_distinct_value_with_blank_as_unknown():
+    race = ENFORCEMENT.column("subject_race")
+    values, bad = parse_column(_text(["B", " black ", "", None, "Klingon", "B"]), race)
+    assert values.tolist()[:4] == ["BLACK", "BLACK", "UNKNOWN", "UNKNOWN"]
+    assert bad.tolist() == [False, False, False, False, True, False]
+
+
+def test_int_distinct_values_keep_row_order_and_index():
+    priority = CALLS.column("priority")
+    text = pd.Series(["3", "1.0", "", "x", "3"], index=[10, 11, 12, 13, 14], dtype="str")
+    values, bad = parse_column(text, priority)
+    assert list(values.index) == [10, 11, 12, 13, 14]
+    assert values.tolist()[:2] == [3, 1] and values.isna().tolist() == [False, False, True, True, False]
+    assert bad.tolist() == [False, False, False, True, False]
+    assert np.issubdtype(bad.dtype, np.bool_)
