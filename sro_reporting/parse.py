@@ -18,7 +18,8 @@ DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
 )
-ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"  # the first four forms above
+# The first four forms above, with months, days, hours, minutes and seconds in range.
+ISO_DATETIME = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 TRUE = {"true", "yes", "y", "1", "1.0"}
 FALSE = {"false", "no", "n", "0", "0.0"}
 
@@ -35,19 +36,15 @@ RULES = {
 
 def _with_formats(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     """Parse with each format in turn, each only on the cells still unparsed."""
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    todo = text.notna()
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
+    todo = np.flatnonzero(text.notna().to_numpy())
     for fmt in formats:
-        if not todo.any():
+        if not len(todo):
             break
-        whole = bool(todo.all())  # the first format usually reads every cell: skip the masking
-        got = pd.to_datetime(text if whole else text[todo], format=fmt, errors="coerce").astype("datetime64[us]")
-        if whole:
-            out = got
-        else:
-            out[todo] = got
-        todo &= out.isna()
-    return out
+        got = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").astype("datetime64[us]").to_numpy()
+        out[todo] = got
+        todo = todo[np.isnat(got)]
+    return pd.Series(out, index=text.index)
 
 
 def parse_str(text: pd.Series) -> Parsed:
@@ -84,27 +81,28 @@ def parse_date(text: pd.Series) -> Parsed:
     return values, values.isna() & text.notna()
 
 
-def _iso(text: pd.Series) -> pd.Series | None:
-    """Return the column read by Arrow's strict ISO 8601 reader when every cell is `YYYY-MM-DD HH:MM[:SS]`.
-
-    A CAD export of a million calls is read three times faster so. None when a cell has another
-    form or a value Arrow refuses (February 30, 24:00, year 0): the format-by-format path then
-    reads the column and names each bad cell.
-    """
-    cells = pa.array(text.array)
-    if not pc.all(pc.match_substring_regex(cells, ISO_DATETIME)).as_py():
-        return None
-    try:
-        return pd.Series(pc.cast(cells, pa.timestamp("us")).to_numpy(zero_copy_only=False), index=text.index)
-    except pa.ArrowInvalid:
-        return None
+def _iso(text: pd.Series) -> np.ndarray:
+    """Return which cells are `YYYY-MM-DD HH:MM[:SS]` with every part in range."""
+    return pc.fill_null(pc.match_substring_regex(pa.array(text.array), ISO_DATETIME), False).to_numpy(
+        zero_copy_only=False)
 
 
 def parse_datetime(text: pd.Series) -> Parsed:
-    """Parse the contract's datetime forms, local time with no zone."""
-    values = _iso(text)
-    if values is None:
-        values = _with_formats(text, DATETIME_FORMATS)  # %p and T match in any case
+    """Parse the contract's datetime forms, local time with no zone.
+
+    Cells in ISO form are read by Arrow's strict ISO 8601 reader, three times faster on a CAD export
+    of a million calls; the others take the format-by-format path, which reads what it can and
+    leaves the rest for the log. If Arrow refuses an ISO cell (February 30, year 0), every cell
+    takes that path.
+    """
+    iso = _iso(text)
+    try:
+        fast = pc.cast(pa.array(text[iso].array), pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        iso, fast = np.zeros(len(text), dtype=bool), None
+    values = _with_formats(text.where(~iso), DATETIME_FORMATS)  # %p and T match in any case
+    if fast is not None:
+        values[iso] = fast
     return values, values.isna() & text.notna()
 
 

@@ -12,7 +12,22 @@ SEVERITIES = ("error", "warning", "info")
 
 def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
     """Return problem records as a frame with the contract's columns, in file order."""
-    frame = pd.DataFrame.from_records(records or [], columns=QUALITY_COLUMNS)
+    return _typed(pd.DataFrame.from_records(records or [], columns=QUALITY_COLUMNS))
+
+
+def problems_at(table: str, lines: pd.Series, column: str, values: pd.Series | str, rule: str | pd.Series,
+                severity: str = "error") -> pd.DataFrame:
+    """Return one problem per cell of `column` at `lines` (values and rules aligned with them, or one for all)."""
+    frame = pd.DataFrame({"line": lines.to_numpy(),
+                          "value": values if isinstance(values, str) else values.to_numpy(),
+                          "rule": rule if isinstance(rule, str) else rule.to_numpy()})
+    frame = frame.assign(table=table, column=column, severity=severity)[QUALITY_COLUMNS]
+    frame["value"] = frame["value"].astype("str").fillna("")
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a problems frame with the log's column types."""
     frame["line"] = pd.array(frame["line"], dtype="Int64")
     frame["value"] = frame["value"].astype("str").str.slice(0, 200)
     return frame.astype({c: "str" for c in ("table", "column", "rule", "severity")})

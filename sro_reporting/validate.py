@@ -7,12 +7,13 @@ unknown code) and the row is kept; both are errors in the log.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from sro_reporting.parse import parse_column, rule
-from sro_reporting.quality import combine, problem, problems_frame
+from sro_reporting.quality import combine, problems_at
 from sro_reporting.readers import LINE, RawTable
 from sro_reporting.tables import Column, Table
 
@@ -58,7 +59,7 @@ def _outcome(column: Column) -> str:
     return f"read as {_fallback(column) or 'blank'}"
 
 
-def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict], pd.Series]:
+def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
     """Parse every column; return the typed frame, the problems and the rows to leave out."""
     typed = pd.DataFrame(index=raw.index)
     problems, drop = [], pd.Series(False, index=raw.index)
@@ -66,14 +67,11 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict], p
         values, bad = parse_column(raw[column.name], column)
         if not column.required and _fallback(column) is not None:
             values = values.where(~bad, _fallback(column))
-        for idx in bad[bad].index:
-            problems.append(problem(table.name, raw.at[idx, LINE], column.name,
-                                    raw.at[idx, column.name],
+        problems.append(problems_at(table.name, raw.loc[bad, LINE], column.name, raw.loc[bad, column.name],
                                     f"{rule(column)}; {_outcome(column)}"))
         if column.required:
             blank = values.isna() & ~bad
-            for idx in blank[blank].index:
-                problems.append(problem(table.name, raw.at[idx, LINE], column.name, "",
+            problems.append(problems_at(table.name, raw.loc[blank, LINE], column.name, "",
                                         "required value is blank; row left out"))
             drop |= bad | blank
         typed[column.name] = values
@@ -91,28 +89,43 @@ def _schema_failures(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
-                    failures: pd.DataFrame) -> tuple[list[dict], pd.Series]:
+                    failures: pd.DataFrame) -> tuple[list[pd.DataFrame], pd.Series]:
     """Turn pandera failures into log rows; blank bad optional values, mark rows to leave out."""
+    outside = failures["index"].isna() | ~failures["column"].isin(table.names)
+    if outside.any():
+        raise AssertionError(f"schema failure outside the data: {failures[outside].iloc[0].to_dict()}")
     problems, drop = [], pd.Series(False, index=typed.index)
-    for case in failures.itertuples(index=False):
-        if pd.isna(case.index) or case.column not in table.names:
-            raise AssertionError(f"schema failure outside the data: {case}")
-        column, idx = table.column(case.column), case.index
-        if case.check == "field_uniqueness":
-            first = typed.index[typed[column.name] == typed.at[idx, column.name]][0]
-            if first == idx:
-                continue
-            text = f"duplicate {column.name}; must be unique (first on line {raw.at[first, LINE]}); row left out"
-            drop[idx] = True
+    for (name, check), cases in failures.groupby(["column", "check"], sort=False):
+        column, rows = table.column(name), pd.Index(cases["index"].astype("int64").unique())
+        if check == "field_uniqueness":
+            rows, text = _repeats(typed[name], raw[LINE])
+            drop[rows] = True
         else:
-            text = f"{case.check}; {_outcome(column)}"
+            text = f"{check}; {_outcome(column)}"
             if column.required:
-                drop[idx] = True
+                drop[rows] = True
             else:
-                typed.loc[idx, column.name] = pd.NA
-        problems.append(problem(table.name, raw.at[idx, LINE], column.name,
-                                raw.at[idx, column.name], text))
+                typed.loc[rows, name] = pd.NA
+        problems.append(problems_at(table.name, raw.loc[rows, LINE], name, raw.loc[rows, name], text))
     return problems, drop
+
+
+def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
+    """Return the rows repeating an earlier row's value, and for each the rule naming that row's line.
+
+    >>> ids = pd.Series(["a", "b", "a", None, None, "a"], name="id")
+    >>> rows, rule = _repeats(ids, pd.Series([2, 3, 4, 5, 6, 7]))
+    >>> list(rows), rule[0]
+    ([2, 5], 'duplicate id; must be unique (first on line 2); row left out')
+    """
+    codes, _ = pd.factorize(values)  # codes are numbered in order of first appearance; blank is -1
+    seen_before = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]]))
+    first = codes > seen_before  # a first appearance is the first code larger than all before it
+    first_line = lines.to_numpy()[first]  # indexed by code
+    repeat = (codes >= 0) & ~first
+    rule = (f"duplicate {values.name}; must be unique (first on line "
+            + pd.Series(first_line[codes[repeat]]).astype("str") + "); row left out")
+    return values.index[repeat], rule
 
 
 def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -122,9 +135,9 @@ def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     typed, parsed, drop = _parse(raw.frame, raw.table)
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
-    keep = ~(drop | drop_more.reindex(drop.index, fill_value=False))
+    keep = ~(drop | drop_more)
     clean = (typed if keep.all() else typed[keep]).reset_index(drop=True)  # no copy of a clean export
-    return clean, combine([raw.problems, problems_frame(parsed + checked)])
+    return clean, combine([raw.problems, *parsed, *checked])
 
 
 def schema_frame(table: Table) -> pd.DataFrame:
