@@ -1,12 +1,14 @@
 """Annual report on synthetic CAD exports of growing size: wall time, peak memory, growth.
 
-    python benchmarks/annual_scale.py [100000 1000000 ...]
+    python benchmarks/annual_scale.py [--bad SHARE] [100000 1000000 ...]
 
 Each size is the demo data set with its CAD export drawn anew at that many calls by the demo's own
 generator: every call independent, so times, house numbers and address forms are as varied as in a
 real export (a million calls hold about 680,000 distinct locations). The run is the real CLI,
 `sro-report run --report annual --force`, in a fresh process; the cleaned-data cache is emptied
-first so the time includes reading, validating and linking the export.
+first so the time includes reading, validating and linking the export. With `--bad 0.02`, that
+share of the calls also gets a bad cell each (a repeated incident number, an impossible date and
+time, a priority out of range, a blank location), so the data-quality path is measured at scale too.
 
 Memory is given two ways: the largest resident set of any one process of the run (the CLI, its
 worker, the worker's kernel), and the largest sum of all of them at one moment (sampled from /proc
@@ -30,11 +32,19 @@ from sro_reporting import demo
 GIB = 1024 ** 3
 
 
-def write_data(folder: Path, calls: int) -> None:
-    """Write the demo data set with a CAD export of `calls` rows."""
+BAD_CELLS = {"call_datetime": "2026-13-45 99:00", "priority": "9", "location": ""}
+
+
+def write_data(folder: Path, calls: int, bad: float = 0.0) -> None:
+    """Write the demo data set with a CAD export of `calls` rows, `bad` of them with a bad cell."""
     demo.write(folder)
     schools = demo.schools(np.random.default_rng(demo.SEED))  # the demo's own schools, as `demo.build` draws them
-    export = demo.calls(np.random.default_rng(calls), schools, size=calls)
+    rng = np.random.default_rng(calls)
+    export = demo.calls(rng, schools, size=calls)
+    spoilt = np.array_split(rng.choice(calls, int(calls * bad), replace=False), len(BAD_CELLS) + 1)
+    export.loc[spoilt[0], "incident_number"] = export["incident_number"].to_numpy()[rng.choice(calls, len(spoilt[0]))]
+    for rows, (column, value) in zip(spoilt[1:], BAD_CELLS.items()):
+        export.loc[rows, column] = value
     export.to_csv(folder / "calls_for_service.csv", index=False, lineterminator="\n")
 
 
@@ -82,7 +92,8 @@ def run_annual(folder: Path, out: Path, cache: Path) -> tuple[float, float, floa
     return wall, usage.ru_maxrss * 1024 / GIB, peak[0] / GIB  # ru_maxrss is in KiB
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], bad: float) -> None:
+    print(f"bad cells: {bad:.1%} of the calls" if bad else "a clean export")
     print(f"{'calls':>10} {'wall s':>8} {'largest GiB':>12} {'all GiB':>8} {'s per further 100k':>19}")
     before = None
     for size in sizes:
@@ -90,7 +101,7 @@ def main(sizes: list[int]) -> None:
             folder, out, cache = Path(tmp) / "data", Path(tmp) / "out", Path(tmp) / "cache"
             # Written by another process: this one stays small, so the run's processes, started from
             # it, do not inherit a large resident set into their peak.
-            subprocess.run([sys.executable, __file__, "--write", str(folder), str(size)], check=True)
+            subprocess.run([sys.executable, __file__, "--write", str(folder), str(size), str(bad)], check=True)
             wall, largest, whole = run_annual(folder, out, cache)
         growth = f"{(wall - before[1]) / (size - before[0]) * 1e5:.2f}" if before else "-"
         print(f"{size:>10,} {wall:>8.1f} {largest:>12.2f} {whole:>8.2f} {growth:>19}", flush=True)
@@ -98,7 +109,10 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--write"]:
-        write_data(Path(sys.argv[2]), int(sys.argv[3]))
+    args = sys.argv[1:]
+    if args[:1] == ["--write"]:
+        write_data(Path(args[1]), int(args[2]), float(args[3]))
     else:
-        main([int(a) for a in sys.argv[1:]] or [100_000, 1_000_000])
+        share = float(args[args.index("--bad") + 1]) if "--bad" in args else 0.0
+        sizes = [int(a) for i, a in enumerate(args) if a != "--bad" and (i == 0 or args[i - 1] != "--bad")]
+        main(sizes or [100_000, 1_000_000], share)
