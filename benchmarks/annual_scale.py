@@ -12,7 +12,8 @@ time, a priority out of range, a blank location), so the data-quality path is me
 
 Memory is given two ways: the largest resident set of any one process of the run (the CLI, its
 worker, the worker's kernel), and the largest sum of all of them at one moment (sampled from /proc
-every 20 ms; a short spike between samples can be missed). Growth is the time each further 100,000 calls adds, between consecutive sizes.
+every 0.1 s, lightly enough not to slow the run; a spike shorter than that can be missed).
+Growth is the time each further 100,000 calls adds, between consecutive sizes.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def run_annual(folder: Path, out: Path, cache: Path) -> tuple[float, float, floa
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], sum(_rss(pid) for pid in _tree(proc.pid)))
-            time.sleep(0.02)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
     sampler.start()

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -27,7 +28,6 @@ from sro_reporting.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.params import load_school_year
 from sro_reporting.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
 from sro_reporting.quality import write_csv as write_quality
-
 
 # Run in each warm kernel once: the report code imported, then everything alive so far set aside from
 # the garbage collector, so the `%reset -f` that starts each report collects only that report's objects.
@@ -83,7 +83,7 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
         result = {"status": "failed", "error": {
             "cell": exc.cell_index, "execution_count": exc.exec_count,
             "ename": exc.ename, "evalue": exc.evalue}}
-    except Exception as exc:  # a dead kernel, an unwritable file: the batch goes on
+    except Exception as exc:  # noqa: BLE001 - a dead kernel, an unwritable file: the batch goes on
         result = {"status": "failed", "error": {
             "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
     if result["status"] == "failed":
@@ -94,7 +94,7 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
 
 
 def warm_up(kernel: str) -> None:
-    """Start the worker's kernel with the report code imported, and ready its PDF renderer.
+    """Start the worker's kernel with the report code imported, and ready its PDF renderer meanwhile.
 
     A failure here is not a report's: the first report starts a kernel itself, and says what fails.
     """
@@ -102,14 +102,16 @@ def warm_up(kernel: str) -> None:
 
     from sro_reporting import render
 
+    renderer = threading.Thread(target=render.warm_up)  # this process is idle while the kernel starts
+    renderer.start()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP_CODE)])
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     with tempfile.TemporaryDirectory() as tmp:
         try:
             _papermill(nb, Path(tmp) / "warm.ipynb", kernel)
-        except Exception:
+        except Exception:  # noqa: BLE001 - see above
             WARM.check()
-    render.warm_up()
+    renderer.join()
 
 
 def _exit_now() -> None:

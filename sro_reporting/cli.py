@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -64,9 +64,9 @@ def run(
     data: Annotated[Path, typer.Option(help="folder of table files")],
     out: Annotated[Path, typer.Option(help="output folder")],
     school_year: Annotated[str, typer.Option(help="school year, e.g. 2025-26")],
-    semester: Annotated[Optional[str], typer.Option(help="fall or spring")] = None,
-    report: Annotated[Optional[list[str]], typer.Option(help="report to make (repeatable)")] = None,
-    jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: cores)")] = None,
+    semester: Annotated[str | None, typer.Option(help="fall or spring")] = None,
+    report: Annotated[list[str] | None, typer.Option(help="report to make (repeatable)")] = None,
+    jobs: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""

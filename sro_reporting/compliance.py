@@ -218,8 +218,8 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
         for s in participating(schools, term.start, term.end).itertuples():
             if s.school_id not in set(near["school_id"]):
                 rows.append((name, s.school_id, s.school_name,
-                             f"no consultation within {year.consultation_window_days} days of "
-                             f"the {name} semester's end ({term.end})"))
+                             (f"no consultation within {year.consultation_window_days} days of "
+                              f"the {name} semester's end ({term.end})")))
     return pd.DataFrame(rows, columns=["semester", "school_id", "school_name", "reason"])
 
 

@@ -42,8 +42,8 @@ def _table_section(name: str) -> list[str]:
                      f"{_values(c)} | {_cell(c.notes)} |")
     if table.aliases:
         mapped = ", ".join(f"`{a}` -> `{c}`" for a, c in table.aliases.items())
-        lines += ["", f"Also read: the city's public call layout ({mapped}; `location` and "
-                      "`nature_of_call` as named); priority is then `not recorded`."]
+        lines += ["", (f"Also read: the city's public call layout ({mapped}; `location` and "
+                       "`nature_of_call` as named); priority is then `not recorded`.")]
     return lines + [""]
 
 

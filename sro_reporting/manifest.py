@@ -31,12 +31,12 @@ class OutputEntry:
     skipped: bool = False
 
     @classmethod
-    def for_job(cls, job: Job, key: str) -> "OutputEntry":
+    def for_job(cls, job: Job, key: str) -> OutputEntry:
         """Return the entry of a job not yet run."""
         return cls(job.stem, job.kind.name, job.subject, job.audience, f"{job.stem}.ipynb",
                    f"{job.stem}.pdf", job.parameters, key)
 
-    def done(self, result: dict) -> "OutputEntry":
+    def done(self, result: dict) -> OutputEntry:
         """Return the entry with a worker's (or the previous run's) result."""
         return dataclasses.replace(self, status=result["status"], error=result.get("error"),
                                    seconds=result.get("seconds"), skipped=result.get("skipped", False))
@@ -56,7 +56,7 @@ class Manifest:
 
     @classmethod
     def build(cls, data: DataSet, started: dt.datetime, parameters: dict,
-              outputs: list[OutputEntry]) -> "Manifest":
+              outputs: list[OutputEntry]) -> Manifest:
         """Return the manifest of a finished run."""
         counts = data.problems["severity"].value_counts()
         return cls(

@@ -28,7 +28,7 @@ class Span(Frozen):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Span":
+    def _ordered(self) -> Span:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self

@@ -23,8 +23,8 @@ from sro_reporting.paths import project_root, resolve
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
 
 AUDIENCES = {
     "mps": "Milwaukee Public Schools (MPS)",

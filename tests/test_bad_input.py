@@ -58,7 +58,7 @@ def test_stray_quote_inside_a_field(tmp_path):
 
 
 def test_unterminated_quote_is_a_clear_file_error(tmp_path):
-    clean, problems = load_schools(tmp_path, HEADER + '001,"A,1 N 1ST ST,Y\n002,B,2 N 1ST ST,Y\n')
+    _, problems = load_schools(tmp_path, HEADER + '001,"A,1 N 1ST ST,Y\n002,B,2 N 1ST ST,Y\n')
     assert len(problems) >= 1
     assert problems["severity"].eq("error").all()
 
@@ -90,7 +90,7 @@ def test_very_long_field(tmp_path):
 
 
 def test_long_bad_value_is_shortened_in_the_log(tmp_path):
-    clean, problems = load_schools(tmp_path, HEADER + f"001,A,1 N 1ST ST,{'Q' * 5000}\n")
+    _, problems = load_schools(tmp_path, HEADER + f"001,A,1 N 1ST ST,{'Q' * 5000}\n")
     assert len(problems["value"].iloc[0]) <= 200
 
 

@@ -19,7 +19,8 @@ PLANTED = {"student_name": "Zyxwv Plantedname", "dob": "2009-02-29x", "student_i
 
 def run(data: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
-                           "--school-year", "2025-26", *args], capture_output=True, text=True, cwd=project_root())
+                           "--school-year", "2025-26", *args], capture_output=True, text=True, cwd=project_root(),
+                          check=False)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +144,8 @@ def test_bad_arguments_exit_2(tmp_path, demo_copy):
     result = run(demo_copy, tmp_path / "o", "--report", "nonsense")
     assert result.returncode == 2 and "unknown report" in result.stderr
     result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(demo_copy), "--out",
-                             str(tmp_path / "o"), "--school-year", "1999-00"], capture_output=True, text=True)
+                             str(tmp_path / "o"), "--school-year", "1999-00"], capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 2 and "no parameter file" in result.stderr
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 def run(data, out, *args, env=None):
     return subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
                            "--school-year", "2025-26", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})}, check=False)
 
 
 @pytest.fixture(scope="module")
