@@ -41,6 +41,8 @@ lab: $(STAMP)
 
 benchmark: $(DEMO_STAMP)
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/annual_scale.py 100000 1000000
+	$(BIN)/python benchmarks/annual_scale.py --bad 0.02 1000000
 
 clean:
 	rm -rf outputs/demo outputs/interactive .cache
