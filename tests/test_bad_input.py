@@ -123,6 +123,17 @@ def test_duplicate_ids_keep_the_first(tmp_path):
     assert problems["rule"].str.contains("first on line 2").all()
 
 
+def test_interleaved_duplicates_name_their_own_first_line_and_blanks_are_not_duplicates(tmp_path):
+    rows = ["002,A,1 N 1ST ST,Y", "001,B,2 N 1ST ST,Y", ",C,3 N 1ST ST,Y", "002,D,4 N 1ST ST,Y",
+            ",E,5 N 1ST ST,Y", "001,F,6 N 1ST ST,Y"]
+    clean, problems = load_schools(tmp_path, HEADER + "\n".join(rows) + "\n")
+    assert clean["school_name"].tolist() == ["A", "B"]
+    found = {(p.line, p.rule.split(";")[0], p.rule.split("(")[-1].split(")")[0]) for p in problems.itertuples()}
+    assert found == {(5, "duplicate school_id", "first on line 2"), (7, "duplicate school_id", "first on line 3"),
+                     (4, "required value is blank", "required value is blank; row left out"),
+                     (6, "required value is blank", "required value is blank; row left out")}
+
+
 def test_city_public_call_layout(tmp_path):
     (tmp_path / "calls_for_service.csv").write_text(
         "Call Number,Date/Time,Location,Police District,Nature of Call,Status\n"
