@@ -190,23 +190,26 @@ def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember
                                 " (run `make report` or `sro-report demo-data DIR` for the demo)")
     files = _files(directory)
     snapshot = cache_dir() / f"dataset-{_key(files)}.pkl"
-    if use_cache and snapshot in _LOADED:
+    if not use_cache:
+        return _read(directory, files)
+    if snapshot in _LOADED:
         return _LOADED[snapshot]
-    if use_cache and snapshot.exists():
+    if snapshot.exists():
         with snapshot.open("rb") as fh:
             data = pickle.load(fh)
         data.data_dir = directory
-        if remember:
-            _LOADED[snapshot] = data
-        return data
-    data = _read(directory, files)
-    if use_cache:
-        if remember:
-            _LOADED[snapshot] = data
-        snapshot.parent.mkdir(parents=True, exist_ok=True)
-        tmp = snapshot.with_suffix(f".{id(data)}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(snapshot)
+    else:
+        data = _read(directory, files)
+        _write_snapshot(data, snapshot)
+    if remember:
+        _LOADED[snapshot] = data
     return data
 
+
+def _write_snapshot(data: DataSet, snapshot: Path) -> None:
+    """Write the cleaned data set, through a temporary name so no reader sees half a snapshot."""
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    tmp = snapshot.with_suffix(f".{id(data)}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(snapshot)
