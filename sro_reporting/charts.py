@@ -42,7 +42,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str | None, xlabel: str,
     sns.lineplot(frame, x=x, y=y, hue=hue, marker="o", markersize=3, ax=ax,
                  palette="colorblind" if hue else None)
     if pd.api.types.is_datetime64_any_dtype(frame[x]):
-        locator = mdates.AutoDateLocator()
+        locator = mdates.AutoDateLocator(minticks=3)  # a short month gets day ticks, not half-days
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     return _finish(fig, ax, xlabel, ylabel, hue)
