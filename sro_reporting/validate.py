@@ -96,12 +96,12 @@ def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
         raise AssertionError(f"schema failure outside the data: {failures[outside].iloc[0].to_dict()}")
     problems, drop = [], pd.Series(False, index=typed.index)
     for (name, check), cases in failures.groupby(["column", "check"], sort=False):
-        column, rows = table.column(name), pd.Index(cases["index"].astype("int64").unique())
-        if check == "field_uniqueness":
+        column = table.column(name)
+        if check == "field_uniqueness":  # pandera lists every copy; the log names the repeats only
             rows, text = _repeats(typed[name], raw[LINE])
             drop[rows] = True
         else:
-            text = f"{check}; {_outcome(column)}"
+            rows, text = pd.Index(cases["index"].astype("int64").unique()), f"{check}; {_outcome(column)}"
             if column.required:
                 drop[rows] = True
             else:
