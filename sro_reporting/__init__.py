@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from sro_reporting.dataset import DataSet, load
+from sro_reporting.reading.dataset import DataSet, load
 
 __all__ = ["DataSet", "__version__", "load"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting.codes import ACTIVITY_TYPE
 from sro_reporting.frames import measures
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
+from sro_reporting.reading.codes import ACTIVITY_TYPE
 
 ACTIVITY_LABELS = {
     "intervention": "Intervention", "youth_referral": "Youth referral",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.linking.schools import LINK_TYPES, participating
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
-from sro_reporting.schools import LINK_TYPES, participating
 
 PRIORITIES = ("1", "2", "3", "4", "5", "6", "not recorded")
 

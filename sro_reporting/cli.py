@@ -45,8 +45,8 @@ def validate(
     format: Annotated[Format, typer.Option(help="text for people, csv for tools")] = Format.text,
 ) -> None:
     """Check a data folder against the data contract; exit 1 when it has errors."""
-    from sro_reporting.dataset import load
-    from sro_reporting.quality import QUALITY_COLUMNS, format_text
+    from sro_reporting.reading.dataset import load
+    from sro_reporting.reading.quality import QUALITY_COLUMNS, format_text
 
     if not data.is_dir():
         typer.echo(f"error: data folder {data} does not exist", err=True)
@@ -70,7 +70,7 @@ def run(
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
-    from sro_reporting.batch import BatchError, run_batch
+    from sro_reporting.running.batch import BatchError, run_batch
 
     try:
         failed = run_batch(data, out, school_year, semester, report or None, jobs, force)

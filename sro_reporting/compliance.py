@@ -10,10 +10,10 @@ import datetime as dt
 
 import pandas as pd
 
-from sro_reporting.dataset import DataSet
+from sro_reporting.linking.schools import participating
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.periods import months
-from sro_reporting.schools import participating
+from sro_reporting.reading.dataset import DataSet
 
 MPS_TOPICS = {
     "MPS_CODE_OF_CONDUCT": "Code of conduct", "MPS_THREAT_ID": "Threat identification",

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sro_reporting.addresses import ordinal
+from sro_reporting.linking.addresses import ordinal
 
 AS_OF = dt.date(2026, 11, 20)
 START = dt.date(2025, 7, 1)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sro_reporting.addresses import SUFFIXES
-from sro_reporting.codes import AGE_BANDS, CODE_SETS
-from sro_reporting.parse import RULES
-from sro_reporting.tables import PERSON_IDENTIFYING, TABLES, Column
+from sro_reporting.linking.addresses import SUFFIXES
+from sro_reporting.reading.codes import AGE_BANDS, CODE_SETS
+from sro_reporting.reading.parse import RULES
+from sro_reporting.reading.tables import PERSON_IDENTIFYING, TABLES, Column
 
 KIND_TEXT = {
     "str": "text", "int": "whole number", "float": "number", "bool": "yes/no",

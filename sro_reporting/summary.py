@@ -6,12 +6,12 @@ import pandas as pd
 
 from sro_reporting.activity import activities_in
 from sro_reporting.annual import school_calls
-from sro_reporting.dataset import DataSet
 from sro_reporting.enforcement import actions_in
 from sro_reporting.force import force_in
 from sro_reporting.frames import measures
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.periods import in_span
+from sro_reporting.reading.dataset import DataSet
 
 
 def key_figures(data: DataSet, span: Span, school_id: str | None = None) -> pd.DataFrame:
@@ -111,7 +111,7 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
     >>> list(district_comparison(data, year.semesters["spring"], "0007").columns)
     ['measure', 'this_school', 'district_average']
     """
-    from sro_reporting.schools import participating
+    from sro_reporting.linking.schools import participating
 
     schools = max(len(participating(data.schools, span.start, span.end)), 1)
     out = key_figures(data, span, school_id).rename(columns={"value": "this_school"})
@@ -159,7 +159,7 @@ def school_context(data: DataSet, span: Span) -> pd.DataFrame:
         arrests_citations_by_school,
         calls_by_school_priority,
     )
-    from sro_reporting.schools import participating
+    from sro_reporting.linking.schools import participating
     from sro_reporting.staffing import school_presence
 
     part = participating(data.schools, span.start, span.end)[["school_id", "school_name", "grade_band"]]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sro_reporting.tables import TABLES
+from sro_reporting.reading.tables import TABLES
 
 SCHOOLS = pd.DataFrame({
     "school_id": ["0010", "0020", "0030", "0040"],

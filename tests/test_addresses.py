@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from sro_reporting.addresses import normalize_address, normalize_many, ordinal
+from sro_reporting.linking.addresses import normalize_address, normalize_many, ordinal
 
 
 @pytest.mark.parametrize("text, full", [

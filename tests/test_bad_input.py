@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 import sro_reporting as sro
-from sro_reporting.readers import read_table
-from sro_reporting.tables import SCHOOLS, TABLES
-from sro_reporting.validate import clean_table
+from sro_reporting.reading.readers import read_table
+from sro_reporting.reading.tables import SCHOOLS, TABLES
+from sro_reporting.reading.validate import clean_table
 
 HEADER = "school_id,school_name,address,sro_participating\n"
 
@@ -158,7 +158,7 @@ def test_every_table_reads_header_only_and_garbage(tmp_path, name):
 
 
 def test_an_integer_too_long_for_any_count_is_a_clear_problem(tmp_path):
-    from sro_reporting.tables import ENFORCEMENT
+    from sro_reporting.reading.tables import ENFORCEMENT
 
     path = tmp_path / "enforcement.csv"
     path.write_text("action_id,action_type,action_datetime,school_related,subject_age\n"

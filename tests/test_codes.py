@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from sro_reporting.codes import GENDER, RACE, age_band
+from sro_reporting.reading.codes import GENDER, RACE, age_band
 
 
 @pytest.mark.parametrize("raw, code", [

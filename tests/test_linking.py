@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from sro_reporting.readers import LINE
-from sro_reporting.schools import link_calls
+from sro_reporting.linking.schools import link_calls
+from sro_reporting.reading.readers import LINE
 
 SCHOOLS = pd.DataFrame({
     "school_id": pd.array(["0100", "0200", "0300", "0050", "0400"], dtype="string"),

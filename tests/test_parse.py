@@ -5,8 +5,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sro_reporting.parse import DATETIME_FORMATS, _with_formats, parse_column, parse_datetime
-from sro_reporting.tables import CALLS, ENFORCEMENT
+from sro_reporting.reading.parse import DATETIME_FORMATS, _with_formats, parse_column, parse_datetime
+from sro_reporting.reading.tables import CALLS, ENFORCEMENT
 
 
 def _text(values: list) -> pd.Series:

@@ -7,11 +7,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sro_reporting.addresses import normalize_address, normalize_many
-from sro_reporting.readers import LINE, read_table
-from sro_reporting.schools import LINK_TYPES, link_calls
-from sro_reporting.tables import ENFORCEMENT
-from sro_reporting.validate import clean_table
+from sro_reporting.linking.addresses import normalize_address, normalize_many
+from sro_reporting.linking.schools import LINK_TYPES, link_calls
+from sro_reporting.reading.readers import LINE, read_table
+from sro_reporting.reading.tables import ENFORCEMENT
+from sro_reporting.reading.validate import clean_table
 
 cells = st.one_of(
     # A bare carriage return is a line break to the reader; the csv writer does not quote it.

@@ -112,5 +112,5 @@ def test_missing_table_is_an_error_for_the_report_that_needs_it(tmp_path):
     folder = write_folder(tmp_path)
     (folder / "enforcement.csv").unlink()
     data = sro.load(folder)
-    with pytest.raises(sro.dataset.MissingInputError, match="report 'annual' needs table.*enforcement"):
+    with pytest.raises(sro.reading.dataset.MissingInputError, match="report 'annual' needs table.*enforcement"):
         data.require(["schools", "enforcement"], "annual")

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sro_reporting.fingerprint import file_sha256, source_hash
+from sro_reporting.linking.schools import link_calls
 from sro_reporting.paths import cache_dir, demo_data_dir, resolve
-from sro_reporting.quality import combine, error_count, problem, problems_frame
-from sro_reporting.readers import LINE, find_file, read_table
-from sro_reporting.schools import link_calls
-from sro_reporting.tables import TABLES
-from sro_reporting.validate import clean_table, schema_frame
+from sro_reporting.reading.fingerprint import file_sha256, source_hash
+from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
+from sro_reporting.reading.readers import LINE, find_file, read_table
+from sro_reporting.reading.tables import TABLES
+from sro_reporting.reading.validate import clean_table, schema_frame
 
 DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
          "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime"}

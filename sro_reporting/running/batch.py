@@ -21,17 +21,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from sro_reporting.dataset import DataSet, load
-from sro_reporting.fingerprint import files_hash, source_hash
-from sro_reporting.kernels import WARM, kernel_name
-from sro_reporting.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.params import load_school_year
-from sro_reporting.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
-from sro_reporting.quality import write_csv as write_quality
+from sro_reporting.reading.dataset import DataSet, load
+from sro_reporting.reading.fingerprint import files_hash, source_hash
+from sro_reporting.reading.quality import write_csv as write_quality
+from sro_reporting.running.kernels import WARM, kernel_name
+from sro_reporting.running.manifest import Manifest, OutputEntry, read_previous
+from sro_reporting.running.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
 
 # Run in each warm kernel once: the report code imported, then everything alive so far set aside from
 # the garbage collector, so the `%reset -f` that starts each report collects only that report's objects.
-WARM_UP_CODE = "import gc\nimport sro_reporting.sections\ngc.freeze()"
+WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
 
 
 class BatchError(RuntimeError):
@@ -71,7 +71,7 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
     """Run one report's notebook and render its PDF; return its manifest fields."""
     from papermill.exceptions import PapermillExecutionError
 
-    from sro_reporting.render import render_pdf
+    from sro_reporting.rendering.render import render_pdf
 
     notebook, pdf = out / f"{job.stem}.ipynb", out / f"{job.stem}.pdf"
     started = time.perf_counter()
@@ -100,7 +100,7 @@ def warm_up(kernel: str) -> None:
     """
     import nbformat
 
-    from sro_reporting import render
+    from sro_reporting.rendering import render
 
     renderer = threading.Thread(target=render.warm_up)  # this process is idle while the kernel starts
     renderer.start()

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sro_reporting.tables import Column
+from sro_reporting.reading.tables import Column
 
 Parsed = tuple[pd.Series, pd.Series]  # typed values, mask of cells that broke the rule
 

@@ -11,9 +11,9 @@ import datetime as dt
 
 import pandas as pd
 
-from sro_reporting.addresses import normalize_distinct, normalize_many
-from sro_reporting.quality import problem, problems_frame
-from sro_reporting.readers import LINE
+from sro_reporting.linking.addresses import normalize_distinct, normalize_many
+from sro_reporting.reading.quality import problem, problems_frame
+from sro_reporting.reading.readers import LINE
 
 LINK_TYPES = ("premise", "on_property", "adjacent")
 

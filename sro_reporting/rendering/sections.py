@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting import activity, calls, charts, disparity, enforcement, force, staffing, summary
+from sro_reporting import activity, calls, disparity, enforcement, force, staffing, summary
 from sro_reporting.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
@@ -16,12 +16,13 @@ from sro_reporting.annual import (
     disposition_by_priority,
     school_calls,
 )
-from sro_reporting.codes import RACE
-from sro_reporting.dataset import DataSet
+from sro_reporting.linking.schools import participating
 from sro_reporting.params import Span
 from sro_reporting.privacy import suppress_counts
-from sro_reporting.report import Report, period_label
-from sro_reporting.schools import participating
+from sro_reporting.reading.codes import RACE
+from sro_reporting.reading.dataset import DataSet
+from sro_reporting.rendering import charts
+from sro_reporting.rendering.report import Report, period_label
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",

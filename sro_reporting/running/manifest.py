@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sro_reporting import __version__
-from sro_reporting.dataset import DataSet
-from sro_reporting.plan import Job
+from sro_reporting.reading.dataset import DataSet
+from sro_reporting.running.plan import Job
 
 
 @dataclass(frozen=True)

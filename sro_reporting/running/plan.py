@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sro_reporting.dataset import DataSet
+from sro_reporting.linking.schools import participating
 from sro_reporting.params import Audience, SchoolYear, Span
 from sro_reporting.paths import project_root
 from sro_reporting.periods import months
-from sro_reporting.schools import participating
+from sro_reporting.reading.dataset import DataSet
 from sro_reporting.staffing import active_officers
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sro_reporting.quality import problem, problems_frame
-from sro_reporting.tables import PERSON_IDENTIFYING, Table
+from sro_reporting.reading.quality import problem, problems_frame
+from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
 
 LINE = "_line"  # spreadsheet row number of each record (header = 1)
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")

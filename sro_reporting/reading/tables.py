@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sro_reporting.codes import CODE_SETS, CodeSet
+from sro_reporting.reading.codes import CODE_SETS, CodeSet
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "time", "code", "codelist"]
 

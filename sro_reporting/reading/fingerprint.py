@@ -29,5 +29,5 @@ def files_hash(paths: list[Path]) -> str:
 @functools.cache
 def source_hash() -> str:
     """Return a hash of the package's own source and templates."""
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]
     return files_hash(sorted([*package.rglob("*.py"), *package.rglob("*.j2"), *package.rglob("*.css")]))

@@ -12,10 +12,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from sro_reporting.parse import parse_column, rule
-from sro_reporting.quality import combine, problems_at
-from sro_reporting.readers import LINE, RawTable
-from sro_reporting.tables import Column, Table
+from sro_reporting.reading.parse import parse_column, rule
+from sro_reporting.reading.quality import combine, problems_at
+from sro_reporting.reading.readers import LINE, RawTable
+from sro_reporting.reading.tables import Column, Table
 
 DTYPES = {
     "str": "str", "int": "Int64", "float": "Float64", "bool": "boolean",

@@ -1,0 +1,1 @@
+"""Linking calls for service to schools: address normalization and the contract's link rules."""
