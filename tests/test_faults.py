@@ -40,11 +40,11 @@ def test_a_dying_kernel_fails_its_report_and_the_next_gets_a_new_kernel(tmp_path
     result = run(data, out, "--report", "annual", "--report", "compliance", "--jobs", "1",
                  env={"SRO_PROJECT": str(project)})
     assert result.returncode == 1, result.stderr
-    outputs = {o["stem"]: o for o in json.loads((out / "manifest.json").read_text())["outputs"]}
+    outputs = {o["stem"]: o for o in json.loads((out / "internal" / "manifest.json").read_text())["outputs"]}
     assert outputs["annual-2025-26"]["status"] == "failed"
     assert "DeadKernel" in outputs["annual-2025-26"]["error"]["ename"] or "died" in outputs["annual-2025-26"]["error"]["evalue"]
     assert outputs["compliance-2025-26"]["status"] == "ok" and outputs["compliance-2025-26-mps"]["status"] == "ok"
-    assert not (out / "annual-2025-26.pdf").exists()
+    assert not (out / "internal" / "annual-2025-26.pdf").exists()
 
 
 def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, data):
@@ -55,9 +55,9 @@ def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, data):
 
 
 def test_two_runs_give_identical_tables_and_manifests(tmp_path, data):
-    outs = [tmp_path / "a", tmp_path / "b"]
+    outs = [tmp_path / "a" / "internal", tmp_path / "b" / "internal"]
     for out in outs:
-        assert run(data, out, "--report", "annual", "--report", "compliance").returncode == 0
+        assert run(data, out.parent, "--report", "annual", "--report", "compliance").returncode == 0
     tables = [sorted(p.relative_to(o / "tables") for p in (o / "tables").rglob("*.csv")) for o in outs]
     assert tables[0] == tables[1] and tables[0]
     for rel in tables[0]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
+
+from sro_reporting.files import write_csv as write_safe_csv
+from sro_reporting.reading.tables import TABLES
 
 QUALITY_COLUMNS = ["table", "line", "column", "value", "rule", "severity"]
 SEVERITIES = ("error", "warning", "info")
@@ -58,7 +62,7 @@ def error_count(problems: pd.DataFrame) -> int:
 
 def write_csv(problems: pd.DataFrame, path: Path) -> None:
     """Write the log as `data_quality.csv`."""
-    problems.to_csv(path, index=False, lineterminator="\n")
+    write_safe_csv(problems[QUALITY_COLUMNS], path)
 
 
 def format_text(problems: pd.DataFrame, files: dict[str, str] | None = None) -> str:
@@ -83,3 +87,34 @@ def summary(problems: pd.DataFrame) -> pd.DataFrame:
     counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
     out = counts.rename(columns={s: f"{s}s" for s in SEVERITIES}).rename_axis(columns=None).reset_index()
     return out.astype({f"{s}s": "int64" for s in SEVERITIES})
+
+
+def rule_kind(rule: str) -> str:
+    """Return a rule without the values, lines and headers some rules quote: what may leave MPD.
+
+    >>> rule_kind("duplicate action_id; must be unique (first on line 12); row left out")
+    'duplicate action_id; must be unique; row left out'
+    >>> rule_kind("file cannot be read: Expected 3 fields in line 5, saw 4")
+    'file cannot be read'
+    """
+    text = re.sub(r"\s*\([^)]*\)", "", rule)
+    text = re.sub(r":.*$", "", text)
+    return re.sub(r"\d+", "N", text).strip()
+
+
+def release_summary(problems: pd.DataFrame) -> pd.DataFrame:
+    """Return problems counted by table, contract column, kind of rule and severity: no value, line or header.
+
+    >>> p = problems_frame([problem("enforcement", 3, "subject_race", "Jane Doe", "not a race code (expected one of: "
+    ...     "AIAN); read as UNKNOWN"), problem("enforcement", 1, "Jane Doe", "", "column not in the data contract; "
+    ...     "ignored", "info")])
+    >>> release_summary(p).values.tolist()
+    [['enforcement', '', 'column not in the data contract; ignored', 'info', 1], \
+['enforcement', 'subject_race', 'not a race code; read as UNKNOWN', 'error', 1]]
+    """
+    known = problems.apply(lambda p: p["table"] in TABLES and p["column"] in TABLES[p["table"]].names, axis=1) \
+        if len(problems) else pd.Series(dtype=bool)
+    frame = pd.DataFrame({"table": problems["table"], "column": problems["column"].where(known, ""),
+                          "rule": problems["rule"].map(rule_kind), "severity": problems["severity"]})
+    out = frame.groupby(["table", "column", "rule", "severity"]).size().rename("problems").reset_index()
+    return out.astype({"problems": "int64"})

@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import html
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from sro_reporting.files import report_stem, write_csv
 from sro_reporting.params import Audience, SchoolYear, Span, load_school_year
 from sro_reporting.paths import project_root, resolve
 
@@ -34,11 +34,6 @@ FIGURE_DPI = 144  # sharp at US Letter width, small enough to embed quickly
 SHORT_TABLE = 30  # rows; a shorter table is kept on one page with its caption
 SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so that a suppressed "
                     "count cannot be worked out from the totals.")
-
-
-def slug(text: str) -> str:
-    """Return a file-name-safe slug (`School 0007` -> `school-0007`)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def long_date(day: dt.date) -> str:
@@ -74,14 +69,14 @@ class Report:
     year: SchoolYear
     period: Span
     out_dir: Path
+    stem: str = ""  # the report's file stem (`report_stem`): its tables go to `tables/<stem>/`
     subject: str = ""  # the school or officer a fanned-out report is about
     tables: list[Path] = field(default_factory=list)
 
     @property
     def table_dir(self) -> Path:
-        """Return the folder for this report's CSVs (`tables/`, or a sub-folder per report)."""
-        base = self.out_dir / "tables"
-        return base if self.name == "annual" else base / slug(f"{self.name} {self.subject}")
+        """Return the folder for this report's CSVs: `tables/<stem>/` in the run's folder."""
+        return self.out_dir / "tables" / self.stem
 
     @property
     def min_cell(self) -> int:
@@ -198,14 +193,6 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as CSV through a temporary name, so no partial file looks complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n")
-    tmp.replace(path)
-
-
 def style_charts() -> None:
     """Set the house chart style: seaborn, colour-blind-safe palette."""
     sns.set_theme(style="whitegrid", palette="colorblind", font="DejaVu Sans",
@@ -215,8 +202,11 @@ def style_charts() -> None:
 
 def start(name: str, title: str, school_year: str, audience: Audience, out_dir: str | Path = "",
           period_start: str = "", period_end: str = "", subject: str = "",
-          semester: str = "") -> Report:
-    """Check a notebook's parameters and return its `Report` (the cell after `parameters`)."""
+          semester: str = "", entity: str = "") -> Report:
+    """Check a notebook's parameters and return its `Report` (the cell after `parameters`).
+
+    `entity` is the ID the report is about (school, officer, month `YYYY-MM`, or `mps` for an extract).
+    """
     year = load_school_year(school_year)
     span = year.semesters[semester] if semester else year.year_span
     if period_start or period_end:
@@ -225,4 +215,5 @@ def start(name: str, title: str, school_year: str, audience: Audience, out_dir: 
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}; got {audience!r}")
     folder = resolve(out_dir, project_root() / "outputs" / "interactive")
     style_charts()
-    return Report(name, title, audience, year, span, folder, subject)
+    return Report(name, title, audience, year, span, folder, report_stem(name, school_year, semester, entity),
+                  subject)

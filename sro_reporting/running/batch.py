@@ -9,6 +9,7 @@ parameters and code are unchanged since the last run in the same folder is skipp
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -25,9 +26,11 @@ from sro_reporting.params import load_school_year
 from sro_reporting.reading.dataset import DataSet, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
+from sro_reporting.running import release
 from sro_reporting.running.kernels import WARM, kernel_name
 from sro_reporting.running.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.running.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
+from sro_reporting.running.release import INTERNAL
 
 # Run in each warm kernel once: the report code imported, then everything alive so far set aside from
 # the garbage collector, so the `%reset -f` that starts each report collects only that report's objects.
@@ -193,30 +196,36 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     wanted = reports or default_reports(semester)
     workers = int(max(1, min(jobs or os.cpu_count() or 1, most_jobs(wanted))))  # no kernel that gets no report
     kernel = kernel_name()
+    internal = out / INTERNAL
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start) as pool:
         for _ in range(workers):
             pool.submit(warm_up, kernel)  # kernels start and import while the data loads
         _log(f"loading {data_dir}")
         data = load(data_dir, remember=False)
-        write_quality(data.problems, out / "data_quality.csv")
-        base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(out.resolve())}
+        write_quality(data.problems, internal / "data_quality.csv")
+        base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(internal.resolve())}
         todo = plan(wanted, year, semester, data, base)
-        entries, pending = _split_unchanged(todo, data, out, force)
+        entries, pending = _split_unchanged(todo, data, internal, force)
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
         with _progress(len(pending)) as bar:
-            futures = {pool.submit(execute, one, out, kernel): (one, entry) for one, entry in pending}
+            futures = {pool.submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
             for future in as_completed(futures):
                 one, entry = futures[future]
                 entries[one.stem] = entry.done(future.result())
                 bar.update(1)
                 _log(f"[{len(entries)}/{len(todo)}] {one.stem}: {entries[one.stem].status}")
+    outputs = [entries[j.stem] for j in todo]
+    for entry in outputs:
+        if entry.report == "annual" and entry.status == "ok":
+            release.publish_contract_tables(internal, entry.stem)
+    scope = {"school_year": school_year, "semester": semester, "reports": wanted}
+    released = release.build(out, [dataclasses.asdict(e) for e in outputs], data.problems, scope)
     manifest = Manifest.build(data, started, {
-        "school_year": school_year, "semester": semester, "reports": wanted,
-        "data_dir": base["data_dir"], "out_dir": base["out_dir"], "jobs": workers, "force": force,
-    }, [entries[j.stem] for j in todo])
-    manifest.write(out / "manifest.json")
+        **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": workers, "force": force,
+    }, outputs, released)
+    manifest.write(internal / "manifest.json")
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
     _summary(manifest, failed)
     return failed

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sro_reporting import __version__
+from sro_reporting.files import write_text
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.running.plan import Job
 
@@ -53,10 +54,11 @@ class Manifest:
     started: str
     finished: str
     outputs: list[OutputEntry] = field(default_factory=list)
+    release: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, data: DataSet, started: dt.datetime, parameters: dict,
-              outputs: list[OutputEntry]) -> Manifest:
+              outputs: list[OutputEntry], release: dict | None = None) -> Manifest:
         """Return the manifest of a finished run."""
         counts = data.problems["severity"].value_counts()
         return cls(
@@ -67,14 +69,12 @@ class Manifest:
              "infos": int(counts.get("info", 0)), "file": "data_quality.csv"},
             started.isoformat(timespec="seconds"),
             dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            outputs,
+            outputs, release or {},
         )
 
     def write(self, path: Path) -> None:
         """Write the manifest as JSON, through a temporary name."""
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(dataclasses.asdict(self), indent=2, default=str) + "\n")
-        tmp.replace(path)
+        write_text(path, json.dumps(dataclasses.asdict(self), indent=2, default=str) + "\n")
 
 
 def read_previous(out: Path) -> dict[str, dict]:

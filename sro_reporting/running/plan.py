@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sro_reporting.files import report_stem
 from sro_reporting.linking.schools import participating
 from sro_reporting.params import Audience, SchoolYear, Span
 from sro_reporting.paths import project_root
@@ -88,11 +89,10 @@ def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dic
 def make_job(kind: Kind, year: SchoolYear, semester: str | None, base: dict, suffix: str = "",
         subject: str = "", extra: dict | None = None) -> Job:
     """Return the job of one report: its file stem and its notebook's parameters."""
-    period = f"{year.school_year}-{semester}" if semester and kind.needs_semester else year.school_year
     params = {**base, "school_year": year.school_year, "audience": kind.audience}
     if kind.needs_semester:
         params["semester"] = semester
-    stem = "-".join(p for p in (kind.name, period, suffix) if p)
+    stem = report_stem(kind.name, year.school_year, semester if kind.needs_semester else "", suffix)
     return Job(kind, stem, subject, {**params, **(extra or {})})
 
 

@@ -1,0 +1,98 @@
+"""The run folder's two parts: `internal/` for MPD and `mps/`, the release handed to MPS as it is.
+
+`mps/` holds the `mps` reports' PDFs (and HTML), their CSV tables, a data-quality summary with
+counts only, and a manifest of its own files with their sha256: nothing else. It is assembled
+in a staging folder beside it and swapped in whole, so a reader never sees half a release.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from sro_reporting import __version__
+from sro_reporting.files import write_csv, write_text
+from sro_reporting.reading.quality import release_summary
+
+INTERNAL, MPS = "internal", "mps"
+# Contract section 4: the annual report's III.F tables also sit at the root of `tables/`.
+CONTRACT_TABLES = ("calls_by_priority_disposition.csv", "arrests_citations_by_school.csv")
+
+
+def publish_contract_tables(internal: Path, annual_stem: str) -> None:
+    """Copy the annual report's III.F tables to the root of `internal/tables/`."""
+    for name in CONTRACT_TABLES:
+        source = internal / "tables" / annual_stem / name
+        if source.exists():
+            write_text(internal / "tables" / name, source.read_text())
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target, follow_symlinks=False)
+
+
+def _stage(internal: Path, staging: Path, stems: Iterable[str], annual: str | None) -> None:
+    """Copy each released report's PDF, HTML and tables from `internal/` into the staging folder."""
+    for stem in stems:
+        for suffix in (".pdf", ".html"):
+            if (internal / f"{stem}{suffix}").is_file():
+                _copy(internal / f"{stem}{suffix}", staging / f"{stem}{suffix}")
+        for csv in sorted((internal / "tables" / stem).glob("*.csv")):
+            _copy(csv, staging / "tables" / stem / csv.name)
+    if annual is not None:
+        for name in CONTRACT_TABLES:
+            if (internal / "tables" / name).is_file():
+                _copy(internal / "tables" / name, staging / "tables" / name)
+
+
+def file_list(folder: Path) -> list[dict]:
+    """Return every file of a folder with its path (relative, `/`-separated), size and sha256."""
+    return [{"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size,
+             "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put the staged release in place of the old one."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict) -> dict:
+    """Assemble `out/mps/` from the run's ok `mps` reports; return what the run manifest records of it.
+
+    `reports` are manifest output entries (stem, report, subject, audience, status).
+    """
+    released = [r for r in reports if r["audience"] == MPS and r["status"] == "ok"]
+    annual = next((r["stem"] for r in released if r["report"] == "annual"), None)
+    staging = Path(tempfile.mkdtemp(prefix=".mps-staging-", dir=out))
+    try:
+        _stage(out / INTERNAL, staging, [r["stem"] for r in released], annual)
+        write_csv(release_summary(problems), staging / "data_quality_summary.csv")
+        files = file_list(staging)
+        manifest = {
+            "release": "Milwaukee Police Department SRO program data for Milwaukee Public Schools",
+            "package_version": __version__, "parameters": parameters,
+            "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "reports": [{k: r[k] for k in ("stem", "report", "subject")} for r in released],
+            "files": files,
+        }
+        write_text(staging / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+        _swap(staging, out / MPS)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {"folder": MPS, "reports": len(released), "files": len(files)}

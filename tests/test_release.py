@@ -1,0 +1,125 @@
+"""The MPS release: one folder of what may leave MPD, and nothing else (contract v2 section 4)."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from sro_reporting import demo
+from sro_reporting.files import neutralize, safe_frame
+
+pytestmark = pytest.mark.slow
+PLANTED_NAME = "Zyxwv Plantedname"
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"]
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    """A spring run on the demo data with hostile values planted: a name, formulas in school names."""
+    data = tmp_path_factory.mktemp("data")
+    demo.write(data)
+    schools = pd.read_csv(data / "schools.csv", dtype=str, keep_default_na=False)
+    part = schools.index[schools["sro_participating"].str.lower().isin(["true", "yes", "y", "1"])]
+    for i, formula in zip(part, FORMULAS):
+        schools.loc[i, "school_name"] = formula
+    schools.to_csv(data / "schools.csv", index=False)
+    enf = pd.read_csv(data / "enforcement.csv", dtype=str, keep_default_na=False)
+    enf.loc[0, "subject_race"] = PLANTED_NAME  # a name typed into a coded column
+    enf["student_name"] = PLANTED_NAME
+    enf.to_csv(data / "enforcement.csv", index=False)
+    out = tmp_path_factory.mktemp("out")
+    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
+                             "--school-year", "2025-26", "--semester", "spring", "--report", "annual",
+                             "--report", "semester", "--report", "school", "--report", "officer",
+                             "--report", "compliance", "--jobs", "2"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return out, data
+
+
+def _text(path):
+    if path.suffix == ".pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return path.read_text(errors="replace")
+
+
+def test_release_holds_reports_tables_and_its_manifest_only(release):
+    out, _ = release
+    files = [p for p in (out / "mps").rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} <= {".pdf", ".html", ".csv", ".json"}
+    assert [p.name for p in files if p.suffix == ".json"] == ["manifest.json"]
+    assert not any(p.name == "data_quality.csv" for p in files)
+    internal = json.loads((out / "internal" / "manifest.json").read_text())
+    mps = {o["stem"] for o in internal["outputs"] if o["audience"] == "mps"}
+    pdfs = {p.stem for p in files if p.suffix == ".pdf"}
+    assert pdfs == mps and not any(s.startswith("officer-") for s in pdfs)
+    assert (out / "mps" / "tables" / "calls_by_priority_disposition.csv").exists()
+    assert (out / "mps" / "tables" / "arrests_citations_by_school.csv").exists()
+
+
+def test_release_manifest_lists_every_file_with_its_sha256(release):
+    out, _ = release
+    manifest = json.loads((out / "mps" / "manifest.json").read_text())
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    found = {p.relative_to(out / "mps").as_posix() for p in (out / "mps").rglob("*") if p.is_file()}
+    assert set(listed) == found - {"manifest.json"}
+    for path, sha in listed.items():
+        assert hashlib.sha256((out / "mps" / path).read_bytes()).hexdigest() == sha, path
+
+
+def test_release_has_no_names_ids_paths_or_raw_values(release):
+    out, data = release
+    officers = pd.read_csv(data / "officers.csv", dtype=str)
+    names = set(officers["display_name"].dropna())
+    ids = set(officers["officer_id"])
+    for path in (out / "mps").rglob("*"):
+        if not path.is_file():
+            continue
+        text = _text(path)
+        assert PLANTED_NAME not in text, path
+        assert not any(n in text for n in names), path
+        assert str(out) not in text and str(data) not in text and "/home/" not in text, path
+        assert "site-packages" not in text and "Warning:" not in text and "Traceback" not in text, path
+        if "compliance" not in path.as_posix():  # the MPS extract lists certificates by officer ID (IV.D.2)
+            words = set(text.replace('"', " ").replace(",", " ").split())
+            assert not words & ids, (path, sorted(words & ids)[:3])
+        assert not any(n in path.as_posix() for n in names)
+
+
+def test_release_quality_summary_has_counts_not_values(release):
+    out, _ = release
+    summary = pd.read_csv(out / "mps" / "data_quality_summary.csv", dtype=str)
+    assert list(summary.columns) == ["table", "column", "rule", "severity", "problems"]
+    assert "subject_race" in set(summary["column"])
+
+
+def test_every_release_csv_cell_is_safe_in_a_spreadsheet(release):
+    out, _ = release
+    for csv in (out / "mps").rglob("*.csv"):
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for column in frame.columns:
+            for value in frame[column]:
+                assert not value.startswith(("=", "+", "@", "\t", "\r")) or value.startswith("'"), (csv, value)
+                assert not (value.startswith("-") and not value.lstrip("-").replace(".", "").isdigit()), (csv, value)
+    arrests = pd.read_csv(out / "mps" / "tables" / "arrests_citations_by_school.csv", dtype=str)
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in set(arrests["school_name"])
+
+
+@pytest.mark.parametrize("value, expected", [
+    pytest.param("=1+1", "'=1+1", id="equals"),
+    pytest.param("-12", "-12", id="negative-number"),
+    pytest.param("-1e3", "-1e3", id="signed-exponent-is-a-number"),
+    pytest.param("-x", "'-x", id="minus-text"),
+    pytest.param("\tcalc", "'\tcalc", id="tab"),
+    pytest.param("Alpha High", "Alpha High", id="plain"),
+])
+def test_neutralize(value, expected):
+    assert neutralize(value) == expected
+
+
+def test_safe_frame_leaves_numbers_alone():
+    frame = pd.DataFrame({"n": [-3, 4], "t": ["@a", "b"]})
+    assert safe_frame(frame).to_dict("list") == {"n": [-3, 4], "t": ["'@a", "b"]}
