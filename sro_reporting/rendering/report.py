@@ -76,12 +76,13 @@ class Report:
     out_dir: Path
     subject: str = ""  # the school or officer a fanned-out report is about
     tables: list[Path] = field(default_factory=list)
+    stem: str = ""  # the run's file stem of this report; its tables go to `tables/<stem>/`
 
     @property
     def table_dir(self) -> Path:
-        """Return the folder for this report's CSVs (`tables/`, or a sub-folder per report)."""
+        """Return the folder for this report's CSVs (`tables/`, or `tables/<stem>/` per report)."""
         base = self.out_dir / "tables"
-        return base if self.name == "annual" else base / slug(f"{self.name} {self.subject}")
+        return base if self.name == "annual" else base / (self.stem or slug(f"{self.name} {self.subject}"))
 
     @property
     def min_cell(self) -> int:
@@ -90,8 +91,12 @@ class Report:
 
     def title_block(self, as_of: dt.date | None, basis: str) -> None:
         """Show the title block: report, period, audience, generated date, data as-of, basis."""
+        from sro_reporting.periods import partial_note
+
         internal = self.audience == "mpd_internal"
-        rows = [("Period", period_label(self.period)), ("School year", self.year.school_year),
+        note = partial_note(self.period, as_of)
+        rows = [("Period", period_label(self.period) + (f" ({note})" if note else "")),
+                ("School year", self.year.school_year),
                 ("Audience", AUDIENCES[self.audience]),
                 ("Prepared under", basis),
                 ("Data as of", long_date(as_of) if as_of else "no dated records"),
@@ -100,6 +105,10 @@ class Report:
         mark = '<div class="internal-mark">INTERNAL: MPD use only</div>' if internal else \
             '<div class="mps-mark">Prepared for Milwaukee Public Schools</div>'
         subject = f'<div class="subject">{html.escape(self.subject)}</div>' if self.subject else ""
+        if as_of is not None and as_of < self.period.end:
+            subject += (f'<p class="partial"><strong>Partial period:</strong> the data end on {long_date(as_of)}, '
+                        f'before the period ends on {long_date(self.period.end)}; every count runs to '
+                        f'{long_date(as_of)}.</p>')
         _display(f'<header class="title-block">{mark}<div class="agency">Milwaukee Police '
                  f'Department &middot; School Resource Officer Program</div>'
                  f'<h1 class="report-title">{html.escape(self.title)}</h1>{subject}'
@@ -215,7 +224,7 @@ def style_charts() -> None:
 
 def start(name: str, title: str, school_year: str, audience: Audience, out_dir: str | Path = "",
           period_start: str = "", period_end: str = "", subject: str = "",
-          semester: str = "") -> Report:
+          semester: str = "", stem: str = "") -> Report:
     """Check a notebook's parameters and return its `Report` (the cell after `parameters`)."""
     year = load_school_year(school_year)
     span = year.semesters[semester] if semester else year.year_span
@@ -225,4 +234,4 @@ def start(name: str, title: str, school_year: str, audience: Audience, out_dir: 
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}; got {audience!r}")
     folder = resolve(out_dir, project_root() / "outputs" / "interactive")
     style_charts()
-    return Report(name, title, audience, year, span, folder, subject)
+    return Report(name, title, audience, year, span, folder, subject, stem=stem)
