@@ -90,8 +90,8 @@ def test_a_completion_dated_after_the_check_date_is_not_used():
     rows = [("1", "NASRO_BASIC", "2026-12-01", 40.0, "C1")]  # after the check date 2026-11-20
     found = compliance.nasro(officers(), training(rows), 180, dt.date(2026, 11, 20), dt.date(2026, 7, 20))
     assert found[["status", "reason"]].values.tolist() == [[
-        "breach", "IV.D.1: missing, due by 2025-09-13 (a completion dated 2026-12-01, after the check date "
-                  "2026-11-20, is not used)"]]
+        "breach", ("IV.D.1: missing, due by 2025-09-13 (a completion dated 2026-12-01, after the check date "
+                  "2026-11-20, is not used)")]]
     on_the_day = compliance.nasro(officers(), training(rows), 180, dt.date(2026, 12, 1))
     assert on_the_day["reason"].tolist() == ["IV.D.1: overdue, completed 2026-12-01 (due by 2025-09-13)"]
 
@@ -156,10 +156,10 @@ def test_spring_consultations_are_assessed_once_their_window_closes(as_of, expec
 
 @pytest.mark.parametrize("as_of, expected", [
     pytest.param(dt.date(2026, 6, 1), [], id="91-days-left"),
-    pytest.param(dt.date(2026, 6, 30), [["warning", "expires on 2026-08-31, 62 days after 2026-06-30 "
-                                         "(warning at 90 days)"]], id="62-days-left-is-a-warning"),
-    pytest.param(dt.date(2026, 11, 20), [["warning", "expires on 2026-08-31, 62 days after 2026-06-30 "
-                                          "(warning at 90 days)"]], id="checked-after-the-year-ended"),
+    pytest.param(dt.date(2026, 6, 30), [["warning", ("expires on 2026-08-31, 62 days after 2026-06-30 "
+                                         "(warning at 90 days)")]], id="62-days-left-is-a-warning"),
+    pytest.param(dt.date(2026, 11, 20), [["warning", ("expires on 2026-08-31, 62 days after 2026-06-30 "
+                                          "(warning at 90 days)")]], id="checked-after-the-year-ended"),
 ])
 def test_mou_near_its_end_is_a_warning_not_a_breach(as_of, expected):
     found = compliance.mou(YEAR, as_of, YEAR.year_span, dt.date(2026, 7, 20))

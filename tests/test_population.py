@@ -115,10 +115,10 @@ def test_ids_that_lost_their_leading_zeros_are_an_error_with_a_hint(tmp_path):
     error = data.problems[(data.problems["table"] == "enforcement") & (data.problems["severity"] == "error")
                           & data.problems["rule"].str.contains("are not in schools")]
     assert error["rule"].tolist() == [
-        "4 of 4 school_id values (100%) are not in schools, more than the 10% allowed; their rows count for no "
+        ("4 of 4 school_id values (100%) are not in schools, more than the 10% allowed; their rows count for no "
         "school. They look like IDs that lost their leading zeros ('14' for '0014'), as Excel does when it reads "
         "an ID column as numbers: export the table again as CSV from the source system, or format the column as "
-        "Text before saving the workbook, so that every ID keeps its zeros."]
+        "Text before saving the workbook, so that every ID keeps its zeros.")]
     assert CliRunner().invoke(app, ["validate", "--data", str(folder)]).exit_code == 1
     with pytest.raises(population.UnmatchedInputError, match="none of the 4 school_id values in enforcement"):
         population.require_matched(data, ["calls_for_service", "enforcement"], "annual")

@@ -27,8 +27,9 @@ from sro_reporting.rendering.report import Report, period_label
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School", "participation": "Taking part"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",
                   "previous": "Period before", "change": "Change", "change_pct": "Change (%)"}
-PLACE_LABELS = {**SCHOOL_LABELS, **{m: label.replace("School-related ", "").replace(" logged", "").capitalize()
-                                    for m, label in population.MEASURES.items()}}
+PLACE_LABELS = {**SCHOOL_LABELS, "calls": "Calls", "arrests": "Arrests", "citations": "Citations",
+                "court_referrals": "Court referrals", "activities": "SRO activities", "youth_referrals": "Youth referrals",
+                "alternatives": "Alternatives to citation", "use_of_force": "Use of force"}
 MONTH_LABELS = {"month": "Month", "covered": "Days covered", "days": "Days"}
 DEFINITIONS = {"Period": PERIOD_DEFINITION, "Participation": population.PARTICIPATION_DEFINITION,
                "Population": population.POPULATION_DEFINITION}
