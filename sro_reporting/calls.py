@@ -20,8 +20,9 @@ RESPONSE_DEFINITION = (
 
 
 def response_times(found: pd.DataFrame) -> pd.DataFrame:
-    """Return per priority and for all: calls, calls timed, median minutes to dispatch and to arrival, and
-    the 90th percentile to arrival, over the timed calls, blank where fewer than `MIN_TIMED` are timed.
+    """Return per priority and for all: calls, calls timed, medians to dispatch and arrival, 90th percentile.
+
+    The statistics are over the timed calls, blank where fewer than `MIN_TIMED` are timed.
 
     >>> import pandas as pd
     >>> t = pd.Timestamp("2025-09-02 08:00")

@@ -49,8 +49,10 @@ def event_status(due: pd.Series, effective: dt.date | None) -> pd.Series:
 
 
 def state_status(officers: pd.DataFrame, as_of: dt.date, effective: dt.date | None) -> pd.Series:
-    """Return `breach` for a state that lasts past the effective date (the officer still assigned then and
-    the check made after it), else `baseline`."""
+    """Return `breach` for a state lasting past the effective date, else `baseline`.
+
+    A state lasts past it when the check is made after it and the officer is still assigned then.
+    """
     if effective is None:
         return pd.Series(BREACH, index=officers.index)
     assigned = officers["sro_end"].isna() | (officers["sro_end"] >= pd.Timestamp(effective))
@@ -68,8 +70,9 @@ def _officer_rows(officers: pd.DataFrame, mask: pd.Series, due: pd.Series, statu
 
 
 def selection(officers: pd.DataFrame, effective: dt.date | None = None) -> pd.DataFrame:
-    """IV.B: at sro_start, three years of uninterrupted service, excellent attendance, no sustained juvenile
-    complaint; service is shown in days, so one day short never reads as three years.
+    """IV.B: at sro_start, three years of uninterrupted service, excellent attendance, no juvenile complaint.
+
+    Service is shown in days, so one day short never reads as three years.
 
     >>> import pandas as pd
     >>> officers = pd.DataFrame({"officer_id": ["1"], "display_name": ["PO A"],
@@ -102,8 +105,7 @@ def selection(officers: pd.DataFrame, effective: dt.date | None = None) -> pd.Da
 
 
 def panels(meetings: pd.DataFrame, span: Span | None = None, effective: dt.date | None = None) -> pd.DataFrame:
-    """IV.C.3: each selection panel (of the period) had three MPS representatives (staff, community,
-    student) and MPD.
+    """IV.C.3: each selection panel of the period had three MPS representatives and MPD.
 
     >>> import pandas as pd
     >>> meetings = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),
@@ -153,28 +155,24 @@ def nasro(officers: pd.DataFrame, training: pd.DataFrame, window_days: int, as_o
     rows = []
     for i, o in zip(officers.index, officers.itertuples()):
         due = (o.sro_start + pd.Timedelta(days=window_days)).date()
-        event = BREACH if effective is None or due >= effective else BASELINE
-
-        def add(status: str, reason: str, due: dt.date = due, o=o) -> None:
-            rows.append((o.officer_id, o.display_name, o.sro_start, due, status, reason))
-
+        found = []  # (status, reason)
         if o.officer_id not in first.index:
             after = later.loc[later["officer_id"] == o.officer_id, "completion_date"]
             note = (f" (a completion dated {after.min().date()}, after the check date {as_of}, is not used)"
                     if len(after) else "")
-            if due < as_of:
-                add(lasting[i], f"IV.D.1: missing, due by {due}{note}")
-            else:
-                add(NOT_YET_DUE, f"IV.D.1: not yet due, due by {due}{note}")
-            continue
-        c = first.loc[o.officer_id]
-        if c["completion_date"].date() > due:
-            add(event, f"IV.D.1: overdue, completed {c['completion_date'].date()} (due by {due})")
-        if pd.isna(c["hours"]) or c["hours"] < NASRO_HOURS:
-            hours = "not recorded" if pd.isna(c["hours"]) else f"{c['hours']:g}"
-            add(lasting[i], f"IV.D.1: course hours {hours} ({NASRO_HOURS} required)")
-        if pd.isna(c["certificate_id"]):
-            add(lasting[i], "IV.D.2: no certificate on file")
+            found.append((lasting[i], f"IV.D.1: missing, due by {due}{note}") if due < as_of else
+                         (NOT_YET_DUE, f"IV.D.1: not yet due, due by {due}{note}"))
+        else:
+            c = first.loc[o.officer_id]
+            if c["completion_date"].date() > due:
+                found.append((BREACH if effective is None or due >= effective else BASELINE,
+                              f"IV.D.1: overdue, completed {c['completion_date'].date()} (due by {due})"))
+            if pd.isna(c["hours"]) or c["hours"] < NASRO_HOURS:
+                hours = "not recorded" if pd.isna(c["hours"]) else f"{c['hours']:g}"
+                found.append((lasting[i], f"IV.D.1: course hours {hours} ({NASRO_HOURS} required)"))
+            if pd.isna(c["certificate_id"]):
+                found.append((lasting[i], "IV.D.2: no certificate on file"))
+        rows += [(o.officer_id, o.display_name, o.sro_start, due, status, reason) for status, reason in found]
     return pd.DataFrame(rows, columns=["officer_id", "display_name", "sro_start", *FINDING_COLUMNS])
 
 
@@ -217,8 +215,9 @@ def training_matrix(officers: pd.DataFrame, training: pd.DataFrame) -> pd.DataFr
 
 def training_gaps(officers: pd.DataFrame, training: pd.DataFrame, window_days: int | None = None,
                   as_of: dt.date | None = None, effective: dt.date | None = None) -> pd.DataFrame:
-    """IV.E: the officers missing one or more MPS topics on the check date, with the topics named; due
-    within the same window after assignment as the NASRO course (not yet due before).
+    """IV.E: the officers missing one or more MPS topics on the check date, with the topics named.
+
+    The topics are due within the same window after assignment as the NASRO course.
 
     >>> import pandas as pd
     >>> training = pd.DataFrame({"officer_id": ["1"] * 7, "completion_date": pd.to_datetime(["2025-04-01"] * 7),
@@ -245,8 +244,9 @@ def training_gaps(officers: pd.DataFrame, training: pd.DataFrame, window_days: i
 
 def monthly_meetings(meetings: pd.DataFrame, year: SchoolYear, as_of: dt.date,
                      effective: dt.date | None = None) -> pd.DataFrame:
-    """III.E.1: one `mps_safety_monthly` meeting in every month of the school year that has ended by the
-    check date; the months not over yet are listed as not yet due.
+    """III.E.1: one `mps_safety_monthly` meeting in every month of the school year ended by the check date.
+
+    The months not over yet are listed as not yet due.
 
     >>> import pandas as pd, datetime as dt
     >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 2),
@@ -273,8 +273,9 @@ def monthly_meetings(meetings: pd.DataFrame, year: SchoolYear, as_of: dt.date,
 
 def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYear,
                   as_of: dt.date, effective: dt.date | None = None) -> pd.DataFrame:
-    """III.E.2: a semester consultation with every participating school near each semester's end; a
-    semester whose window has not closed on the check date is listed as not yet due.
+    """III.E.2: a semester consultation with every participating school near each semester's end.
+
+    A semester whose window has not closed on the check date is listed as not yet due.
 
     >>> import pandas as pd, datetime as dt
     >>> year = SchoolYear(school_year="2025-26", consultation_window_days=30,
@@ -310,9 +311,10 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
 
 def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: dt.date | None = None,
         earlier: Mou | None = None) -> pd.DataFrame:
-    """V: an MOU (this year's, or the one before it, `earlier`) in force on every day of the period up to the
-    check date, a breach where not; the MOU in force at the end ending within the warning window after it
-    is a warning, not a breach.
+    """V: an MOU (this year's or the one before, `earlier`) in force every day of the period to the check date.
+
+    A day without one is a breach; the MOU in force at the end ending within the warning window after
+    it is a warning, not a breach.
 
     >>> import datetime as dt
     >>> year = SchoolYear(school_year="2025-26", mou_warning_days=90, mou=Mou(signed=dt.date(2025, 3, 10),
@@ -347,8 +349,9 @@ def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: d
 
 
 def act_12(shifts: pd.DataFrame, year: SchoolYear, span: Span, as_of: dt.date) -> pd.DataFrame:
-    """III.A / Act 12: the school days of the period, up to the check date, with fewer SROs on duty than the
-    floor; a statute in force since `ACT_12_EFFECTIVE`, so each such day after it is a breach.
+    """III.A / Act 12: the school days of the period, to the check date, with fewer SROs on duty than the floor.
+
+    Act 12 is a statute in force since `ACT_12_EFFECTIVE`, so each such day after it is a breach.
 
     >>> import pandas as pd, datetime as dt
     >>> year = SchoolYear(school_year="2025-26", sro_floor=1,
@@ -405,8 +408,10 @@ def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date) -> di
 
 
 def summary(findings: dict[str, pd.DataFrame], audience: str = "mpd_internal") -> pd.DataFrame:
-    """Return one row per rule: its section, what it asks, its findings by status and its overall status
-    (`breached`, else `warning`, else `baseline only`, else `kept`; items not yet due are counted apart).
+    """Return one row per rule: its section, what it asks, its findings by status and its overall status.
+
+    The status is `breached`, else `warning`, else `baseline only`, else `kept`; items not yet due are
+    counted apart.
 
     >>> found = {"V": pd.DataFrame({"status": ["warning"]}), "IV.C": pd.DataFrame({"status": ["baseline"]})}
     >>> summary(found)[["section", "warnings", "baseline", "status"]].values.tolist()

@@ -22,8 +22,9 @@ def actions_in(enforcement: pd.DataFrame, span: Span, school_related: bool | Non
 
 
 def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return school-related arrests, citations and court referrals at each school taking part, in the rows
-    for the rest (no school recorded, a school not taking part, an unknown school_id), and in total.
+    """Return school-related arrests, citations and court referrals by school, elsewhere and in total.
+
+    The rows after the schools taking part: a school not taking part, an unknown school_id, no school.
 
     >>> import pandas as pd, datetime as dt
     >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 3),

@@ -122,8 +122,9 @@ def month_rows(span: Span, as_of: dt.date | None = None) -> pd.DataFrame:
 
 
 def previous_month(span: Span) -> Span:
-    """Return the like days of the month before: the whole month before a whole month, else the same
-    days of the month (January 26-31 -> December 26-31), clipped to that month's length.
+    """Return the like days of the month before: a whole month for a whole month, else the same days.
+
+    January 26-31 gives December 26-31; the days are clipped to the month before's length.
 
     >>> previous_month(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 1, 31)))
     Span(start=datetime.date(2025, 12, 26), end=datetime.date(2025, 12, 31))
@@ -139,8 +140,11 @@ def previous_month(span: Span) -> Span:
 
 
 def previous_semester(year: SchoolYear, semester: str, as_of: dt.date | None = None) -> tuple[str, Span] | None:
-    """Return the label and span of the semester before (as many days from its start when this one is
-    partial), or None where no parameter file has it."""
+    """Return the label and span of the semester before, or None where no parameter file has it.
+
+    When this semester is partial (the data end inside it), the semester before is taken for as many
+    days from its start.
+    """
     if semester == "spring":
         label, before = f"fall {year.school_year}", year.semesters["fall"]
     else:

@@ -112,8 +112,10 @@ def _counts(found: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
 
 
 def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return counts indexed by place as a table: a row per school taking part (zeros included, with how it
-    took part), the rows of `ELSEWHERE`, then `Total`; every count column adds down to the total.
+    """Return counts indexed by place as rows: schools taking part, the rows of `ELSEWHERE`, then `Total`.
+
+    Every school taking part is listed (zeros included, with how it took part); every count column adds
+    down to the total.
 
     >>> import datetime as dt
     >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
@@ -145,8 +147,10 @@ def schools_only(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def require_matched(data: DataSet, names: list[str] | tuple[str, ...], report: str) -> None:
-    """Raise `UnmatchedInputError` when a table the report needs refers to schools and none is known
-    (or no call for service links to any school): the report would show zeros that are not true."""
+    """Raise `UnmatchedInputError` where a key input refers to schools and none is known, or no call links.
+
+    Such a report would show zeros that are not true.
+    """
     known = data.schools["school_id"]
     for name in names:
         table = data.tables[name]

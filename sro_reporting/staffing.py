@@ -25,8 +25,9 @@ def shift_times(shifts: pd.DataFrame) -> pd.DataFrame:
 
 
 def window_overlaps(shifts: pd.DataFrame, year: SchoolYear) -> pd.DataFrame:
-    """Return, for each shift (with `start` and `end`) and each day whose school-hours window it overlaps,
-    the hours inside that window: a shift past midnight can overlap the next day's window.
+    """Return, per shift and day whose school-hours window it overlaps, the hours inside that window.
+
+    The shifts need `start` and `end`; a shift past midnight can overlap the next day's window.
 
     >>> import datetime as dt
     >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 1),

@@ -19,8 +19,10 @@ COMPARE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or mor
 
 
 def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
-    """Return the school days of the period up to the data's as-of date (none when the period starts after it),
-    by the calendar of the school year the period starts in where a parameter file has it."""
+    """Return the school days of the period up to the data's as-of date (none when it starts after it).
+
+    The calendar is the school year's the period starts in, where a parameter file has it.
+    """
     from sro_reporting.params import load_school_year, school_year_of
     from sro_reporting.staffing import school_days
 
@@ -35,8 +37,9 @@ def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
 
 
 def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | None = None) -> pd.DataFrame:
-    """Return the period's headline counts for the district (every record, `population`) or one school;
-    a school's counts are missing (NA) for a period it did not take part in.
+    """Return the period's headline counts for the district (every record) or one school.
+
+    A school's counts are missing (NA) for a period it did not take part in.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -55,8 +58,10 @@ def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | No
 
 
 def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Return each measure now, before, the change and the change in percent: "small base" from a count
-    under `SMALL_BASE`, and "not taking part" where a school's count is missing (it did not take part).
+    """Return each measure now, before, the change and the change in percent.
+
+    The change in percent reads "small base" from a count under `SMALL_BASE`; a school's missing count
+    (it did not take part) reads "not taking part".
 
     >>> now = pd.DataFrame({"measure": ["Calls", "Arrests", "Days"], "value": [150, 4, 5]})
     >>> before = pd.DataFrame({"measure": ["Calls", "Arrests", "Days"], "value": pd.array([100, None, 5], "Int64")})
@@ -82,8 +87,9 @@ def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
 
 
 def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
-    """Return one SRO's month-by-month activity, hours and enforcement (every III.D.6 item), each month
-    marked whole or partial.
+    """Return one SRO's month-by-month activity, hours and enforcement: every III.D.6 item.
+
+    Each month is marked whole or partial.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -96,6 +102,7 @@ def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
     from sro_reporting.staffing import shift_times
 
     def monthly(frame: pd.DataFrame, when: str, **aggs) -> pd.DataFrame:
+        """Return the officer's rows of the period aggregated by month."""
         found = frame[(frame["officer_id"] == officer_id) & in_span(frame[when], span)]
         return found.groupby(found[when].dt.strftime("%Y-%m")).agg(**aggs)
 
@@ -123,8 +130,10 @@ def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
 
 
 def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFrame:
-    """Return one school's counts beside the average school taking part: their counts added and divided by
-    their number (records at no school taking part are left out of the average).
+    """Return one school's counts beside the average school taking part.
+
+    The average is the counts at the schools taking part added and divided by their number; what
+    counts at no school taking part is left out.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -142,8 +151,9 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
 
 
 def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
-    """Return the key figures of each school year the data cover, up to `year`, one column per year;
-    a year the data end inside is headed with its partial note.
+    """Return the key figures of each school year the data cover, up to `year`, one column per year.
+
+    A year the data end inside is headed with its partial note.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -172,8 +182,9 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
 
 
 def by_part_of_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
-    """Return the district's key figures in each semester, outside the semesters (summer, breaks) and in the
-    whole year: the parts add up to the year, whichever schools took part in each part.
+    """Return the district's key figures in each semester, outside the semesters and in the whole year.
+
+    The parts add up to the year, whichever schools took part in each part.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year

@@ -194,3 +194,12 @@ def test_a_list_column_blank_throughout_reads_as_blank(tmp_path):
                              "meeting_type": ["mps_safety_monthly"], "attendee_roles": [""]})
     data = sro.load(write_folder(tmp_path, schools=SCHOOLS, meetings=meetings), use_cache=False)
     assert data.meetings["attendee_roles"].isna().tolist() == [True] and data.error_count == 0
+
+
+def test_no_brief_is_planned_for_a_month_after_the_data(data):
+    from sro_reporting.running.plan import KINDS, _entities
+
+    assert data.as_of() == dt.date(2026, 2, 5)
+    months = _entities(KINDS["monthly"], data, SPRING)
+    assert [(suffix, extra["period_start"], extra["period_end"]) for suffix, _, extra in months] == [
+        ("2026-01", "2026-01-26", "2026-01-31"), ("2026-02", "2026-02-01", "2026-02-28")]

@@ -98,8 +98,9 @@ def participating(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Dat
 
 
 def participation_notes(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
-    """Return, by school_id, how each school taking part in [start, end] did: `whole period`, `joined
-    2026-01-26`, `left 2026-01-23` or both, a join or leave inside the period stated with its date.
+    """Return, by school_id, how each school taking part in [start, end] did: `whole period`, `joined ...`.
+
+    A join or leave inside the period is stated with its date (`joined 2026-01-26`, `left 2026-01-23`).
 
     >>> schools = pd.DataFrame({"school_id": ["1", "2"], "sro_participating": [True, True],
     ...     "participation_start": pd.to_datetime([None, "2026-01-26"]), "participation_end": [pd.NaT] * 2})

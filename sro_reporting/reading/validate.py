@@ -115,8 +115,10 @@ def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
 
 
 def _impossible_times(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> list[pd.DataFrame]:
-    """Log times out of order (arrival before dispatch before the call) or over a day after the call,
-    and read that row's response times as blank, so an impossible time never reaches a median."""
+    """Log call times out of order or over a day after the call, and read that call's times as blank.
+
+    So an impossible time (arrival before dispatch before the call) never reaches a median.
+    """
     if table.name not in ORDERED_TIMES:
         return []
     first, later = ORDERED_TIMES[table.name]

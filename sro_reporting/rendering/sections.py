@@ -266,8 +266,10 @@ COMPLIANCE_LABELS = {"officer_id": "Officer", "display_name": "Name", "sro_start
 
 
 def compliance_details(rep: Report, data: DataSet, findings: dict[str, pd.DataFrame], as_of) -> None:
-    """Show each rule's findings; the MPS extract says what it leaves out (personnel matters, names) and why.
-    Training dated after the check date `as_of` is not on file yet."""
+    """Show each rule's findings; the MPS extract says what it leaves out and why.
+
+    Training dated after the check date `as_of` is not on file yet.
+    """
     from sro_reporting.compliance import RULES, certificates, extract_omissions, training_matrix
     from sro_reporting.staffing import active_officers
 
