@@ -46,10 +46,16 @@ def span_text(span: Span) -> str:
     return period_label(span) + (f" ({note})" if note else "")
 
 
-def month_axis(table: pd.DataFrame) -> pd.Series:
-    """Return a chart's month labels: `Jan 2026`, and below it the partial note of a partial month."""
+def month_axis(table: pd.DataFrame, sep: str = "\n") -> pd.Series:
+    """Return month labels for a chart (or, with `sep=" "`, a table): `Jan 2026`, then a partial month's note.
+
+    >>> month_axis(pd.DataFrame({"month": ["2026-01", "2026-02"], "covered": ["partial: Jan 26-31", "whole month"]}),
+    ...            " ").tolist()
+    ['Jan 2026 (partial: Jan 26-31)', 'Feb 2026']
+    """
     names = pd.to_datetime(table["month"]).dt.strftime("%b %Y")
-    return names.where(table["covered"] == "whole month", names + "\n" + table["covered"])
+    notes = table["covered"] if sep == "\n" else "(" + table["covered"] + ")"
+    return names.where(table["covered"] == "whole month", names + sep + notes)
 
 
 def people_table(rep: Report, counts: pd.DataFrame, name: str, caption: str) -> None:
