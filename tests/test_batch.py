@@ -65,7 +65,7 @@ def test_every_total_adds_up_across_the_reports(batch):
     out, _ = batch
     found = reconcile_run(out)  # months to the semester, the semester to the year, III.F, compliance
     assert found.empty, found.to_string()
-    assert found.attrs["checks"] > 1000
+    assert found.attrs["checks"] > 500
 
 
 def test_contract_tables_exist_with_contract_columns(batch):

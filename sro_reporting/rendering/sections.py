@@ -6,7 +6,10 @@ Breakdowns of people go through `privacy.suppress_counts` in `mps` reports.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sro_reporting import activity, calls, disparity, enforcement, force, population, staffing, summary
 from sro_reporting.annual import (
@@ -15,7 +18,7 @@ from sro_reporting.annual import (
     calls_by_school_priority,
     disposition_by_priority,
 )
-from sro_reporting.linking.schools import participating
+from sro_reporting.linking.schools import participating, participation_notes
 from sro_reporting.params import Span
 from sro_reporting.periods import PERIOD_DEFINITION, covered, partial_note, short_span
 from sro_reporting.privacy import suppress_counts
@@ -94,11 +97,9 @@ def place_table(rep: Report, data: DataSet, span: Span) -> None:
 
 def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
     """State how the school took part in the period: the whole period, or from or to a date."""
-    from sro_reporting.linking.schools import participation_notes
-
     note = participation_notes(data.schools, span.start, span.end).get(school_id, "not taking part")
-    rep.text(f"Taking part in the SRO program in this period: {note}. "
-             + population.PARTICIPATION_DEFINITION)
+    rep.text(f"Taking part in the SRO program in this period: {note}. Every count at the school in the period "
+             "counts here, the days before it joined or after it left included (see Participation below).")
 
 
 def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
@@ -207,7 +208,7 @@ def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None
                      f"use_of_force_by_{key}", f"Use of force by {enforcement.BREAKDOWNS[key].lower()} of the person")
 
 
-def duty_chart(duty: pd.DataFrame):
+def duty_chart(duty: pd.DataFrame) -> Figure:
     """Return the SROs-on-duty line chart against the Act 12 floor, its axis from zero."""
     fig = charts.lines(duty.melt(id_vars="date", value_vars=["sros_on_duty", "floor"], var_name="series",
                                  value_name="sros")
@@ -271,7 +272,7 @@ COMPLIANCE_LABELS = {"officer_id": "Officer", "display_name": "Name", "sro_start
                      **SCHOOL_LABELS}
 
 
-def compliance_details(rep: Report, data: DataSet, findings: dict[str, pd.DataFrame], as_of) -> None:
+def compliance_details(rep: Report, data: DataSet, findings: dict[str, pd.DataFrame], as_of: dt.date) -> None:
     """Show each rule's findings; the MPS extract says what it leaves out and why.
 
     Training dated after the check date `as_of` is not on file yet.
