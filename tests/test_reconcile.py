@@ -212,3 +212,18 @@ def test_a_planted_inconsistency_is_found(run, tmp_path, stem, name, row, column
 def test_suppressed_cells_are_unknown_not_wrong(run, tmp_path):
     tables = plant(run, tmp_path, "semester-2025-26-spring", "actions_by_age_band", "15-16", "Arrests", "*")
     assert reconcile(tables, json.loads((run / "manifest.json").read_text())["outputs"]).empty
+
+
+def test_an_annual_on_ids_that_lost_their_zeros_fails_instead_of_showing_zeros(tmp_path):
+    excel = ENFORCEMENT.assign(school_id=ENFORCEMENT["school_id"].str.lstrip("0"))  # 0021 -> 21, as Excel reads it
+    data = write_folder(tmp_path / "data", schools=SCHOOLS, calls_for_service=CALLS, enforcement=excel,
+                        officers=OFFICERS)
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
+                             "--school-year", "2025-26", "--report", "annual", "--jobs", "1"],
+                            capture_output=True, text=True, cwd=project_root(), check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    annual = json.loads((out / "manifest.json").read_text())["outputs"][0]
+    assert annual["status"] == "failed" and annual["error"]["ename"] == "UnmatchedInputError"
+    assert "lost their leading zeros ('21' for '0021')" in annual["error"]["evalue"]
+    assert not (out / "annual-2025-26.pdf").exists()
