@@ -40,6 +40,11 @@ STATUS_DEFINITION = (
 FINDING_COLUMNS = ["due", "status", "reason"]
 
 
+def due_status(due: dt.date, effective: dt.date | None) -> str:
+    """Return `baseline` for a requirement that fell due before the effective date, else `breach`."""
+    return BREACH if effective is None or due >= effective else BASELINE
+
+
 def event_status(due: pd.Series, effective: dt.date | None) -> pd.Series:
     """Return `baseline` for a requirement that fell due before the effective date, else `breach`."""
     if effective is None:
@@ -165,7 +170,7 @@ def nasro(officers: pd.DataFrame, training: pd.DataFrame, window_days: int, as_o
         else:
             c = first.loc[o.officer_id]
             if c["completion_date"].date() > due:
-                found.append((BREACH if effective is None or due >= effective else BASELINE,
+                found.append((due_status(due, effective),
                               f"IV.D.1: overdue, completed {c['completion_date'].date()} (due by {due})"))
             if pd.isna(c["hours"]) or c["hours"] < NASRO_HOURS:
                 hours = "not recorded" if pd.isna(c["hours"]) else f"{c['hours']:g}"
@@ -266,7 +271,7 @@ def monthly_meetings(meetings: pd.DataFrame, year: SchoolYear, as_of: dt.date,
         if end > as_of:
             rows.append((f"{m.start:%Y-%m}", end, NOT_YET_DUE, f"not yet due: {m.start:%B %Y} is not over"))
         elif f"{m.start:%Y-%m}" not in held_months:
-            status = BREACH if effective is None or end >= effective else BASELINE
+            status = due_status(end, effective)
             rows.append((f"{m.start:%Y-%m}", end, status, f"no MPS safety meeting in {m.start:%B %Y}"))
     return pd.DataFrame(rows, columns=["month", *FINDING_COLUMNS])
 
@@ -300,7 +305,7 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
                          f"not yet due: the window closes on {closes}, after the check date {as_of}"))
             continue
         near = held[(held["meeting_date"] >= end - window) & (held["meeting_date"] <= end + window)]
-        status = BREACH if effective is None or closes >= effective else BASELINE
+        status = due_status(closes, effective)
         for s in participating(schools, term.start, term.end).itertuples():
             if s.school_id not in set(near["school_id"]):
                 rows.append((name, s.school_id, s.school_name, closes, status,
@@ -327,7 +332,7 @@ def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: d
     columns = ["signed", "expires", *FINDING_COLUMNS]
     mous = [m for m in (earlier, year.mou) if m is not None]
     if not mous:
-        lasting = BREACH if effective is None or end >= effective else BASELINE
+        lasting = due_status(end, effective)
         return pd.DataFrame([(None, None, end, lasting, "no MOU dates in the parameter file")], columns=columns)
     days = pd.Series(pd.date_range(span.start, end))
     held = pd.concat([(days >= pd.Timestamp(m.signed)) & (days <= pd.Timestamp(m.expires)) for m in mous],
@@ -336,7 +341,7 @@ def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: d
     rows = []
     for _, gap in days[~held].groupby(runs[~held]):
         first, last = gap.iloc[0].date(), gap.iloc[-1].date()
-        status = BREACH if effective is None or last >= effective else BASELINE
+        status = due_status(last, effective)
         rows.append((None, None, first, status, f"no MOU in force from {first} to {last}"))
     current = [m for m in mous if m.signed <= end <= m.expires]
     if current:

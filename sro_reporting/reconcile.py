@@ -84,14 +84,14 @@ class Run:
         column = "current" if "current" in frame.columns else "value"
         return {m: number(v) for m, v in zip(frame["measure"], frame[column])}
 
-    def check(self, check: str, entry: dict, table: str, item: str, expected: float, found: float,
+    def check(self, kind: str, entry: dict, table: str, item: str, expected: float, found: float,
               tolerance: float = 0.0) -> None:
         """Record a total that is not the sum of its parts; unknown (suppressed) values are not checked."""
         if np.isnan(expected) or np.isnan(found):
             return
         self.checks += 1
         if abs(expected - found) > tolerance + 1e-9:
-            self.found.append((check, entry["stem"], table, item, _plain(expected), _plain(found)))
+            self.found.append((kind, entry["stem"], table, item, _plain(expected), _plain(found)))
 
     def of(self, report: str, **parameters: str) -> list[dict]:
         """Return the run's successful reports of a kind whose parameters include the ones given."""
@@ -217,11 +217,6 @@ def _people(run: Run, entry: dict, name: str, key: dict[str, float],
                       total[column].iloc[0] if len(total) else np.nan)
 
 
-def _measures(run: Run, entry: dict, name: str) -> dict[str, float]:
-    """Return a `measure, value` table of a report as a dict."""
-    return run.figures(entry, name)
-
-
 def _activity_tables(run: Run, entry: dict, key: dict[str, float]) -> None:
     """Check activities by type, alternatives and use of force against the key figures."""
     types = run.table(entry, "activities_by_type")
@@ -231,14 +226,14 @@ def _activity_tables(run: Run, entry: dict, key: dict[str, float]) -> None:
                   key.get("SRO activities logged", np.nan), _sum(values["activities"]))
         run.check("key figure", entry, "activities_by_type", "Youth referrals", key.get("Youth referrals", np.nan),
                   values["activities"].get("Youth referral", np.nan))
-    alt = _measures(run, entry, "alternatives_to_citation")
+    alt = run.figures(entry, "alternatives_to_citation")
     if alt and key:
         for measure, label in (("Alternatives to citation", "Alternatives to citation"),
                                ("School-related citations", "School-related citations"),
                                ("Youth referrals logged", "Youth referrals")):
             run.check("key figure", entry, "alternatives_to_citation", measure, key.get(label, np.nan),
                       alt.get(measure, np.nan))
-    force = _measures(run, entry, "use_of_force")
+    force = run.figures(entry, "use_of_force")
     if force:
         incidents = force.get("Use-of-force incidents", np.nan)
         if key:

@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.frames import measures
-from sro_reporting.params import SchoolYear, Span
-from sro_reporting.periods import covered, in_span, outside_semesters, partial_note
+from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of
+from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
 from sro_reporting.population import MEASURES, TOTAL, by_place, schools_only
 from sro_reporting.reading.dataset import DataSet
+from sro_reporting.staffing import school_days, school_presence, shift_times
 
 SMALL_BASE = 10  # a change in percent from a smaller count is not given
 NOT_TAKING_PART = "not taking part"
@@ -23,9 +24,6 @@ def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
 
     The calendar is the school year's the period starts in, where a parameter file has it.
     """
-    from sro_reporting.params import load_school_year, school_year_of
-    from sro_reporting.staffing import school_days
-
     if as_of is not None and as_of < span.start:
         return 0
     if school_year_of(span.start) != year.school_year:
@@ -98,9 +96,6 @@ def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
     >>> months["month"].tolist()
     ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']
     """
-    from sro_reporting.periods import month_rows
-    from sro_reporting.staffing import shift_times
-
     def monthly(frame: pd.DataFrame, when: str, **aggs) -> pd.DataFrame:
         """Return the officer's rows of the period aggregated by month."""
         found = frame[(frame["officer_id"] == officer_id) & in_span(frame[when], span)]
@@ -161,8 +156,6 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
     >>> list(by_school_year(data, year).columns)
     ['measure', '2025-26']
     """
-    from sro_reporting.params import load_school_year, previous_year
-
     columns, label = {}, year.school_year
     first = data.calls["call_datetime"].min() if len(data.calls) else pd.NaT
     while True:
@@ -212,8 +205,6 @@ def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.
     >>> presence(data, year, year.semesters["spring"], "0007")["measure"].tolist()[0]
     'School days in the period'
     """
-    from sro_reporting.staffing import school_presence
-
     found = school_presence(data.activities, span)
     row = found.set_index("school_id").reindex([school_id]).fillna(0).iloc[0]
     return measures([
