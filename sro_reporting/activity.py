@@ -7,6 +7,7 @@ import pandas as pd
 from sro_reporting.frames import measures
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
+from sro_reporting.population import place, place_rows
 from sro_reporting.reading.codes import ACTIVITY_TYPE
 
 ACTIVITY_LABELS = {
@@ -15,6 +16,9 @@ ACTIVITY_LABELS = {
     "mentoring": "Mentoring", "law_enforcement": "Law enforcement", "other": "Other",
 }
 
+CONTACTS_DEFINITION = (
+    "Student contacts: the students involved in each logged activity, added up over the activities; a "
+    "student met in two activities counts twice, so contacts are not a count of students.")
 ALTERNATIVE_DEFINITION = (
     "Alternatives to citation: logged SRO activities marked 'in lieu of citation', an alternative "
     "response such as a resource referral chosen instead of a citation (SOI III.D.9). The rate is "
@@ -27,7 +31,7 @@ def activities_in(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
 
 
 def by_type(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return activities, hours and students involved per activity type, every type listed.
+    """Return activities, hours and student contacts (students involved, added up) per activity type.
 
     >>> import pandas as pd, datetime as dt
     >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02", "2025-09-03"]),
@@ -35,35 +39,35 @@ def by_type(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
     ...     "students_involved": pd.array([3, None], dtype="Int64")})
     >>> t = by_type(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
     >>> row = t.set_index("activity_type").loc["mentoring"]
-    >>> int(row["activities"]), float(row["hours"]), int(row["students_involved"])
+    >>> int(row["activities"]), float(row["hours"]), int(row["student_contacts"])
     (2, 2.0, 3)
     """
     found = activities_in(activities, span)
     out = found.groupby("activity_type").agg(activities=("activity_type", "size"),
                                              hours=("hours", "sum"),
-                                             students_involved=("students_involved", "sum"))
+                                             student_contacts=("students_involved", "sum"))
     out = out.reindex(list(ACTIVITY_TYPE.codes), fill_value=0).rename_axis("activity_type")
-    out = out.reset_index().astype({"activities": "int64", "students_involved": "int64"})
+    out = out.reset_index().astype({"activities": "int64", "student_contacts": "int64"})
     return out.assign(hours=out["hours"].astype(float).round(1))
 
 
 def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return activities per school (rows) and type (columns), with a total; schools with none left out.
+    """Return activities per type (columns) at each school taking part, in the rows for the rest, and in total.
 
     >>> import pandas as pd, datetime as dt
-    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02"] * 3),
-    ...     "activity_type": ["mentoring", "education", "mentoring"], "school_id": ["1", "1", None]})
-    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"]})
+    >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02"] * 4),
+    ...     "activity_type": ["mentoring", "education", "mentoring", "other"], "school_id": ["1", "1", None, "2"]})
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"], "sro_participating": [True, False],
+    ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
     >>> t = by_school(acts, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
-    >>> t[["mentoring", "education", "total"]].values.tolist()
-    [[1, 1, 2]]
+    >>> t[["school_name", "mentoring", "total"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['A', 1, 2], ['At a school not taking part in the period', 0, 1],
+     ['At a school_id not in the schools table', 0, 0], ['No school recorded', 1, 1], ['Total', 2, 4]]
     """
-    found = activities_in(activities, span).dropna(subset=["school_id"])
-    wide = pd.crosstab(found["school_id"], found["activity_type"])
+    found = activities_in(activities, span)
+    wide = pd.crosstab(place(found["school_id"], schools, span), found["activity_type"])
     wide = wide.reindex(columns=list(ACTIVITY_TYPE.codes), fill_value=0)
-    wide["total"] = wide.sum(axis=1)
-    out = schools[["school_id", "school_name"]].merge(wide, left_on="school_id", right_index=True)
-    return out.sort_values("school_id").reset_index(drop=True)
+    return place_rows(wide.assign(total=wide.sum(axis=1)), schools, span)
 
 
 def alternatives(activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:

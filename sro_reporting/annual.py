@@ -150,8 +150,6 @@ LINK_MEANINGS = {
 }
 
 DEFINITIONS = {
-    "Participating school": "a school marked as taking part in the SRO program whose "
-                            "participation dates, where given, overlap the period.",
     "Call for service at a school": "a CAD call linked to the school: by the school recorded as "
                                     "the call's premise, else by the call's address being the "
                                     "school's address, else by the same street and hundred-block "

@@ -2,53 +2,68 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from sro_reporting.annual import PRIORITIES
+from sro_reporting.params import Span
+from sro_reporting.periods import month_rows
 
+MIN_TIMED = 10  # fewer timed calls than this get no median or percentile
 RESPONSE_DEFINITION = (
-    "Response time: minutes from the call to the first unit's arrival. Dispatch delay: from the call "
-    "to dispatch. Calls without both times are not timed; the table says how many were timed.")
+    "Response time: minutes from the call to the first unit's arrival. Dispatch delay: from the call to "
+    "dispatch. A call is timed when it has both a dispatch and an arrival time; both medians and the 90th "
+    "percentile are over the timed calls only, and are left blank where fewer than "
+    f"{MIN_TIMED} calls are timed. Times out of order or over a day after the call are data-quality errors "
+    "and leave the call untimed.")
 
 
 def response_times(found: pd.DataFrame) -> pd.DataFrame:
-    """Return per priority: calls, calls timed, median and 90th-percentile minutes to dispatch and arrival.
+    """Return per priority and for all: calls, calls timed, medians to dispatch and arrival, 90th percentile.
+
+    The statistics are over the timed calls, blank where fewer than `MIN_TIMED` are timed.
 
     >>> import pandas as pd
     >>> t = pd.Timestamp("2025-09-02 08:00")
-    >>> found = pd.DataFrame({"priority_label": ["1", "1"], "call_datetime": [t, t],
-    ...     "dispatch_datetime": [t + pd.Timedelta(minutes=2), pd.NaT],
-    ...     "arrival_datetime": [t + pd.Timedelta(minutes=9), pd.NaT]})
-    >>> response_times(found)[["priority", "calls", "timed", "median_response_min"]].values.tolist()
-    [['1', 2, 1, 9.0]]
+    >>> found = pd.DataFrame({"priority_label": ["1"] * 11, "call_datetime": [t] * 11,
+    ...     "dispatch_datetime": [t + pd.Timedelta(minutes=2)] * 10 + [t + pd.Timedelta(minutes=1)],
+    ...     "arrival_datetime": [t + pd.Timedelta(minutes=9)] * 10 + [pd.NaT]})
+    >>> response_times(found)[["priority", "calls", "timed", "median_dispatch_min"]].values.tolist()
+    [['1', 11, 10, 2.0], ['All', 11, 10, 2.0]]
     """
-    minutes = found.assign(
-        dispatch=(found["dispatch_datetime"] - found["call_datetime"]).dt.total_seconds() / 60,
-        response=(found["arrival_datetime"] - found["call_datetime"]).dt.total_seconds() / 60,
-    )
-    minutes = minutes.assign(timed=minutes["response"].notna())
-    grouped = minutes.groupby("priority_label")
-    out = pd.DataFrame({
-        "calls": grouped.size(),
-        "timed": grouped["timed"].sum(),
-        "median_dispatch_min": grouped["dispatch"].median(),
-        "median_response_min": grouped["response"].median(),
-        "p90_response_min": grouped["response"].quantile(0.9),
-    }).reindex(list(PRIORITIES))
-    out = out[out["calls"].fillna(0) > 0].rename_axis("priority").reset_index()
-    return out.astype({"calls": "int64", "timed": "int64"}).round(1)
+    timed = found["dispatch_datetime"].notna() & found["arrival_datetime"].notna()
+    minutes = pd.DataFrame({
+        "priority": found["priority_label"], "timed": timed,
+        "dispatch": ((found["dispatch_datetime"] - found["call_datetime"]).dt.total_seconds() / 60).where(timed),
+        "response": ((found["arrival_datetime"] - found["call_datetime"]).dt.total_seconds() / 60).where(timed),
+    })
+    rows = [(label, minutes[minutes["priority"] == label]) for label in PRIORITIES]
+    rows = [(label, part) for label, part in rows if len(part)] + [("All", minutes)]
+    out = pd.DataFrame([_times(label, part) for label, part in rows],
+                       columns=["priority", "calls", "timed", "median_dispatch_min", "median_response_min",
+                                "p90_response_min"])
+    return out.astype({"calls": "int64", "timed": "int64"})
 
 
-def by_month(found: pd.DataFrame) -> pd.DataFrame:
-    """Return calls per calendar month.
+def _times(label: str, part: pd.DataFrame) -> tuple:
+    """Return one row of `response_times`."""
+    timed = int(part["timed"].sum())
+    values = (part["dispatch"].median(), part["response"].median(), part["response"].quantile(0.9))
+    return (label, len(part), timed, *(round(float(v), 1) if timed >= MIN_TIMED else None for v in values))
+
+
+def by_month(found: pd.DataFrame, span: Span, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Return calls per month of the span, every month listed, with whether it is whole or partial.
 
     >>> import pandas as pd
-    >>> found = pd.DataFrame({"call_datetime": pd.to_datetime(["2025-09-02", "2025-09-30", "2025-10-01"])})
-    >>> by_month(found).values.tolist()
-    [['2025-09', 2], ['2025-10', 1]]
+    >>> found = pd.DataFrame({"call_datetime": pd.to_datetime(["2026-01-26", "2026-01-30", "2026-03-01"])})
+    >>> by_month(found, Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 3, 31))).values.tolist()
+    [['2026-01', 'partial: Jan 26-31', 6, 2], ['2026-02', 'whole month', 28, 0], ['2026-03', 'whole month', 31, 1]]
     """
-    return (found.assign(month=found["call_datetime"].dt.strftime("%Y-%m"))
-                 .groupby("month").size().rename("calls").reset_index())
+    counts = found["call_datetime"].dt.strftime("%Y-%m").value_counts()
+    out = month_rows(span, as_of)
+    return out.assign(calls=out["month"].map(counts).fillna(0).astype("int64"))
 
 
 def by_nature(found: pd.DataFrame, top: int = 10) -> pd.DataFrame:

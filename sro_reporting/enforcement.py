@@ -6,6 +6,7 @@ import pandas as pd
 
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
+from sro_reporting.population import place, place_rows
 from sro_reporting.reading.codes import ACTION_TYPE, AGE_BANDS, GENDER, RACE, age_band
 
 ACTION_LABELS = {"arrest": "Arrests", "citation": "Citations", "court_referral": "Court referrals"}
@@ -21,21 +22,24 @@ def actions_in(enforcement: pd.DataFrame, span: Span, school_related: bool | Non
 
 
 def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return school-related arrests, citations and court referrals per listed school, zeros included.
+    """Return school-related arrests, citations and court referrals by school, elsewhere and in total.
+
+    The rows after the schools taking part: a school not taking part, an unknown school_id, no school.
 
     >>> import pandas as pd, datetime as dt
-    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 2),
-    ...     "school_related": [True, True], "school_id": ["1", "1"], "action_type": ["arrest", "court_referral"]})
-    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"]})
-    >>> by_school(enf, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
-    [['1', 'A', 1, 0, 1], ['2', 'B', 0, 0, 0]]
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 3),
+    ...     "school_related": [True, True, True], "school_id": ["1", "1", None],
+    ...     "action_type": ["arrest", "court_referral", "citation"]})
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"], "sro_participating": [True] * 2,
+    ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
+    >>> t = by_school(enf, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
+    >>> t[["school_name", "arrest", "citation", "court_referral"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['A', 1, 0, 1], ['B', 0, 0, 0], ['At a school not taking part in the period', 0, 0, 0],
+     ['At a school_id not in the schools table', 0, 0, 0], ['No school recorded', 0, 1, 0], ['Total', 1, 1, 1]]
     """
     found = actions_in(enforcement, span)
-    wide = pd.crosstab(found["school_id"], found["action_type"])
-    wide = wide.reindex(columns=list(ACTION_TYPE.codes), fill_value=0)
-    out = schools[["school_id", "school_name"]].merge(wide, left_on="school_id", right_index=True, how="left")
-    out[list(ACTION_TYPE.codes)] = out[list(ACTION_TYPE.codes)].fillna(0).astype("int64")
-    return out.reset_index(drop=True)
+    wide = pd.crosstab(place(found["school_id"], schools, span), found["action_type"])
+    return place_rows(wide.reindex(columns=list(ACTION_TYPE.codes), fill_value=0), schools, span)
 
 
 def person_category(people: pd.DataFrame, breakdown: str) -> pd.Series:

@@ -36,6 +36,11 @@ class Span(Frozen):
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def days(self) -> int:
+        """Return the number of days in the range, both ends included."""
+        return (self.end - self.start).days + 1
+
 
 class Mou(Frozen):
     """The memorandum of understanding with the Milwaukee Board of School Directors (V)."""
@@ -58,6 +63,7 @@ class SchoolYear(Frozen):
     consultation_window_days: int = Field(30, ge=0)
     mou_warning_days: int = Field(90, ge=0)
     mou: Mou | None = None
+    soi_effective: dt.date = dt.date(2026, 7, 20)  # the instruction's effective date: earlier findings are a baseline
 
     @field_validator("school_year")
     @classmethod
@@ -77,6 +83,12 @@ class SchoolYear(Frozen):
         """Return the reporting period of the year (default July 1 to June 30)."""
         return self.period or Span(start=dt.date(self.first_year, 7, 1),
                                    end=dt.date(self.first_year + 1, 6, 30))
+
+
+def school_year_of(day: dt.date) -> str:
+    """Return the school year a day falls in, July to June (2026-01-26 -> 2025-26)."""
+    first = day.year if day.month >= 7 else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
 
 
 def previous_year(school_year: str) -> str:

@@ -22,6 +22,9 @@ ACTIONS, FORCE, ENROLLED = "school-related actions", "use-of-force incidents", "
 STUDENT_LABELS = {True: "Student", False: "Not a student"}
 
 
+PARTICIPATING = (("place", "at schools taking part"),)  # a part of a population: what the disparity rates count
+
+
 class Breakdown(NamedTuple):
     """Counts of one population (rows: a breakdown of the people; columns: action types or one count)."""
 
@@ -29,13 +32,12 @@ class Breakdown(NamedTuple):
     rows: str  # the dimension of the rows: age_band, gender, race or student
     columns: str  # the dimension of the columns (action_type), or "" for a single count
     counts: pd.DataFrame  # whole numbers, every category listed, no totals
+    part: tuple[tuple[str, str], ...] = ()  # the part of the population counted, e.g. `PARTICIPATING`; () all
 
 
-def actions(data: DataSet, span: Span) -> pd.DataFrame:
-    """Return the school-related actions of `span` at the schools taking part in it."""
-    part = participating(data.schools, span.start, span.end)["school_id"]
-    found = actions_in(data.enforcement, span)
-    return found[found["school_id"].isin(part)]
+def at_participating(data: DataSet, span: Span, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the records of `frame` at the schools taking part in `span`."""
+    return frame[frame["school_id"].isin(participating(data.schools, span.start, span.end)["school_id"])]
 
 
 def student_status(people: pd.DataFrame) -> pd.Series:
@@ -61,7 +63,7 @@ def breakdowns(data: DataSet, span: Span) -> dict[str, Breakdown]:
     >>> sorted(tables)[:3], list(tables["actions_by_age_band"].counts.columns)
     (['actions_by_age_band', 'actions_by_gender', 'actions_by_race'], ['arrest', 'citation', 'court_referral'])
     """
-    acts = actions(data, span)
+    acts = actions_in(data.enforcement, span)  # every school-related action of the period (population.py)
     uof = force_in(data.use_of_force, span)
     out = {f"actions_by_{key}": Breakdown(ACTIONS, key, "action_type",
                                           counts_by(acts, key, "action_type", list(ACTION_TYPE.codes)))
@@ -69,6 +71,13 @@ def breakdowns(data: DataSet, span: Span) -> dict[str, Breakdown]:
     for key in ("age_band", "race", "student"):
         out[f"use_of_force_by_{key}"] = Breakdown(FORCE, key, "", _single(uof, key, "Incidents"))
     return out
+
+
+def participating_by_race(data: DataSet, span: Span) -> Breakdown:
+    """Return school-related actions at the schools taking part, by race: the numerators of the disparity rates."""
+    acts = at_participating(data, span, actions_in(data.enforcement, span))
+    return Breakdown(ACTIONS, "race", "action_type", counts_by(acts, "race", "action_type", list(ACTION_TYPE.codes)),
+                     PARTICIPATING)
 
 
 def enrolled(data: DataSet, year: SchoolYear, span: Span) -> Breakdown:

@@ -1,4 +1,4 @@
-"""Periods: whether a record falls in one, the months of a semester, the period before."""
+"""Periods: one definition of a report's period, its partial parts, its months and the period before."""
 
 from __future__ import annotations
 
@@ -8,11 +8,93 @@ import pandas as pd
 
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year
 
+PERIOD_DEFINITION = (
+    "A report's period runs from its first to its last day, both included. Months are calendar months "
+    "clipped to the semester. A month the semester starts or ends in, or a period that runs past the "
+    "data's as-of date, is partial and says so (\"partial: Jan 26-31\"). A period is compared with the one "
+    "before over like days: a month with the same days of the month before (January 26-31 with December "
+    "26-31, a whole month with the whole month before), a semester with the semester before, and a "
+    "partial semester with as many days from the start of the semester before.")
+
+
+class NoDataError(ValueError):
+    """A report's period starts after the data's as-of date: there is nothing to count yet."""
+
 
 def in_span(when: pd.Series, span: Span) -> pd.Series:
     """Return whether each timestamp falls on a day of the closed date range `span`."""
     day = when.dt.normalize()
     return (day >= pd.Timestamp(span.start)) & (day <= pd.Timestamp(span.end))
+
+
+def month_of(day: dt.date) -> Span:
+    """Return the calendar month of a day.
+
+    >>> month_of(dt.date(2024, 2, 10)).end
+    datetime.date(2024, 2, 29)
+    """
+    first = day.replace(day=1)
+    return Span(start=first, end=(pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date())
+
+
+def whole_of(span: Span) -> Span:
+    """Return the whole a period is part of: its calendar month when it lies in one month, else itself."""
+    month = month_of(span.start)
+    return month if span.end <= month.end else span
+
+
+def covered(span: Span, as_of: dt.date | None) -> Span:
+    """Return the part of a period the data cover: up to the as-of date; raise `NoDataError` when none.
+
+    >>> covered(Span(start=dt.date(2026, 7, 1), end=dt.date(2027, 6, 30)), dt.date(2026, 11, 20)).end
+    datetime.date(2026, 11, 20)
+    """
+    if as_of is None or as_of >= span.end:
+        return span
+    if as_of < span.start:
+        raise NoDataError(f"the period starts on {span.start}, after the data's as-of date {as_of}: "
+                          "there is nothing to report yet")
+    return Span(start=span.start, end=as_of)
+
+
+def short_span(span: Span) -> str:
+    """Return a span as short text: `Jan 26-31`, `Sep 1-Nov 20, 2026`, `Dec 26, 2025-Jan 3, 2026`.
+
+    >>> short_span(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 1, 31)))
+    'Jan 26-31'
+    >>> short_span(Span(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 20)))
+    'Sep 1-Nov 20, 2026'
+    """
+    s, e = span.start, span.end
+    if (s.year, s.month) == (e.year, e.month):
+        return f"{s:%b} {s.day}-{e.day}" if s != e else f"{s:%b} {s.day}"
+    if s.year == e.year:
+        return f"{s:%b} {s.day}-{e:%b} {e.day}, {e.year}"
+    return f"{s:%b} {s.day}, {s.year}-{e:%b} {e.day}, {e.year}"
+
+
+def span_name(span: Span) -> str:
+    """Return a period as a caption names it: `December 2025` for a whole month, else `Dec 26-31, 2025`.
+
+    >>> span_name(Span(start=dt.date(2025, 12, 26), end=dt.date(2025, 12, 31)))
+    'Dec 26-31, 2025'
+    """
+    if span == month_of(span.start):
+        return f"{span.start:%B %Y}"
+    text = short_span(span)
+    return text if text.endswith(str(span.end.year)) else f"{text}, {span.end.year}"
+
+
+def partial_note(span: Span, as_of: dt.date | None = None) -> str:
+    """Return `partial: Jan 26-31` for a period short of its whole or past the as-of date, else ''.
+
+    >>> partial_note(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 1, 31)))
+    'partial: Jan 26-31'
+    >>> partial_note(Span(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)), dt.date(2026, 11, 20))
+    ''
+    """
+    part = covered(span, as_of) if as_of is None or as_of >= span.start else span
+    return "" if part == whole_of(span) else f"partial: {short_span(part)}"
 
 
 def months(span: Span) -> list[Span]:
@@ -22,18 +104,75 @@ def months(span: Span) -> list[Span]:
                  end=min((s + pd.offsets.MonthEnd(0)).date(), span.end)) for s in starts]
 
 
+def month_name(month: Span, as_of: dt.date | None = None) -> str:
+    """Return a month's name, with its partial note: `January 2026 (partial: Jan 26-31)`."""
+    note = partial_note(month, as_of)
+    return f"{month.start:%B %Y}" + (f" ({note})" if note else "")
+
+
+def month_rows(span: Span, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Return one row per month of a span: `month` (YYYY-MM), `covered` (whole month or the partial note), `days`.
+
+    >>> month_rows(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 2, 28))).values.tolist()
+    [['2026-01', 'partial: Jan 26-31', 6], ['2026-02', 'whole month', 28]]
+    """
+    rows = [(f"{m.start:%Y-%m}", partial_note(m, as_of) or "whole month",
+             covered(m, as_of).days if as_of is None or as_of >= m.start else 0) for m in months(span)]
+    return pd.DataFrame(rows, columns=["month", "covered", "days"])
+
+
 def previous_month(span: Span) -> Span:
-    """Return the calendar month before the month `span` starts in."""
-    end = span.start.replace(day=1) - dt.timedelta(days=1)
-    return Span(start=end.replace(day=1), end=end)
+    """Return the like days of the month before: a whole month for a whole month, else the same days.
+
+    January 26-31 gives December 26-31; the days are clipped to the month before's length.
+
+    >>> previous_month(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 1, 31)))
+    Span(start=datetime.date(2025, 12, 26), end=datetime.date(2025, 12, 31))
+    >>> previous_month(Span(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))).end
+    datetime.date(2026, 2, 28)
+    """
+    before = month_of(span.start.replace(day=1) - dt.timedelta(days=1))
+    if span == whole_of(span):
+        return before
+    last = before.end.day
+    return Span(start=before.start.replace(day=min(span.start.day, last)),
+                end=before.start.replace(day=min(span.end.day, last)))
 
 
-def previous_semester(year: SchoolYear, semester: str) -> tuple[str, Span] | None:
-    """Return the label and span of the semester before, or None where no parameter file has it."""
+def previous_semester(year: SchoolYear, semester: str, as_of: dt.date | None = None) -> tuple[str, Span] | None:
+    """Return the label and span of the semester before, or None where no parameter file has it.
+
+    When this semester is partial (the data end inside it), the semester before is taken for as many
+    days from its start.
+    """
     if semester == "spring":
-        return f"fall {year.school_year}", year.semesters["fall"]
-    try:
-        before = load_school_year(previous_year(year.school_year))
-    except FileNotFoundError:
-        return None
-    return f"spring {before.school_year}", before.semesters["spring"]
+        label, before = f"fall {year.school_year}", year.semesters["fall"]
+    else:
+        try:
+            earlier = load_school_year(previous_year(year.school_year))
+        except FileNotFoundError:
+            return None
+        label, before = f"spring {earlier.school_year}", earlier.semesters["spring"]
+    now = year.semesters[semester]
+    part = covered(now, as_of)
+    if part == now:
+        return label, before
+    days = min(part.days, before.days)
+    return f"{label}, its first {days} days", Span(start=before.start,
+                                                   end=before.start + dt.timedelta(days=days - 1))
+
+
+def outside_semesters(year: SchoolYear) -> list[Span]:
+    """Return the parts of the school year's period outside every semester (summer, breaks between).
+
+    >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 2),
+    ...     end=dt.date(2026, 1, 23)), "spring": Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 6, 12))})
+    >>> [short_span(s) for s in outside_semesters(year)]
+    ['Jul 1-Sep 1, 2025', 'Jan 24-25', 'Jun 13-30']
+    """
+    days = pd.date_range(year.year_span.start, year.year_span.end)
+    for term in year.semesters.values():
+        days = days[(days < pd.Timestamp(term.start)) | (days > pd.Timestamp(term.end))]
+    runs = (days.to_series().diff() != pd.Timedelta(days=1)).cumsum()
+    return [Span(start=group.iloc[0].date(), end=group.iloc[-1].date())
+            for _, group in days.to_series().groupby(runs.to_numpy())]

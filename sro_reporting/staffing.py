@@ -24,15 +24,37 @@ def shift_times(shifts: pd.DataFrame) -> pd.DataFrame:
     return shifts.assign(start=start, end=end, hours=(end - start).dt.total_seconds() / 3600)
 
 
-def _window_hours(shifts: pd.DataFrame, year: SchoolYear) -> pd.Series:
-    """Return each shift's hours inside the weekday school-hours window of its own date."""
+def window_overlaps(shifts: pd.DataFrame, year: SchoolYear) -> pd.DataFrame:
+    """Return, per shift and day whose school-hours window it overlaps, the hours inside that window.
+
+    The shifts need `start` and `end`; a shift past midnight can overlap the next day's window.
+
+    >>> import datetime as dt
+    >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 1),
+    ...     end=dt.date(2025, 9, 30))})
+    >>> shifts = shift_times(pd.DataFrame({"officer_id": ["A"], "shift_date": pd.to_datetime(["2025-09-07"]),
+    ...     "start_time": pd.to_timedelta(["23:00:00"]), "end_time": pd.to_timedelta(["08:30:00"])}))
+    >>> window_overlaps(shifts, year)[["officer_id", "day", "hours"]].values.tolist()  # Sunday into Monday
+    [['A', Timestamp('2025-09-08 00:00:00'), 1.0]]
+    """
     open_, close = (_clock(t) for t in year.school_hours)
-    w_start = shifts["shift_date"] + open_
-    w_end = shifts["shift_date"] + close
-    overlap = (shifts["end"].where(shifts["end"] < w_end, w_end)
-               - shifts["start"].where(shifts["start"] > w_start, w_start))
-    hours = overlap.dt.total_seconds().clip(lower=0) / 3600
-    return hours.where(shifts["shift_date"].dt.day_of_week < 5, 0.0)
+    parts = []
+    for offset in (0, 1):
+        day = shifts["shift_date"] + pd.Timedelta(days=offset)
+        w_start, w_end = day + open_, day + close
+        overlap = (shifts["end"].where(shifts["end"] < w_end, w_end)
+                   - shifts["start"].where(shifts["start"] > w_start, w_start))
+        parts.append(pd.DataFrame({"shift": shifts.index, "officer_id": shifts["officer_id"], "day": day,
+                                   "hours": overlap.dt.total_seconds().clip(lower=0) / 3600}))
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["hours"] > 0].reset_index(drop=True)
+
+
+def _window_hours(shifts: pd.DataFrame, year: SchoolYear) -> pd.Series:
+    """Return each shift's hours inside the weekday school-hours windows it overlaps (its date's and the next)."""
+    found = window_overlaps(shifts, year)
+    weekday = found[found["day"].dt.day_of_week < 5]
+    return weekday.groupby("shift")["hours"].sum().reindex(shifts.index, fill_value=0.0)
 
 
 def hours_by_officer(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
@@ -76,7 +98,8 @@ def school_days(year: SchoolYear, span: Span) -> pd.DatetimeIndex:
 def on_duty(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
     """Return per school day the SROs on duty in school hours and whether that is under the floor.
 
-    An SRO is on duty on a day when a shift overlaps that day's school-hours window at all.
+    An SRO is on duty on a day when a shift overlaps that day's school-hours window at all: a shift
+    past midnight counts for the next day when it reaches into that day's window.
 
     >>> import pandas as pd, datetime as dt
     >>> from sro_reporting.params import SchoolYear
@@ -89,9 +112,10 @@ def on_duty(shifts: pd.DataFrame, year: SchoolYear, span: Span) -> pd.DataFrame:
     [[1, True], [0, True]]
     """
     days = school_days(year, span)
-    found = shift_times(shifts[shifts["shift_date"].isin(days)])
-    found = found[_window_hours(found, year) > 0]
-    counts = found.groupby("shift_date")["officer_id"].nunique().reindex(days, fill_value=0)
+    near = shifts["shift_date"].isin(days) | (shifts["shift_date"] + pd.Timedelta(days=1)).isin(days)
+    found = window_overlaps(shift_times(shifts[near]), year)
+    found = found[found["day"].isin(days)]
+    counts = found.groupby("day")["officer_id"].nunique().reindex(days, fill_value=0)
     out = counts.rename("sros_on_duty").rename_axis("date").reset_index()
     out["floor"] = year.sro_floor
     out["below_floor"] = out["sros_on_duty"] < year.sro_floor

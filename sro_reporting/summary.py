@@ -2,69 +2,92 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from sro_reporting import people
-from sro_reporting.activity import activities_in
-from sro_reporting.annual import school_calls
-from sro_reporting.force import force_in
 from sro_reporting.frames import measures
-from sro_reporting.params import SchoolYear, Span
-from sro_reporting.periods import in_span
+from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of
+from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
+from sro_reporting.population import MEASURES, TOTAL, by_place, schools_only
 from sro_reporting.reading.dataset import DataSet
+from sro_reporting.staffing import school_days, school_presence, shift_times
+
+SMALL_BASE = 10  # a change in percent from a smaller count is not given
+NOT_TAKING_PART = "not taking part"
+COMPARE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or more; from a smaller one it reads "
+                "\"small base\". \"Not taking part\": the school did not take part in that period.")
 
 
-def key_figures(data: DataSet, span: Span, school_id: str | None = None) -> pd.DataFrame:
-    """Return the period's headline counts at participating schools (or at one school).
+def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
+    """Return the school days of the period up to the data's as-of date (none when it starts after it).
+
+    The calendar is the school year's the period starts in, where a parameter file has it.
+    """
+    if as_of is not None and as_of < span.start:
+        return 0
+    if school_year_of(span.start) != year.school_year:
+        try:
+            year = load_school_year(school_year_of(span.start))
+        except FileNotFoundError:
+            pass
+    return len(school_days(year, covered(span, as_of)))
+
+
+def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | None = None) -> pd.DataFrame:
+    """Return the period's headline counts for the district (every record) or one school.
+
+    A school's counts are missing (NA) for a period it did not take part in.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
     >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
-    >>> figures = key_figures(data, year.semesters["spring"]).set_index("measure")["value"]
-    >>> int(figures["Calls for service"]) > 0, int(figures["Use-of-force incidents"]) >= 0
-    (True, True)
+    >>> figures = key_figures(data, year, year.semesters["spring"]).set_index("measure")["value"]
+    >>> int(figures["Calls for service"]) > 0, int(figures["School days"])
+    (True, 94)
     """
-    calls = school_calls(data.calls, data.schools, span)
-    enf = people.actions(data, span)  # at the schools taking part, as III.F.2 and the breakdowns count them
-    acts = activities_in(data.activities, span)
-    uof = force_in(data.use_of_force, span)
-    if school_id is not None:
-        calls = calls[calls["school_id"] == school_id]
-        enf, acts, uof = (t[t["school_id"] == school_id] for t in (enf, acts, uof))
-    rows = [
-        ("Calls for service", len(calls)),
-        ("School-related arrests", int((enf["action_type"] == "arrest").sum())),
-        ("School-related citations", int((enf["action_type"] == "citation").sum())),
-        ("School-related court referrals", int((enf["action_type"] == "court_referral").sum())),
-        ("SRO activities logged", len(acts)),
-        ("Youth referrals", int((acts["activity_type"] == "youth_referral").sum())),
-        ("Alternatives to citation", int(acts["in_lieu_of_citation"].fillna(False).sum())),
-        ("Use-of-force incidents", len(uof)),
-    ]
+    table = by_place(data, span)
+    found = table[table["school_name"] == TOTAL] if school_id is None else table[table["school_id"] == school_id]
+    rows = [(label, int(found.iloc[0][m]) if len(found) else None) for m, label in MEASURES.items()]
     if school_id is None:
-        shifts = data.shifts[in_span(data.shifts["shift_date"], span)]
-        rows.append(("SRO shifts worked", len(shifts)))
-    return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "int64"})
+        rows.append(("SRO shifts worked", int(in_span(data.shifts["shift_date"], span).sum())))
+    rows.append(("School days", covered_days(year, span, data.as_of())))
+    return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "Int64"})
 
 
 def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Return each measure now, before, the change and the change in percent (blank from zero).
+    """Return each measure now, before, the change and the change in percent.
 
-    >>> now = pd.DataFrame({"measure": ["Calls"], "value": [150]})
-    >>> before = pd.DataFrame({"measure": ["Calls"], "value": [100]})
-    >>> compare(now, before).to_dict("records")[0]["change_pct"]
-    50.0
+    The change in percent reads "small base" from a count under `SMALL_BASE`; a school's missing count
+    (it did not take part) reads "not taking part".
+
+    >>> now = pd.DataFrame({"measure": ["Calls", "Arrests", "Days"], "value": [150, 4, 5]})
+    >>> before = pd.DataFrame({"measure": ["Calls", "Arrests", "Days"], "value": pd.array([100, None, 5], "Int64")})
+    >>> compare(now, before)[["previous", "change_pct"]].values.tolist()
+    [[100, 50.0], ['not taking part', None], [5, 'small base']]
     """
     out = current.rename(columns={"value": "current"}).merge(
         previous.rename(columns={"value": "previous"}), on="measure", how="left")
-    out["change"] = out["current"] - out["previous"]
-    pct = 100 * out["change"] / out["previous"].where(out["previous"] > 0)
-    out["change_pct"] = pct.astype("Float64").round(1)
+    now, before = out["current"].astype("Float64"), out["previous"].astype("Float64")
+    known = before.notna() & now.notna()
+    base = known & (before >= SMALL_BASE)
+    change = (now - before).where(known)
+    pct = (100 * change / before.where(base)).round(1)
+    shown = {
+        "change": [int(c) if ok else None for c, ok in zip(change, known)],
+        "change_pct": [float(p) if b else ("small base" if ok else None) for p, b, ok in zip(pct, base, known)],
+        "previous": [int(v) if pd.notna(v) else NOT_TAKING_PART for v in out["previous"]],
+        "current": [int(v) if pd.notna(v) else NOT_TAKING_PART for v in out["current"]],
+    }
+    for column, values in shown.items():
+        out[column] = pd.Series(values, index=out.index, dtype=object)
     return out
 
 
 def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
     """Return one SRO's month-by-month activity, hours and enforcement: every III.D.6 item.
+
+    Each month is marked whole or partial.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -73,10 +96,8 @@ def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
     >>> months["month"].tolist()
     ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']
     """
-    from sro_reporting.periods import months
-    from sro_reporting.staffing import shift_times
-
     def monthly(frame: pd.DataFrame, when: str, **aggs) -> pd.DataFrame:
+        """Return the officer's rows of the period aggregated by month."""
         found = frame[(frame["officer_id"] == officer_id) & in_span(frame[when], span)]
         return found.groupby(found[when].dt.strftime("%Y-%m")).agg(**aggs)
 
@@ -96,14 +117,18 @@ def officer_months(data: DataSet, span: Span, officer_id: str) -> pd.DataFrame:
         monthly(enf, "action_datetime", arrests=("arrest", "sum"), citations=("citation", "sum"),
                 court_referrals=("court_referral", "sum")),
     ]
-    index = [f"{m.start:%Y-%m}" for m in months(span)]
-    out = pd.concat(parts, axis=1).reindex(index).fillna(0).rename_axis("month").reset_index()
-    counts = [c for c in out.columns if c not in ("month", "hours_worked")]
+    found = pd.concat(parts, axis=1)
+    out = month_rows(span, data.as_of())[["month", "covered"]]
+    out = out.join(found.reindex(out["month"]).fillna(0).reset_index(drop=True))
+    counts = [c for c in found.columns if c != "hours_worked"]
     return out.astype({c: "int64" for c in counts}).round({"hours_worked": 1})
 
 
 def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFrame:
-    """Return one school's key figures beside the average participating school's.
+    """Return one school's counts beside the average school taking part.
+
+    The average is the counts at the schools taking part added and divided by their number; what
+    counts at no school taking part is left out.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -111,17 +136,19 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
     >>> list(district_comparison(data, year.semesters["spring"], "0007").columns)
     ['measure', 'this_school', 'district_average']
     """
-    from sro_reporting.linking.schools import participating
-
-    schools = max(len(participating(data.schools, span.start, span.end)), 1)
-    out = key_figures(data, span, school_id).rename(columns={"value": "this_school"})
-    district = key_figures(data, span).set_index("measure")["value"]
-    out["district_average"] = (out["measure"].map(district) / schools).astype(float).round(1)
-    return out
+    schools = schools_only(by_place(data, span))
+    row = schools[schools["school_id"] == school_id]
+    if row.empty:
+        raise KeyError(f"school {school_id!r} does not take part in the period {span.start} to {span.end}")
+    return pd.DataFrame({"measure": list(MEASURES.values()),
+                         "this_school": [int(row.iloc[0][m]) for m in MEASURES],
+                         "district_average": [round(float(schools[m].mean()), 1) for m in MEASURES]})
 
 
 def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
-    """Return the key figures of each school year the data covers, up to `year`, one column per year.
+    """Return the key figures of each school year the data cover, up to `year`, one column per year.
+
+    A year the data end inside is headed with its partial note.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -129,48 +156,44 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
     >>> list(by_school_year(data, year).columns)
     ['measure', '2025-26']
     """
-    from sro_reporting.params import load_school_year, previous_year
-
     columns, label = {}, year.school_year
+    first = data.calls["call_datetime"].min() if len(data.calls) else pd.NaT
     while True:
         try:
-            span = load_school_year(label).year_span
+            each = load_school_year(label)
         except FileNotFoundError:
             break
-        first = data.calls["call_datetime"].min() if len(data.calls) else pd.NaT
+        span = each.year_span
         if pd.isna(first) or pd.Timestamp(span.end) < first.normalize():
             break
-        columns[label] = key_figures(data, span).set_index("measure")["value"]
+        note = partial_note(span, data.as_of())
+        heading = f"{label} ({note})" if note else label
+        columns[heading] = key_figures(data, each, span).set_index("measure")["value"]
         label = previous_year(label)
     out = pd.DataFrame(dict(reversed(list(columns.items()))))
     return out.rename_axis("measure").reset_index()
 
 
-def school_context(data: DataSet, span: Span) -> pd.DataFrame:
-    """Return each participating school's grades, calls, school-related arrests and citations, SRO days.
+def by_part_of_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
+    """Return the district's key figures in each semester, outside the semesters and in the whole year.
+
+    The parts add up to the year, whichever schools took part in each part.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
     >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
-    >>> len(school_context(data, year.year_span))  # the participating schools
-    30
+    >>> t = by_part_of_year(data, year).set_index("measure")
+    >>> list(t.columns), bool((t[["fall", "spring", "outside the semesters"]].sum(axis=1) == t["year"]).all())
+    (['fall', 'spring', 'outside the semesters', 'year'], True)
     """
-    from sro_reporting.annual import (
-        arrests_citations_by_school,
-        calls_by_school_priority,
-    )
-    from sro_reporting.linking.schools import participating
-    from sro_reporting.staffing import school_presence
-
-    part = participating(data.schools, span.start, span.end)[["school_id", "school_name", "grade_band"]]
-    calls = calls_by_school_priority(data.calls, data.schools, span)[["school_id", "total"]]
-    actions = arrests_citations_by_school(data.enforcement, data.schools, span)[["school_id", "arrests", "citations"]]
-    days = school_presence(data.activities, span)[["school_id", "days_with_sro"]]
-    out = (part.merge(calls.rename(columns={"total": "calls"}), on="school_id", how="left")
-               .merge(actions, on="school_id", how="left").merge(days, on="school_id", how="left"))
-    counts = ["calls", "arrests", "citations", "days_with_sro"]
-    out[counts] = out[counts].fillna(0).astype("int64")
-    return out
+    parts = {name: [term] for name, term in year.semesters.items()}
+    parts["outside the semesters"] = outside_semesters(year)
+    parts["year"] = [year.year_span]
+    columns = {}
+    for name, spans in parts.items():
+        figures = [key_figures(data, year, span).set_index("measure")["value"] for span in spans]
+        columns[name] = sum(figures[1:], figures[0])
+    return pd.DataFrame(columns).rename_axis("measure").reset_index()
 
 
 def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.DataFrame:
@@ -182,12 +205,10 @@ def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.
     >>> presence(data, year, year.semesters["spring"], "0007")["measure"].tolist()[0]
     'School days in the period'
     """
-    from sro_reporting.staffing import school_days, school_presence
-
     found = school_presence(data.activities, span)
     row = found.set_index("school_id").reindex([school_id]).fillna(0).iloc[0]
     return measures([
-        ("School days in the period", len(school_days(year, span))),
+        ("School days in the period", covered_days(year, span, data.as_of())),
         ("Days with an SRO activity at the school", int(row["days_with_sro"])),
         ("SROs who logged an activity at the school", int(row["sros"])),
         ("Hours of SRO activity logged at the school", round(float(row["hours_logged"]), 1)),

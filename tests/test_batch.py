@@ -59,6 +59,15 @@ def test_every_report_made_and_listed(batch):
     assert all(len(i["sha256"]) == 64 and i["rows"] > 0 for i in manifest["inputs"])
 
 
+def test_every_total_adds_up_across_the_reports(batch):
+    from sro_reporting.reconcile import reconcile_run
+
+    out, _ = batch
+    found = reconcile_run(out)  # months to the semester, the semester to the year, III.F, compliance
+    assert found.empty, found.to_string()
+    assert found.attrs["checks"] > 500
+
+
 def test_contract_tables_exist_with_contract_columns(batch):
     out, _ = batch
     calls = pd.read_csv(out / "tables" / "calls_by_priority_disposition.csv", dtype=str)

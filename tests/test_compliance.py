@@ -32,9 +32,11 @@ def test_exactly_three_years_of_service_is_enough():
     assert compliance.selection(officers()).empty
 
 
-def test_one_day_short_of_three_years_is_a_breach():
-    found = compliance.selection(officers(continuous_service_start=T("2022-03-18")))
-    assert found["reason"].str.startswith("IV.B.1").tolist() == [True]
+def test_one_day_short_of_three_years_reads_in_days_not_as_three_years():
+    found = compliance.selection(officers(continuous_service_start=T("2022-03-18")))  # 1,095 days at 2025-03-17
+    assert found["reason"].tolist() == [
+        "IV.B.1: 1,095 days of uninterrupted service at assignment; 3 years (1,096 days from 2022-03-18) required"]
+    assert "3.0 years" not in found["reason"].iloc[0]
 
 
 @pytest.mark.parametrize("rating, complaints, starts", [
@@ -79,9 +81,30 @@ def test_nasro(rows, reasons):
     assert [r[:len(s)] for r, s in zip(found["reason"], reasons)] == reasons and len(found) == len(reasons)
 
 
-def test_nasro_not_due_yet_is_not_a_breach():
+def test_nasro_not_due_yet_is_listed_as_not_yet_due():
     found = compliance.nasro(officers(), training([]), window_days=180, as_of=dt.date(2025, 9, 12))
-    assert found.empty
+    assert found[["status", "reason"]].values.tolist() == [["not yet due", "IV.D.1: not yet due, due by 2025-09-13"]]
+
+
+def test_a_completion_dated_after_the_check_date_is_not_used():
+    rows = [("1", "NASRO_BASIC", "2026-12-01", 40.0, "C1")]  # after the check date 2026-11-20
+    found = compliance.nasro(officers(), training(rows), 180, dt.date(2026, 11, 20), dt.date(2026, 7, 20))
+    assert found[["status", "reason"]].values.tolist() == [[
+        "breach", ("IV.D.1: missing, due by 2025-09-13 (a completion dated 2026-12-01, after the check date "
+                  "2026-11-20, is not used)")]]
+    on_the_day = compliance.nasro(officers(), training(rows), 180, dt.date(2026, 12, 1))
+    assert on_the_day["reason"].tolist() == ["IV.D.1: overdue, completed 2026-12-01 (due by 2025-09-13)"]
+
+
+@pytest.mark.parametrize("sro_end, as_of, status", [
+    pytest.param(pd.NaT, dt.date(2026, 11, 20), "breach", id="certificate-still-missing-after-the-effective-date"),
+    pytest.param(pd.NaT, dt.date(2026, 6, 30), "baseline", id="checked-before-the-effective-date"),
+    pytest.param(T("2026-06-12"), dt.date(2026, 11, 20), "baseline", id="officer-left-before-the-effective-date"),
+])
+def test_a_missing_certificate_is_a_breach_only_while_it_lasts_past_the_effective_date(sro_end, as_of, status):
+    rows = [("1", "NASRO_BASIC", "2025-04-01", 40.0, None)]
+    found = compliance.nasro(officers(sro_end=sro_end), training(rows), 180, as_of, dt.date(2026, 7, 20))
+    assert found[["status", "reason"]].values.tolist() == [[status, "IV.D.2: no certificate on file"]]
 
 
 def test_a_month_with_no_meeting():
@@ -91,28 +114,85 @@ def test_a_month_with_no_meeting():
     assert found["month"].tolist() == ["2025-11"]
 
 
+def test_2025_events_before_the_instructions_effective_date_are_a_baseline():
+    effective = dt.date(2026, 7, 20)
+    held = meetings([("P1", "2025-10-14", "selection_panel", None, "mps_staff;community;mpd")])
+    assert compliance.panels(held, YEAR.year_span, effective)["status"].tolist() == ["baseline"]
+    months = compliance.monthly_meetings(meetings([]), YEAR, dt.date(2026, 11, 20), effective)
+    assert set(months["status"]) == {"baseline"} and len(months) == 10  # September 2025 to June 2026
+    later = YEAR.model_copy(update={"semesters": {"fall": YEAR.semesters["fall"].model_copy(
+        update={"start": dt.date(2026, 8, 31), "end": dt.date(2026, 9, 30)})}})
+    assert compliance.monthly_meetings(meetings([]), later, dt.date(2026, 11, 20), effective)[
+        ["month", "status"]].values.tolist() == [["2026-08", "breach"], ["2026-09", "breach"]]
+    officer = officers(continuous_service_start=T("2024-01-01"))  # a 2025 selection: baseline
+    assert compliance.selection(officer, effective)["status"].tolist() == ["baseline"]
+
+
+SCHOOLS = pd.DataFrame({"school_id": ["A", "B", "C"], "school_name": ["A", "B", "C"],
+                        "sro_participating": [True, True, True], "participation_start": [pd.NaT] * 3,
+                        "participation_end": [pd.NaT] * 3})
+
+
 def test_consultation_window_edges():
-    schools = pd.DataFrame({"school_id": ["A", "B", "C"], "school_name": ["A", "B", "C"],
-                            "sro_participating": [True, True, True], "participation_start": [pd.NaT] * 3,
-                            "participation_end": [pd.NaT] * 3})
     held = meetings([("1", "2025-12-24", "semester_consultation", "A", None),   # 30 days before fall's end
                      ("2", "2025-12-23", "semester_consultation", "B", None)])  # 31 days before: too early
-    found = compliance.consultations(held, schools, YEAR, as_of=dt.date(2026, 3, 1))
-    assert found["school_id"].tolist() == ["B", "C"] and set(found["semester"]) == {"fall"}
+    found = compliance.consultations(held, SCHOOLS, YEAR, as_of=dt.date(2026, 3, 1))
+    assert found[["semester", "school_id"]].fillna("").values.tolist() == [["fall", "B"], ["fall", "C"], ["spring", ""]]
+    assert found["status"].tolist() == ["breach", "breach", "not yet due"]
 
 
-@pytest.mark.parametrize("as_of, reason", [
-    (dt.date(2026, 6, 1), None), (dt.date(2026, 6, 2), "expires in 90 days"), (dt.date(2026, 9, 1), "expired")])
-def test_mou(as_of, reason):
-    found = compliance.mou(YEAR, as_of)
-    assert (found["reason"].iloc[0][:len(reason)] if reason else None) == (reason if reason else None) \
-        and len(found) == (1 if reason else 0)
+@pytest.mark.parametrize("as_of, expected", [
+    pytest.param(dt.date(2026, 6, 30), [["fall", "A"], ["fall", "B"], ["fall", "C"], ["spring", ""]],
+                 id="spring-window-open-on-june-30-not-yet-due"),
+    pytest.param(dt.date(2026, 7, 12), [["fall", "A"], ["fall", "B"], ["fall", "C"], ["spring", "B"], ["spring", "C"]],
+                 id="spring-assessed-once-its-window-closes"),
+])
+def test_spring_consultations_are_assessed_once_their_window_closes(as_of, expected):
+    held = meetings([("1", "2026-06-20", "semester_consultation", "A", None)])
+    found = compliance.consultations(held, SCHOOLS, YEAR, as_of, dt.date(2026, 7, 20))
+    assert found[["semester", "school_id"]].fillna("").values.tolist() == expected
+    assert set(found.loc[found["semester"] == "fall", "status"]) == {"baseline"}  # closed 2026-02-22
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    pytest.param(dt.date(2026, 6, 1), [], id="91-days-left"),
+    pytest.param(dt.date(2026, 6, 30), [["warning", ("expires on 2026-08-31, 62 days after 2026-06-30 "
+                                         "(warning at 90 days)")]], id="62-days-left-is-a-warning"),
+    pytest.param(dt.date(2026, 11, 20), [["warning", ("expires on 2026-08-31, 62 days after 2026-06-30 "
+                                          "(warning at 90 days)")]], id="checked-after-the-year-ended"),
+])
+def test_mou_near_its_end_is_a_warning_not_a_breach(as_of, expected):
+    found = compliance.mou(YEAR, as_of, YEAR.year_span, dt.date(2026, 7, 20))
+    assert found[["status", "reason"]].values.tolist() == expected
+    summary = compliance.summary({"V": found})
+    assert summary[["breaches", "status"]].values.tolist() == [[0, "warning" if expected else "kept"]]
+
+
+def test_mou_gap_is_a_breach_after_the_effective_date_and_an_earlier_mou_counts():
+    year = YEAR.model_copy(update={"school_year": "2026-27", "period": None,
+                                   "mou": YEAR.mou.model_copy(update={"signed": dt.date(2026, 8, 20),
+                                                                      "expires": dt.date(2028, 6, 30)})})
+    found = compliance.mou(year, dt.date(2026, 11, 20), year.year_span, dt.date(2026, 7, 20))
+    assert found[["status", "reason"]].values.tolist() == [["breach", "no MOU in force from 2026-07-01 to 2026-08-19"]]
+    assert compliance.mou(year, dt.date(2026, 11, 20), year.year_span, dt.date(2026, 7, 20), earlier=YEAR.mou).empty
+
+
+def test_the_mps_extract_names_what_it_leaves_out_and_why():
+    left_out = compliance.extract_omissions()
+    assert left_out["section"].tolist() == ["IV.B", "all"]
+    assert left_out["why"].str.len().min() > 20
+    findings = {"IV.B": compliance.selection(officers(attendance_rating="satisfactory")), "V": compliance.mou(
+        YEAR, dt.date(2026, 1, 1))}
+    assert compliance.summary(findings, "mps")["section"].tolist() == ["V"]
+    assert compliance.summary(findings, "mpd_internal")["section"].tolist() == ["IV.B", "V"]
 
 
 def test_training_gaps_name_the_topics():
     rows = [("1", code, "2025-04-01", 4.0, None) for code in compliance.MPS_TOPICS if code != "FERPA"]
-    found = compliance.training_gaps(officers(), training(rows))
-    assert found["reason"].tolist() == ["IV.E.1: missing FERPA"]
+    found = compliance.training_gaps(officers(), training(rows), 180, dt.date(2026, 11, 20), dt.date(2026, 7, 20))
+    assert found[["status", "reason"]].values.tolist() == [["breach", "IV.E.1: missing FERPA"]]
+    assert compliance.training_gaps(officers(), training(rows), 180, dt.date(2025, 9, 1))["status"].tolist() == [
+        "not yet due"]
 
 
 def test_a_clean_data_set_shows_a_clean_report(tmp_path):
@@ -142,6 +222,6 @@ def test_a_clean_data_set_shows_a_clean_report(tmp_path):
     data = sro.load(write_folder(tmp_path, officers=officers_csv, training=training_csv, meetings=meetings_csv,
                                  shifts=shifts_csv))
     assert data.error_count == 0, data.problems
-    found = compliance.check_all(data, year, year.year_span, dt.date(2026, 6, 30))
+    found = compliance.check_all(data, year, year.year_span, dt.date(2026, 7, 12))  # every window closed
     assert {k: len(v) for k, v in found.items()} == {k: 0 for k in found}
     assert set(compliance.summary(found)["status"]) == {"kept"}

@@ -5,9 +5,9 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import write_folder
 
 import sro_reporting as sro
-from conftest import write_folder
 from sro_reporting.disclosure import protect
 from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate

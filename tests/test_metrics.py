@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
-from sro_reporting import activity, calls, enforcement, staffing
+from sro_reporting import activity, calls, enforcement, staffing, summary
 from sro_reporting.params import SchoolYear, Span
 
 T = pd.Timestamp
@@ -81,7 +82,7 @@ def test_demographics_count_people_per_action():
     assert age.loc[["12-14", "15-16", "17", "unknown"]].to_numpy().tolist() == [[0, 0, 1], [1, 0, 0], [1, 0, 0], [0, 1, 0]]
 
 
-def test_response_times_median_and_timed_count():
+def test_response_times_count_timed_calls_per_priority_and_all():
     found = pd.DataFrame({
         "priority_label": ["1", "1", "1", "not recorded"],
         "call_datetime": [T("2025-09-01 08:00")] * 4,
@@ -89,8 +90,9 @@ def test_response_times_median_and_timed_count():
         "arrival_datetime": [T("2025-09-01 08:10"), T("2025-09-01 08:20"), pd.NaT, T("2025-09-01 08:30")],
     })
     out = calls.response_times(found).set_index("priority")
-    assert out.loc["1", ["calls", "timed", "median_dispatch_min", "median_response_min"]].tolist() == [3, 2, 3.0, 15.0]
-    assert out.loc["not recorded", "median_response_min"] == 30.0
+    assert out.loc["1", ["calls", "timed"]].tolist() == [3, 2]  # two timed: too few for a median
+    assert pd.isna(out.loc["1", "median_response_min"])
+    assert out.loc["All", ["calls", "timed"]].tolist() == [4, 3]
 
 
 def test_per_sro_joins_hours_and_reach_with_zeros():
@@ -102,3 +104,81 @@ def test_per_sro_joins_hours_and_reach_with_zeros():
     assert out.loc["C", ["shifts", "hours", "schools_reached"]].tolist() == [0, 0.0, 1]  # activities, no shifts
     summary = staffing.hours_summary(out)["value"].tolist()
     assert summary == [2, 31.5, round(100 * 12 / 31.5, 1), 1.0]
+
+
+# Issue 12: a shift past midnight counts for the day whose school-hours window it overlaps.
+SUNDAY = SchoolYear.model_validate({
+    "school_year": "2025-26", "semesters": {"fall": {"start": "2025-09-01", "end": "2025-09-12"}}, "sro_floor": 2})
+
+
+def test_a_sunday_night_shift_counts_on_monday():
+    late = shifts([
+        ("A", "2025-09-07", "23:00", "08:30"),  # Sunday 23:00 to Monday 08:30: Monday 07:30-08:30 in the window
+        ("B", "2025-09-08", "07:30", "16:30"),  # Monday, all day
+        ("A", "2025-09-08", "23:00", "06:00"),  # Monday night to Tuesday 06:00: before Tuesday's window
+        ("B", "2025-09-09", "07:30", "16:30"),
+    ])
+    duty = staffing.on_duty(late, SUNDAY, Span(start=dt.date(2025, 9, 8), end=dt.date(2025, 9, 9)))
+    assert duty["sros_on_duty"].tolist() == [2, 1]  # Monday: A and B; Tuesday: B only
+    below = staffing.days_below_floor(late, SUNDAY, Span(start=dt.date(2025, 9, 8), end=dt.date(2025, 9, 9)))
+    assert below["date"].tolist() == [dt.date(2025, 9, 9)]
+    hours = staffing.hours_by_officer(late, SUNDAY, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
+    a = hours.set_index("officer_id").loc["A"]
+    assert a[["shifts", "hours", "window_hours"]].tolist() == [2, 16.5, 1.0]  # 9.5 h + 7 h; one hour Monday
+    assert a["share_in_window"] == round(1 / 16.5, 3)
+
+
+def test_a_friday_night_shift_into_saturday_is_not_in_a_window():
+    late = shifts([("A", "2025-09-05", "23:00", "08:30")])
+    assert staffing.hours_by_officer(late, SUNDAY, WEEK)["window_hours"].tolist() == [0.0]
+
+
+def response_rows(n_timed, extra=()):
+    t = T("2025-09-01 08:00")
+    rows = [("2", t, t + pd.Timedelta(minutes=2), t + pd.Timedelta(minutes=10))] * n_timed
+    return pd.DataFrame([*rows, *extra], columns=["priority_label", "call_datetime", "dispatch_datetime",
+                                                  "arrival_datetime"])
+
+
+@pytest.mark.parametrize("found, expected", [
+    pytest.param(response_rows(10), [["2", 10, 10, 2.0, 10.0, 10.0], ["All", 10, 10, 2.0, 10.0, 10.0]],
+                 id="ten-timed-calls-get-medians"),
+    pytest.param(response_rows(9), [["2", 9, 9, None, None, None], ["All", 9, 9, None, None, None]],
+                 id="nine-timed-calls-get-none"),
+    pytest.param(response_rows(1), [["2", 1, 1, None, None, None], ["All", 1, 1, None, None, None]],
+                 id="no-90th-percentile-of-one-call"),
+    pytest.param(response_rows(10, [("2", T("2025-09-01 08:00"), T("2025-09-01 09:00"), pd.NaT)]),
+                 [["2", 11, 10, 2.0, 10.0, 10.0], ["All", 11, 10, 2.0, 10.0, 10.0]],
+                 id="a-call-without-arrival-is-not-in-the-dispatch-median"),
+])
+def test_response_times_only_over_enough_timed_calls(found, expected):
+    out = calls.response_times(found).astype(object)
+    assert out.where(out.notna(), None).values.tolist() == expected
+
+
+@pytest.mark.parametrize("now, before, pct", [
+    pytest.param(4, 1, "small base", id="plus-300-percent-on-one-is-a-small-base"),
+    pytest.param(12, 9, "small base", id="nine-is-a-small-base"),
+    pytest.param(12, 10, 20.0, id="ten-is-enough"),
+    pytest.param(5, 0, "small base", id="from-zero"),
+])
+def test_no_percent_change_on_a_small_base(now, before, pct):
+    out = summary.compare(pd.DataFrame({"measure": ["x"], "value": [now]}),
+                          pd.DataFrame({"measure": ["x"], "value": [before]}))
+    assert out[["current", "previous", "change", "change_pct"]].values.tolist() == [[now, before, now - before, pct]]
+
+
+def test_students_involved_are_counted_as_student_contacts():
+    acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-01"] * 3), "activity_type": ["mentoring"] * 3,
+                         "hours": [1.0] * 3, "students_involved": pd.array([3, 3, None], dtype="Int64")})
+    out = activity.by_type(acts, WEEK).set_index("activity_type")
+    assert "students_involved" not in out.columns and out.loc["mentoring", "student_contacts"] == 6
+    assert "not a count of students" in activity.CONTACTS_DEFINITION
+
+
+def test_the_duty_chart_axis_starts_at_zero():
+    from sro_reporting.rendering.sections import duty_chart
+
+    duty = staffing.on_duty(SHIFTS, YEAR, WEEK)
+    fig = duty_chart(duty)
+    assert fig.axes[0].get_ylim()[0] == 0

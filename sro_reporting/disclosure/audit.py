@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from sro_reporting.disclosure.attack import failures, ranges
+from sro_reporting.disclosure.attack import InconsistentRelease, failures, ranges
 from sro_reporting.disclosure.layout import Layout
 from sro_reporting.disclosure.model import ALL, Key, Model
 from sro_reporting.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
 ELSEWHERE = "(not listed)"
+LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type")
 
 
 @dataclass
@@ -36,8 +37,11 @@ class Release:
     problems: list[str] = field(default_factory=list)
 
     def record(self, key: Key, value: str, where: str) -> None:
-        """Take one printed cell."""
-        self.model.show(key, value)
+        """Take one printed cell; a count printed twice with two values is a problem of the release."""
+        try:
+            self.model.show(key, value if value == SUPPRESSED else _number(value))
+        except ValueError as exc:
+            self.problems.append(f"{where}: {exc}")
         self.printed_in.setdefault(key, set()).add(where)
 
 
@@ -61,9 +65,9 @@ def _read_table(release: Release, path: Path, name: str, layout: Layout) -> None
         return
     for _, row in frame.iterrows():
         for column in layout.columns:
-            key = layout.key(row[layout.row_label], column)
-            if key is not None and row[column].strip() != "":
-                release.record(key, row[column].strip(), name)
+            key, value = layout.key(row[layout.row_label], column), row[column].strip()
+            if key is not None and (value == SUPPRESSED or _number(value) is not None):
+                release.record(key, value, name)  # words in a count's place ("not taking part") say no count
     _read_rates(release, frame, layout)
 
 
@@ -104,8 +108,8 @@ def _dimension_sums(model: Model) -> None:
         for (population, dim), cats in domains.items():
             if population == total.population and total.get(dim) == ALL:
                 # A release lists every category of a person's attributes and of action types; of
-                # schools it lists those it reports on, and the district may count others too.
-                rest = [total.with_(**{dim: ELSEWHERE})] if dim == "school" else []
+                # schools (or other parts of a population) only those it reports on.
+                rest = [] if dim in LISTED_IN_FULL else [total.with_(**{dim: ELSEWHERE})]
                 model.add_sum(total, [total.with_(**{dim: c}) for c in sorted(cats)] + rest)
                 totals |= {total.with_(**{d: ALL}) for d, _ in total.categories} - keys
                 keys.add(total)
@@ -139,6 +143,8 @@ def read(folder: Path) -> Release:
     layouts = manifest.get("tables", {})
     for path in sorted(folder.rglob("*.csv")):
         name = path.relative_to(folder).as_posix()
+        if path.stat().st_size == 0:
+            continue
         if name in layouts:
             _read_table(release, path, name, Layout.model_validate(layouts[name]))
         elif (pd.read_csv(path, dtype=str, keep_default_na=False) == SUPPRESSED).any().any():
@@ -151,7 +157,10 @@ def read(folder: Path) -> Release:
 def audit(folder: Path, min_cell: int) -> tuple[pd.DataFrame, list[str]]:
     """Return every hidden cell's range with the files that print it, and what breaks the rule."""
     release = read(folder)
-    found = ranges(release.model, close_to=min_cell / 2 + 1)
+    try:
+        found = ranges(release.model, close_to=min_cell / 2 + 1)
+    except InconsistentRelease as exc:
+        return pd.DataFrame(columns=["cell", "low", "high", "width", "files"]), [*release.problems, str(exc)]
     found["files"] = found["key"].map(lambda k: ", ".join(sorted(release.printed_in.get(k, ()))))
     broken = [f"{r.cell} in {r.files}: " + (f"pinned at {r.low}" if r.low == r.high else f"{r.low} to {r.high}")
               for r in failures(found, min_cell).itertuples()]

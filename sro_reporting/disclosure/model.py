@@ -61,6 +61,8 @@ class Model:
                 self.hidden.add(key)
             return
         number = int(value)
+        if number != value:
+            raise ValueError(f"{key.label()} is printed as {value}, not a whole number")
         if self.shown.get(key, number) != number:
             raise ValueError(f"{key.label()} is printed as both {self.shown[key]} and {number}")
         self.shown[key] = number

@@ -30,6 +30,7 @@ from sro_reporting.privacy import SUPPRESSED, TOTAL, suppress_counts
 from sro_reporting.reading.dataset import DataSet
 
 PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")
+ELSEWHERE = (("place", "not at a school taking part"),)
 DISPARITY_COLUMNS = ("arrest", "citation")
 MAX_ROUNDS = 500
 
@@ -63,7 +64,7 @@ def semester_views(period: str, disparity: bool) -> list[View]:
 
 def disparity_views(period: str) -> list[View]:
     """Return the columns of counts in a disparity table: arrests and citations by race, and enrollment."""
-    return [*(View(f"disparity_{c}", period, "actions_by_race", c) for c in DISPARITY_COLUMNS),
+    return [*(View(f"disparity_{c}", period, "participating_by_race", c) for c in DISPARITY_COLUMNS),
             View("disparity_students", period, "enrolled")]
 
 
@@ -80,7 +81,7 @@ class Grid:
     def of(cls, b: people.Breakdown, period: str) -> Grid:
         """Return the cells of a breakdown."""
         cols = (b.columns, list(b.counts.columns)) if b.columns else None
-        keys = grid_keys({}, b.population, period, (b.rows, list(b.counts.index)), cols)
+        keys = grid_keys(dict(b.part), b.population, period, (b.rows, list(b.counts.index)), cols)
         full = suppress_counts(b.counts, 1)  # totals added; nothing hidden at a minimum cell of 1
         labels = {c: (c if b.columns else ALL) for c in full.columns}
         labels[TOTAL] = ALL
@@ -144,29 +145,49 @@ class Family:
         for span in [*terms, year.year_span]:
             tables = people.breakdowns(data, span)
             if disparity:
+                tables["participating_by_race"] = people.participating_by_race(data, span)
                 tables["enrolled"] = people.enrolled(data, year, span)
             self.grids.update({(name, period(span)): Grid.of(b, period(span)) for name, b in tables.items()})
         self.views = [v for p in self.terms for v in semester_views(p, disparity)]
         self.views += disparity_views(self.year) if disparity else []
+        self.sums: list[tuple[str, list[str], list[str]]] = []  # (whole, parts) of grid names and periods
         self._add_rest()
+        if disparity:
+            self._add_elsewhere()
         self.base = self._model()
+
+    def _derived(self, name: str, when: str, b: people.Breakdown, counts: pd.DataFrame) -> None:
+        """Add a grid that no table prints, whose counts follow from printed ones."""
+        self.grids[(name, when)] = Grid.of(b._replace(counts=counts), when)
 
     def _add_rest(self) -> None:
         """Add the grids of the year outside its semesters: the year's counts less the semesters'."""
         for (name, when), grid in list(self.grids.items()):
             if when == self.year and grid.breakdown.population != people.ENROLLED:
                 counts = grid.breakdown.counts - sum(self.grids[(name, p)].breakdown.counts for p in self.terms)
-                self.grids[(name, self.rest)] = Grid.of(grid.breakdown._replace(counts=counts), self.rest)
+                self._derived(name, self.rest, grid.breakdown, counts)
+                self.sums.append(((name, when), [(name, p) for p in [*self.terms, self.rest]]))
+
+    def _add_elsewhere(self) -> None:
+        """Add the actions not at a school taking part, by race: all of them less the disparity rates' counts.
+
+        Not for the rest of the year: which schools take part differs by period, so the rest's parts do not add up.
+        """
+        for when in [*self.terms, self.year]:
+            whole, part = self.grids[("actions_by_race", when)], self.grids[("participating_by_race", when)]
+            rest = whole.breakdown.counts - part.breakdown.counts
+            self._derived("elsewhere_by_race", when, whole.breakdown._replace(part=ELSEWHERE), rest)
+            self.sums.append((("actions_by_race", when), [("participating_by_race", when), ("elsewhere_by_race", when)]))
 
     def _model(self) -> Model:
         """Return the model with every sum and every public (not broken down) count shown."""
         model = Model()
-        for (name, when), grid in self.grids.items():
+        for grid in self.grids.values():
             add_grid_sums(model, grid.keys)
             model.shown.update({key: grid.values[cell] for cell, key in grid.keys.items() if not sensitive(key)})
-            if when == self.year and grid.breakdown.population != people.ENROLLED:
-                for cell, key in grid.keys.items():
-                    model.add_sum(key, [self.grids[(name, p)].keys[cell] for p in [*self.terms, self.rest]])
+        for whole, parts in self.sums:  # cell by cell: the year is its parts, all actions are theirs
+            for cell, key in self.grids[whole].keys.items():
+                model.add_sum(key, [self.grids[p].keys[cell] for p in parts])
         return model
 
     def published(self, omitted: frozenset) -> dict[Key, int]:

@@ -95,3 +95,21 @@ def participating(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Dat
     open_end = schools["participation_end"].isna() | (schools["participation_end"] >= start_ts)
     mask = schools["sro_participating"].fillna(False) & open_start & open_end
     return schools[mask].sort_values("school_id").reset_index(drop=True)
+
+
+def participation_notes(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
+    """Return, by school_id, how each school taking part in [start, end] did: `whole period`, `joined ...`.
+
+    A join or leave inside the period is stated with its date (`joined 2026-01-26`, `left 2026-01-23`).
+
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "sro_participating": [True, True],
+    ...     "participation_start": pd.to_datetime([None, "2026-01-26"]), "participation_end": [pd.NaT] * 2})
+    >>> participation_notes(schools, dt.date(2025, 7, 1), dt.date(2026, 6, 30)).tolist()
+    ['whole period', 'joined 2026-01-26']
+    """
+    part = participating(schools, start, end).set_index("school_id")
+    joined = part["participation_start"].where(part["participation_start"] > pd.Timestamp(start))
+    left = part["participation_end"].where(part["participation_end"] < pd.Timestamp(end))
+    notes = [", ".join(f"{word} {day:%Y-%m-%d}" for word, day in (("joined", j), ("left", e)) if pd.notna(day))
+             or "whole period" for j, e in zip(joined, left)]
+    return pd.Series(notes, index=part.index, name="participation", dtype="str")

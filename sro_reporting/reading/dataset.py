@@ -22,8 +22,9 @@ from sro_reporting.reading.fingerprint import file_sha256, source_hash
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.readers import LINE, find_file, read_table
 from sro_reporting.reading.tables import TABLES
-from sro_reporting.reading.validate import clean_table, schema_frame
+from sro_reporting.reading.validate import clean_table, id_hint, schema_frame
 
+MAX_UNKNOWN_SHARE = 0.1  # a table whose given school_ids are more than this share unknown is an error
 DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
          "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime"}
 
@@ -112,15 +113,28 @@ def _files(data_dir: Path) -> dict[str, tuple[Path, str]]:
             if (p := find_file(data_dir, t)) is not None}
 
 
-def _key(files: dict[str, tuple[Path, str]]) -> str:
-    """Return a snapshot key over the files' names and contents and the package's source."""
-    key = hashlib.sha256(source_hash().encode())
+def _key(files: dict[str, tuple[Path, str]], max_unknown_share: float = MAX_UNKNOWN_SHARE) -> str:
+    """Return a snapshot key over the files' names and contents, the package's source and the checks' settings."""
+    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}".encode())
     for name, (path, sha) in sorted(files.items()):
         key.update(f"{name}:{path.name}:{sha}".encode())
     return key.hexdigest()[:24]
 
 
-def _cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _dangling(name: str, ids: pd.Series, known: pd.Series, share: float) -> list[dict]:
+    """Return an error when more than `share` of a table's given school_ids are not in schools, with a hint."""
+    given = ids.dropna()
+    unknown = given[~given.isin(known)]
+    if not len(given) or len(unknown) <= share * len(given):
+        return []
+    return [problem(name, None, "school_id", unknown.iloc[0],
+                    f"{len(unknown):,} of {len(given):,} school_id values ({100 * len(unknown) / len(given):.0f}%) "
+                    f"are not in schools, more than the {100 * share:g}% allowed; their rows count for no school. "
+                    + id_hint(unknown, known))]
+
+
+def _cross_checks(tables: dict[str, pd.DataFrame],
+                  max_unknown_share: float = MAX_UNKNOWN_SHARE) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Apply the rules that span tables or columns; return the tables and the problems."""
     found = []
     officers = set(tables["officers"]["officer_id"])
@@ -142,6 +156,8 @@ def _cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
         bad = t["school_id"].notna() & ~t["school_id"].isin(known)
         found += [problem(name, line, "school_id", sid, "school_id not in schools", "warning")
                   for line, sid in zip(t.loc[bad, LINE], t.loc[bad, "school_id"])]
+    for name in ("calls_for_service", "enforcement", "activities", "use_of_force", "meetings"):
+        found += _dangling(name, tables[name]["school_id"], tables["schools"]["school_id"], max_unknown_share)
     meet = tables["meetings"]
     lacking = (meet["meeting_type"] == "semester_consultation") & meet["school_id"].isna()
     found += [problem("meetings", line, "school_id", "",
@@ -150,7 +166,7 @@ def _cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
     return tables, problems_frame(found)
 
 
-def _read(data_dir: Path, files: dict[str, tuple[Path, str]]) -> DataSet:
+def _read(data_dir: Path, files: dict[str, tuple[Path, str]], max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
     """Read, check and link every table of `data_dir`."""
     tables, usable, listed, problems = {}, {}, [], []
     for name, table in TABLES.items():
@@ -168,7 +184,7 @@ def _read(data_dir: Path, files: dict[str, tuple[Path, str]]) -> DataSet:
         usable[name] = raw.readable
         problems.append(found)
         listed.append(InputFile(name, str(path), sha, len(raw.frame)))
-    tables, crossed = _cross_checks(tables)
+    tables, crossed = _cross_checks(tables, max_unknown_share)
     tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"])
     return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking]))
 
@@ -177,8 +193,12 @@ def _read(data_dir: Path, files: dict[str, tuple[Path, str]]) -> DataSet:
 _LOADED: dict[Path, DataSet] = {}
 
 
-def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember: bool = True) -> DataSet:
+def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember: bool = True,
+         max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
+
+    `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
+    that is an error (IDs that lost their leading zeros in Excel are the usual cause).
 
     The result is shared by every load of the same files in this process: treat its tables as
     read-only (pandas copy-on-write makes a changed copy of a frame, not a changed original).
@@ -189,9 +209,9 @@ def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember
         raise FileNotFoundError(f"data folder {directory} does not exist"
                                 " (run `make report` or `sro-report demo-data DIR` for the demo)")
     files = _files(directory)
-    snapshot = cache_dir() / f"dataset-{_key(files)}.pkl"
+    snapshot = cache_dir() / f"dataset-{_key(files, max_unknown_share)}.pkl"
     if not use_cache:
-        return _read(directory, files)
+        return _read(directory, files, max_unknown_share)
     if snapshot in _LOADED:
         return _LOADED[snapshot]
     if snapshot.exists():
@@ -199,7 +219,7 @@ def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember
             data = pickle.load(fh)
         data.data_dir = directory
     else:
-        data = _read(directory, files)
+        data = _read(directory, files, max_unknown_share)
         _write_snapshot(data, snapshot)
     if remember:
         _LOADED[snapshot] = data

@@ -150,7 +150,7 @@ def parse_code(text: pd.Series, column: Column) -> Parsed:
 
 def parse_codelist(text: pd.Series, column: Column) -> Parsed:
     """Map each `;`-separated item to the column's code set."""
-    items = text.str.split(";").explode().str.strip()
+    items = text.str.split(";").explode().astype("str").str.strip()  # a column blank throughout explodes to floats
     items = items[items.notna() & (items != "")]
     codes, invalid = column.codes.encode(items)
     joined = codes.groupby(level=0).agg(lambda s: ";".join(s.dropna()))

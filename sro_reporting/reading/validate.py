@@ -17,6 +17,10 @@ from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
 
+# A call's later times follow it in this order, within a day; else its response times are read as blank.
+ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
+LONGEST_CALL = pd.Timedelta(days=1)
+
 DTYPES = {
     "str": "str", "int": "Int64", "float": "Float64", "bool": "boolean",
     "date": "datetime64[us]", "datetime": "datetime64[us]", "time": "timedelta64[ns]",
@@ -110,6 +114,31 @@ def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
     return problems, drop
 
 
+def _impossible_times(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> list[pd.DataFrame]:
+    """Log call times out of order or over a day after the call, and read that call's times as blank.
+
+    So an impossible time (arrival before dispatch before the call) never reaches a median.
+    """
+    if table.name not in ORDERED_TIMES:
+        return []
+    first, later = ORDERED_TIMES[table.name]
+    latest, latest_name = typed[first], pd.Series(first, index=typed.index)
+    problems, bad = [], pd.Series(False, index=typed.index)
+    outcome = "the call's response times read as blank"
+    for name in later:
+        when = typed[name]
+        early = when.notna() & latest.notna() & (when < latest)
+        late = when.notna() & ~early & (when - typed[first] > LONGEST_CALL)
+        problems.append(problems_at(table.name, raw.loc[early, LINE], name, raw.loc[early, name],
+                                    "before " + latest_name[early] + f"; {outcome}"))
+        problems.append(problems_at(table.name, raw.loc[late, LINE], name, raw.loc[late, name],
+                                    f"more than a day after {first}; {outcome}"))
+        bad |= early | late
+        latest, latest_name = when.where(when.notna(), latest), latest_name.where(when.isna(), name)
+    typed.loc[bad, list(later)] = pd.NaT
+    return problems
+
+
 def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
     """Return the rows repeating an earlier row's value, and for each the rule naming that row's line.
 
@@ -135,6 +164,7 @@ def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     typed, parsed, drop = _parse(raw.frame, raw.table)
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
+    checked += _impossible_times(typed, raw.frame, raw.table)
     keep = ~(drop | drop_more)
     clean = (typed if keep.all() else typed[keep]).reset_index(drop=True)  # no copy of a clean export
     return clean, combine([raw.problems, *parsed, *checked])
@@ -145,3 +175,21 @@ def schema_frame(table: Table) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: pd.Series(dtype=DTYPES[c.kind]) for c in table.columns})
     frame[LINE] = pd.Series(dtype="int64")
     return frame
+
+
+def id_hint(unknown: pd.Series, known: pd.Series) -> str:
+    """Return what to do about IDs that are not in the registry; names lost leading zeros where that is the cause.
+
+    >>> id_hint(pd.Series(["7", "14"]), pd.Series(["0007", "0014"]))[:65]
+    "They look like IDs that lost their leading zeros ('7' for '0007')"
+    """
+    by_digits = {k.lstrip("0"): k for k in known.dropna()}
+    stripped = unknown.dropna().str.lstrip("0")
+    lost = stripped.isin(by_digits) & ~unknown.dropna().isin(known)
+    if len(lost) and lost.mean() > 0.5:
+        example = unknown.dropna()[lost].iloc[0]
+        return (f"They look like IDs that lost their leading zeros ({example!r} for "
+                f"{by_digits[example.lstrip('0')]!r}), as Excel does when it reads an ID column as numbers: "
+                "export the table again as CSV from the source system, or format the column as Text before "
+                "saving the workbook, so that every ID keeps its zeros.")
+    return "Check that this table and schools come from the same school registry."

@@ -38,16 +38,16 @@ def breaks_down(rep: Report, span: Span, school_id: str | None = None) -> bool:
     return rep.audience == "mpd_internal" or protected(rep, span, school_id)
 
 
-def _actions(action: str) -> Part:
-    return Part(population=people.ACTIONS, categories={"action_type": action})
+def _actions(action: str, *part: tuple[str, str]) -> Part:
+    return Part(population=people.ACTIONS, categories={"action_type": action, **dict(part)})
 
 
 # Key-figure rows that count the people the breakdowns break down (district or one school).
 PEOPLE_MEASURES = {
     "School-related arrests": _actions("arrest"), "School-related citations": _actions("citation"),
     "School-related court referrals": _actions("court_referral"),
-    "School-related arrests at participating schools": _actions("arrest"),
-    "School-related citations at participating schools": _actions("citation"),
+    "School-related arrests at participating schools": _actions("arrest", *people.PARTICIPATING),
+    "School-related citations at participating schools": _actions("citation", *people.PARTICIPATING),
     "Use-of-force incidents": Part(population=people.FORCE),
 }
 
@@ -74,7 +74,7 @@ def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Br
     else:
         shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
     if shown is None:
-        rep.table(pd.DataFrame(), name, caption, note=LEFT_OUT.format(what=b.counts.index.name.lower()))
+        rep.text(f"{caption}: {LEFT_OUT.format(what=b.counts.index.name.lower())}")
         return
     frame = shown.rename(columns=ACTION_LABELS).rename_axis(b.counts.index.name).reset_index()
     rep.table(frame, name, caption, note=note, layout=people_layout(b, span, list(b.counts.columns)))
@@ -83,8 +83,8 @@ def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Br
 def disparity_layout(span: Span) -> Layout:
     """Return the layout of the disparity table: enrollment, arrests and citations by race, and their rates."""
     counts = {"students": Part(population=people.ENROLLED),
-              "arrests": Part(population=people.ACTIONS, categories={"action_type": "arrest"}),
-              "citations": Part(population=people.ACTIONS, categories={"action_type": "citation"})}
+              **{f"{a}s": Part(population=people.ACTIONS, categories={"action_type": a, **dict(people.PARTICIPATING)})
+                 for a in ("arrest", "citation")}}
     rates = [Rate(column=f"{a}_rate", count=f"{a}s", base="students") for a in ("arrest", "citation")]
     indices = [Index(column=f"{a}_rri", rate=f"{a}_rate", reference_row="White") for a in ("arrest", "citation")]
     return Layout(period=period(span), row_label="race", row_dimension="race", columns=counts, rates=rates,
@@ -93,11 +93,12 @@ def disparity_layout(span: Span) -> Layout:
 
 def _disparity_counts(rep: Report, data: DataSet, span: Span) -> dict[str, pd.Series] | None:
     """Return students, arrests and citations by race as printed (with a Total row), or None when left out."""
-    by_race = people.breakdowns(data, span)["actions_by_race"]
+    by_race = people.participating_by_race(data, span)
     enrolled = people.enrolled(data, rep.year, span)
     views = {"students": (protect.View("disparity_students", period(span), "enrolled"), enrolled),
-             "arrests": (protect.View("disparity_arrest", period(span), "actions_by_race", "arrest"), by_race),
-             "citations": (protect.View("disparity_citation", period(span), "actions_by_race", "citation"), by_race)}
+             "arrests": (protect.View("disparity_arrest", period(span), "participating_by_race", "arrest"), by_race),
+             "citations": (protect.View("disparity_citation", period(span), "participating_by_race", "citation"),
+                           by_race)}
     if rep.audience != "mps":
         return {name: suppress_counts(view.frame(b.counts), 1).iloc[:, 0] for name, (view, b) in views.items()}
     plan = protect.plan_for(data, rep.year)
@@ -112,7 +113,7 @@ def disparity_table(rep: Report, data: DataSet, span: Span) -> None:
     counts = _disparity_counts(rep, data, span)
     caption = "School-related arrests and citations per 1,000 enrolled students, by race"
     if counts is None:
-        rep.table(pd.DataFrame(), "disparity_by_race", caption, note=LEFT_OUT.format(what="race"))
+        rep.text(f"{caption}: {LEFT_OUT.format(what='race')}")
         return
     note = disparity.DEFINITION + (f" {rep.suppression_note()} A rate or index that would give a hidden count "
                                    "back is hidden too." if rep.audience == "mps" else "")

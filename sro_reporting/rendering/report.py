@@ -88,8 +88,12 @@ class Report:
 
     def title_block(self, as_of: dt.date | None, basis: str) -> None:
         """Show the title block: report, period, audience, generated date, data as-of, basis."""
+        from sro_reporting.periods import partial_note
+
         internal = self.audience == "mpd_internal"
-        rows = [("Period", period_label(self.period)), ("School year", self.year.school_year),
+        note = partial_note(self.period, as_of)
+        rows = [("Period", period_label(self.period) + (f" ({note})" if note else "")),
+                ("School year", self.year.school_year),
                 ("Audience", AUDIENCES[self.audience]),
                 ("Prepared under", basis),
                 ("Data as of", long_date(as_of) if as_of else "no dated records"),
@@ -98,6 +102,10 @@ class Report:
         mark = '<div class="internal-mark">INTERNAL: MPD use only</div>' if internal else \
             '<div class="mps-mark">Prepared for Milwaukee Public Schools</div>'
         subject = f'<div class="subject">{html.escape(self.subject)}</div>' if self.subject else ""
+        if as_of is not None and as_of < self.period.end:
+            subject += (f'<p class="partial"><strong>Partial period:</strong> the data end on {long_date(as_of)}, '
+                        f'before the period ends on {long_date(self.period.end)}; every count runs to '
+                        f'{long_date(as_of)}.</p>')
         _display(f'<header class="title-block">{mark}<div class="agency">Milwaukee Police '
                  f'Department &middot; School Resource Officer Program</div>'
                  f'<h1 class="report-title">{html.escape(self.title)}</h1>{subject}'
@@ -212,10 +220,10 @@ def style_charts() -> None:
 
 def start(name: str, title: str, school_year: str, audience: Audience, out_dir: str | Path = "",
           period_start: str = "", period_end: str = "", subject: str = "",
-          semester: str = "", entity: str = "") -> Report:
+          semester: str = "", stem: str = "") -> Report:
     """Check a notebook's parameters and return its `Report` (the cell after `parameters`).
 
-    `entity` is the ID the report is about (school, officer, month `YYYY-MM`, or `mps` for an extract).
+    `stem` is the run's file stem of the report (`plan.make_job`); blank, the kind and period's.
     """
     year = load_school_year(school_year)
     span = year.semesters[semester] if semester else year.year_span
@@ -225,5 +233,5 @@ def start(name: str, title: str, school_year: str, audience: Audience, out_dir: 
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}; got {audience!r}")
     folder = resolve(out_dir, project_root() / "outputs" / "interactive")
     style_charts()
-    return Report(name, title, audience, year, span, folder, report_stem(name, school_year, semester, entity),
+    return Report(name, title, audience, year, span, folder, stem or report_stem(name, school_year, semester),
                   subject)

@@ -77,10 +77,11 @@ def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dic
     if kind.fan_out == "officer":
         return [(o.officer_id, f"Officer {o.officer_id}", {"officer_id": o.officer_id})
                 for o in active_officers(data.officers, span).itertuples()]
-    if kind.fan_out == "month":
+    if kind.fan_out == "month":  # no brief for a month that starts after the data end
+        as_of = data.as_of()
         return [(f"{m.start:%Y-%m}", f"{m.start:%B %Y}",
                  {"period_start": m.start.isoformat(), "period_end": m.end.isoformat()})
-                for m in months(span)]
+                for m in months(span) if as_of is None or m.start <= as_of]
     if kind.fan_out == "audience":
         return [("", "", {}), ("mps", "Extract for MPS", {"audience": "mps"})]
     return [("", "", {})]
@@ -93,7 +94,7 @@ def make_job(kind: Kind, year: SchoolYear, semester: str | None, base: dict, suf
     if kind.needs_semester:
         params["semester"] = semester
     stem = report_stem(kind.name, year.school_year, semester if kind.needs_semester else "", suffix)
-    return Job(kind, stem, subject, {**params, **(extra or {})})
+    return Job(kind, stem, subject, {**params, **(extra or {}), "stem": stem})
 
 
 def plan(reports: list[str], year: SchoolYear, semester: str | None, data: DataSet,

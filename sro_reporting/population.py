@@ -1,0 +1,170 @@
+"""Participation and population: which schools a period's tables list and what every count covers.
+
+One definition for every report. A count covers every record of its kind in the period (calls for
+service only at schools of the program); a record at a school taking part in the period counts for
+that school, whatever the day; every other record counts in a row of its own, so every table adds
+to its total.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sro_reporting.annual import priority_label
+from sro_reporting.linking.schools import participating, participation_notes
+from sro_reporting.params import Span
+from sro_reporting.periods import in_span
+from sro_reporting.reading.dataset import DataSet
+from sro_reporting.reading.validate import id_hint
+
+PARTICIPATION_DEFINITION = (
+    "A school takes part in a period when the school registry marks it as taking part in the SRO program "
+    "and, where participation dates are given, it takes part on at least one day of the period. Every "
+    "count at a school taking part (calls, arrests, citations, court referrals, activities, use of force) "
+    "counts for it over the whole period, the days before it joined or after it left included; a join or "
+    "leave inside the period is stated with its date. Where a school did not take part in a period being "
+    "compared, that period shows \"not taking part\", not zeros.")
+POPULATION_DEFINITION = (
+    "Calls for service: CAD calls linked to a school of the SRO program (one the registry marks as taking "
+    "part); calls linked to no school or to a school outside the program are not program calls. "
+    "School-related arrests, citations and court referrals, SRO activities and use of force: every record "
+    "of the period. A record at a school taking part in the period counts for that school; every other "
+    "record counts in a row of its own (at a school not taking part in the period, at a school_id not in "
+    "the schools table, or no school recorded), so every table adds to its total. The district average is "
+    "over the schools taking part only.")
+
+NOT_TAKING_PART = "At a school not taking part in the period"
+UNKNOWN_SCHOOL = "At a school_id not in the schools table"
+NO_SCHOOL = "No school recorded"
+ELSEWHERE = (NOT_TAKING_PART, UNKNOWN_SCHOOL, NO_SCHOOL)
+TOTAL = "Total"
+MEASURES = {
+    "calls": "Calls for service", "arrests": "School-related arrests", "citations": "School-related citations",
+    "court_referrals": "School-related court referrals", "activities": "SRO activities logged",
+    "youth_referrals": "Youth referrals", "alternatives": "Alternatives to citation",
+    "use_of_force": "Use-of-force incidents",
+}
+ACTIONS = {"arrests": "arrest", "citations": "citation", "court_referrals": "court_referral"}
+
+
+class UnmatchedInputError(RuntimeError):
+    """A report's key input refers to schools, and none of its references is a known school."""
+
+
+def place(school_id: pd.Series, schools: pd.DataFrame, span: Span) -> pd.Series:
+    """Return where each record counts: its school_id where the school takes part in the period, else its row.
+
+    >>> import datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "sro_participating": [True, False],
+    ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
+    >>> span = Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))
+    >>> place(pd.Series(["1", "2", "9", None]), schools, span).tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['1', 'At a school not taking part in the period', 'At a school_id not in the schools table',
+     'No school recorded']
+    """
+    part = participating(schools, span.start, span.end)["school_id"]
+    known = school_id.isin(schools["school_id"])
+    out = school_id.where(school_id.isin(part), UNKNOWN_SCHOOL)
+    out = out.mask(known & ~school_id.isin(part), NOT_TAKING_PART)
+    return out.mask(school_id.isna(), NO_SCHOOL).astype("str")
+
+
+def program_calls(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return the period's calls linked to a school of the program, with `school_id`, `place` and `priority_label`.
+
+    >>> import datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1", "2", "3"], "sro_participating": [True, True, False],
+    ...     "participation_start": [pd.NaT] * 3, "participation_end": pd.to_datetime([None, "2025-08-31", None])})
+    >>> calls = pd.DataFrame({"linked_school_id": ["1", "2", "3", None],
+    ...     "call_datetime": pd.to_datetime(["2025-09-02"] * 4), "priority": pd.array([1] * 4, dtype="Int64")})
+    >>> program_calls(calls, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["place"].tolist()
+    ['1', 'At a school not taking part in the period']
+    """
+    program = schools.loc[schools["sro_participating"].fillna(False), "school_id"]
+    found = calls[calls["linked_school_id"].isin(program) & in_span(calls["call_datetime"], span)]
+    found = found.drop(columns="school_id", errors="ignore").assign(school_id=found["linked_school_id"])
+    return found.assign(place=place(found["school_id"], schools, span), priority_label=priority_label(found["priority"]))
+
+
+def counted(data: DataSet, span: Span) -> dict[str, pd.DataFrame]:
+    """Return the records each count covers in the period, each with its `place`: calls, actions, activities, force."""
+    enf = data.enforcement
+    actions = enf[enf["school_related"].fillna(False) & in_span(enf["action_datetime"], span)]
+    acts = data.activities[in_span(data.activities["activity_date"], span)]
+    force = data.use_of_force[in_span(data.use_of_force["uof_datetime"], span)]
+    found = {"calls": program_calls(data.calls, data.schools, span)}
+    for name, frame in (("actions", actions), ("activities", acts), ("force", force)):
+        found[name] = frame.assign(place=place(frame["school_id"], data.schools, span))
+    return found
+
+
+def _counts(found: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
+    """Return each measure's count per place."""
+    acts = found["activities"]
+    out = {"calls": found["calls"]["place"].value_counts()}
+    for measure, code in ACTIONS.items():
+        out[measure] = found["actions"].loc[found["actions"]["action_type"] == code, "place"].value_counts()
+    out["activities"] = acts["place"].value_counts()
+    out["youth_referrals"] = acts.loc[acts["activity_type"] == "youth_referral", "place"].value_counts()
+    out["alternatives"] = acts.loc[acts["in_lieu_of_citation"].fillna(False), "place"].value_counts()
+    out["use_of_force"] = found["force"]["place"].value_counts()
+    return out
+
+
+def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return counts indexed by place as rows: schools taking part, the rows of `ELSEWHERE`, then `Total`.
+
+    Every school taking part is listed (zeros included, with how it took part); every count column adds
+    down to the total.
+
+    >>> import datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
+    ...     "participation_start": [pd.NaT], "participation_end": [pd.NaT]})
+    >>> counts = pd.DataFrame({"n": [2, 1]}, index=["1", NO_SCHOOL])
+    >>> place_rows(counts, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["n"].tolist()
+    [2, 0, 0, 1, 3]
+    """
+    part = participating(schools, span.start, span.end)
+    table = counts.reindex(index=[*part["school_id"], *ELSEWHERE]).fillna(0).astype("int64")
+    table.loc[TOTAL] = table.sum()
+    names = dict(zip(part["school_id"], part["school_name"]))
+    out = table.rename_axis("key").reset_index()
+    out.insert(0, "school_id", out["key"].where(out["key"].isin(names)))
+    out.insert(1, "school_name", out["key"].map(names).fillna(out["key"]))
+    out.insert(2, "participation", out["key"].map(participation_notes(schools, span.start, span.end)))
+    return out.drop(columns="key")
+
+
+def by_place(data: DataSet, span: Span) -> pd.DataFrame:
+    """Return every measure of `MEASURES` at each school taking part, in the rows for the rest, and in total."""
+    counts = pd.DataFrame(_counts(counted(data, span))).reindex(columns=list(MEASURES))
+    return place_rows(counts, data.schools, span)
+
+
+def schools_only(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of a `by_place` table that are schools taking part."""
+    return table[table["school_id"].notna()]
+
+
+def require_matched(data: DataSet, names: list[str] | tuple[str, ...], report: str) -> None:
+    """Raise `UnmatchedInputError` where a key input refers to schools and none is known, or no call links.
+
+    Such a report would show zeros that are not true.
+    """
+    known = data.schools["school_id"]
+    for name in names:
+        table = data.tables[name]
+        if name == "calls_for_service":
+            if len(table) and table["linked_school_id"].isna().all():
+                raise UnmatchedInputError(
+                    f"report {report!r} cannot be made: none of the {len(table):,} calls for service links to "
+                    "a school in schools (by premise school_id, address or hundred-block); check that the two "
+                    "exports cover the same city and schools")
+            continue
+        if "school_id" not in table.columns or name == "schools":
+            continue
+        given = table["school_id"].dropna()
+        if len(given) and not given.isin(known).any():
+            raise UnmatchedInputError(
+                f"report {report!r} cannot be made: none of the {len(given):,} school_id values in {name} is in "
+                f"schools (for example {given.iloc[0]!r}). {id_hint(given, known)}")

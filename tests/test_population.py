@@ -1,0 +1,205 @@
+"""Participation and population (issue 12) on a small hand-made folder: one rule for every count at a
+school, every table adding to its total, and loud failures instead of quiet zeros."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from conftest import write_folder
+from typer.testing import CliRunner
+
+import sro_reporting as sro
+from sro_reporting import population, summary
+from sro_reporting.calls import response_times
+from sro_reporting.cli import app
+from sro_reporting.params import load_school_year
+from sro_reporting.population import NO_SCHOOL, NOT_TAKING_PART, TOTAL, UNKNOWN_SCHOOL
+
+YEAR = load_school_year("2025-26")
+FALL, SPRING = YEAR.semesters["fall"], YEAR.semesters["spring"]
+SCHOOLS = pd.DataFrame({
+    "school_id": ["0007", "0014", "0021", "0099"],
+    "school_name": ["Washington High", "Lincoln High", "Madison High", "Other K-8"],
+    "address": ["100 N 1ST ST", "200 N 2ND ST", "300 N 3RD ST", "400 N 4TH ST"],
+    "sro_participating": ["yes", "yes", "yes", "no"],
+    "participation_start": ["2025-03-17", "2026-01-26", "2025-03-17", ""],  # 0014 joins for spring
+    "participation_end": ["", "", "2026-01-23", ""],  # 0021 leaves after fall
+})
+CALLS = pd.DataFrame([
+    ("c1", "2025-10-01 10:00", "0007"), ("c2", "2025-10-02 10:00", "0014"),  # 0014 before it joined
+    ("c3", "2026-02-02 10:00", "0014"), ("c4", "2026-02-03 10:00", "0021"),  # 0021 after it left
+    ("c5", "2026-02-04 10:00", "0099"),  # a school outside the program: not a program call
+    ("c6", "2026-02-05 10:00", ""),  # links nowhere
+], columns=["incident_number", "call_datetime", "school_id"]).assign(
+    location="1 E NOWHERE AVE", nature_of_call="TRBL W/JUV", priority="2", disposition="ADVISED")
+ENFORCEMENT = pd.DataFrame([
+    ("e1", "arrest", "2025-10-01 10:00", "0014"), ("e2", "citation", "2026-02-02 10:00", "0014"),
+    ("e3", "citation", "2026-02-02 10:00", ""), ("e4", "arrest", "2026-02-02 10:00", "0099"),
+    ("e5", "arrest", "2026-02-02 10:00", "9999"),
+], columns=["action_id", "action_type", "action_datetime", "school_id"]).assign(school_related="yes")
+OFFICERS = pd.DataFrame({"officer_id": ["A"], "continuous_service_start": ["2015-01-01"],
+                         "sro_start": ["2025-03-17"], "shift_type": ["day"]})
+ACTIVITIES = pd.DataFrame([
+    ("a1", "2025-10-01", "mentoring", "0014", ""), ("a2", "2026-02-02", "youth_referral", "0014", "yes"),
+    ("a3", "2026-02-02", "education", "", ""), ("a4", "2026-02-02", "intervention", "0007", "no"),
+], columns=["activity_id", "activity_date", "activity_type", "school_id", "in_lieu_of_citation"]).assign(officer_id="A")
+FORCE = pd.DataFrame({"uof_id": ["u1"], "uof_datetime": ["2026-02-02 10:00"], "officer_id": ["A"],
+                      "force_type": ["Control hold"], "school_id": ["0014"]})
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return write_folder(tmp_path_factory.mktemp("data"), schools=SCHOOLS, calls_for_service=CALLS,
+                        enforcement=ENFORCEMENT, officers=OFFICERS, activities=ACTIVITIES, use_of_force=FORCE)
+
+
+@pytest.fixture(scope="module")
+def data(folder):
+    return sro.load(folder, use_cache=False)
+
+
+def rows(table, columns):
+    return table.set_index("school_name")[columns].to_dict("index")
+
+
+def test_every_count_at_a_school_taking_part_and_the_rest_in_rows_of_their_own(data):
+    table = population.by_place(data, SPRING)
+    assert table["school_name"].tolist() == ["Washington High", "Lincoln High", NOT_TAKING_PART, UNKNOWN_SCHOOL,
+                                             NO_SCHOOL, TOTAL]
+    got = rows(table, ["calls", "arrests", "citations", "activities", "youth_referrals", "alternatives",
+                       "use_of_force"])
+    assert got["Lincoln High"] == {"calls": 1, "arrests": 0, "citations": 1, "activities": 1, "youth_referrals": 1,
+                                   "alternatives": 1, "use_of_force": 1}
+    assert got[NOT_TAKING_PART]["calls"] == 1  # at Madison after it left; the call at Other K-8 is no program call
+    assert (got[NOT_TAKING_PART]["arrests"], got[UNKNOWN_SCHOOL]["arrests"], got[NO_SCHOOL]["citations"]) == (1, 1, 1)
+    assert got[TOTAL] == {"calls": 2, "arrests": 2, "citations": 2, "activities": 3, "youth_referrals": 1,
+                          "alternatives": 1, "use_of_force": 1}
+    counts = table[list(population.MEASURES)]
+    assert (counts.iloc[:-1].sum() == counts.iloc[-1]).all()  # every column adds to its total
+
+
+def test_a_school_that_joined_counts_nothing_before_its_semester_and_says_not_taking_part(data):
+    fall = population.by_place(data, FALL)
+    assert fall["school_name"].tolist()[:2] == ["Washington High", "Madison High"]
+    assert rows(fall, ["calls", "arrests", "activities"])[NOT_TAKING_PART] == {"calls": 1, "arrests": 1,
+                                                                               "activities": 1}
+    packet = summary.compare(summary.key_figures(data, YEAR, SPRING, "0014"),
+                             summary.key_figures(data, YEAR, FALL, "0014")).set_index("measure")
+    assert packet.loc["Calls for service", ["current", "previous", "change", "change_pct"]].tolist() == [
+        1, "not taking part", None, None]
+    assert packet.loc["School-related arrests", "previous"] == "not taking part"  # calls and arrests alike
+    assert packet.loc["School days", "previous"] == 88  # not a count at the school
+
+
+def test_the_annual_counts_a_schools_whole_year_and_states_its_join_and_leave(data):
+    year = population.by_place(data, YEAR.year_span)
+    got = rows(year, ["participation", "calls", "arrests", "activities"])
+    assert got["Lincoln High"] == {"participation": "joined 2026-01-26", "calls": 2, "arrests": 1, "activities": 2}
+    assert got["Madison High"]["participation"] == "left 2026-01-23"
+    assert got["Washington High"]["participation"] == "whole period"
+    parts = summary.by_part_of_year(data, YEAR).set_index("measure")
+    assert (parts[["fall", "spring", "outside the semesters"]].sum(axis=1) == parts["year"]).all()
+    assert parts.loc["Calls for service"].tolist() == [2, 2, 0, 4]
+
+
+def test_the_district_average_is_over_the_schools_taking_part_only(data):
+    out = summary.district_comparison(data, SPRING, "0007").set_index("measure")
+    assert out.loc["SRO activities logged"].tolist() == [1, 1.0]  # (1 + 1) / 2 schools; not 3 / 2
+    assert out.loc["Calls for service"].tolist() == [0, 0.5]
+
+
+def test_ids_that_lost_their_leading_zeros_are_an_error_with_a_hint(tmp_path):
+    excel = ENFORCEMENT.assign(school_id=["14", "14", "", "7", "7"])
+    folder = write_folder(tmp_path, schools=SCHOOLS, enforcement=excel, officers=OFFICERS)
+    data = sro.load(folder, use_cache=False)
+    error = data.problems[(data.problems["table"] == "enforcement") & (data.problems["severity"] == "error")
+                          & data.problems["rule"].str.contains("are not in schools")]
+    assert error["rule"].tolist() == [
+        ("4 of 4 school_id values (100%) are not in schools, more than the 10% allowed; their rows count for no "
+        "school. They look like IDs that lost their leading zeros ('14' for '0014'), as Excel does when it reads "
+        "an ID column as numbers: export the table again as CSV from the source system, or format the column as "
+        "Text before saving the workbook, so that every ID keeps its zeros.")]
+    assert CliRunner().invoke(app, ["validate", "--data", str(folder)]).exit_code == 1
+    with pytest.raises(population.UnmatchedInputError, match="none of the 4 school_id values in enforcement"):
+        population.require_matched(data, ["calls_for_service", "enforcement"], "annual")
+
+
+def test_a_few_unknown_ids_are_warnings_and_the_share_is_configurable(data, folder):
+    def unknown(problems):
+        found = problems[(problems["table"] == "enforcement") & problems["rule"].str.contains("not in schools")]
+        return found["severity"].value_counts().to_dict()
+
+    assert unknown(data.problems) == {"warning": 1, "error": 1}  # 1 of 4 given IDs unknown: 25 % > 10 %
+    assert unknown(sro.load(folder, use_cache=False, max_unknown_share=0.5).problems) == {"warning": 1}
+
+
+def test_calls_that_link_nowhere_fail_the_report(tmp_path):
+    data = sro.load(write_folder(tmp_path, schools=SCHOOLS, calls_for_service=CALLS.assign(school_id="")),
+                    use_cache=False)
+    with pytest.raises(population.UnmatchedInputError, match="none of the 6 calls for service links to a school"):
+        population.require_matched(data, ["calls_for_service"], "monthly")
+
+
+def test_impossible_times_are_errors_and_the_call_is_not_timed(tmp_path):
+    times = pd.DataFrame([
+        ("2025-10-01 10:05", "2025-10-01 09:59"),  # line 2: arrival before dispatch
+        ("", "2025-10-02 09:00"),  # line 3: arrival before the call (10:00): -60 minutes
+        ("2025-10-03 09:00", "2025-10-03 10:10"),  # line 4: dispatch before the call
+        ("2026-10-04 10:05", "2026-10-04 10:10"),  # line 5: a year later
+        ("2025-10-05 10:02", "2025-10-05 10:09"),  # line 6: good
+    ], columns=["dispatch_datetime", "arrival_datetime"])
+    calls = pd.concat([CALLS.head(1)] * 5, ignore_index=True).assign(
+        incident_number=[f"t{i}" for i in range(5)], call_datetime=[f"2025-10-0{i + 1} 10:00" for i in range(5)],
+        **times)
+    data = sro.load(write_folder(tmp_path, schools=SCHOOLS, calls_for_service=calls), use_cache=False)
+    found = data.problems[data.problems["table"] == "calls_for_service"]
+    blank = "; the call's response times read as blank"
+    assert found[["line", "column", "rule", "severity"]].values.tolist() == [
+        [2, "arrival_datetime", "before dispatch_datetime" + blank, "error"],
+        [3, "arrival_datetime", "before call_datetime" + blank, "error"],
+        [4, "dispatch_datetime", "before call_datetime" + blank, "error"],
+        [5, "arrival_datetime", "more than a day after call_datetime" + blank, "error"],
+        [5, "dispatch_datetime", "more than a day after call_datetime" + blank, "error"]]
+    assert data.calls["arrival_datetime"].notna().tolist() == [False, False, False, False, True]
+    assert len(data.calls) == 5  # the calls themselves still count
+    found = population.program_calls(data.calls, data.schools, FALL)
+    assert response_times(found)[["priority", "calls", "timed"]].values.tolist() == [["2", 5, 1], ["All", 5, 1]]
+
+
+def test_an_unfinished_year_is_marked_partial(tmp_path):
+    later = pd.concat([CALLS, pd.DataFrame([("c9", "2026-09-10 10:00", "0007")],
+                                           columns=["incident_number", "call_datetime", "school_id"])])
+    more = sro.load(write_folder(tmp_path / "later", schools=SCHOOLS,
+                                 calls_for_service=later.fillna({"location": "1 E NOWHERE AVE",
+                                                                 "nature_of_call": "TRBL W/JUV", "priority": "2",
+                                                                 "disposition": "ADVISED"})), use_cache=False)
+    table = summary.by_school_year(more, load_school_year("2026-27"))
+    assert list(table.columns) == ["measure", "2025-26", "2026-27 (partial: Jul 1-Sep 10, 2026)"]
+
+
+def test_the_cover_of_an_unfinished_year_says_so(monkeypatch):
+    from sro_reporting.rendering import report
+
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    rep = report.Report("annual", "Annual", "mps", load_school_year("2026-27"),
+                        load_school_year("2026-27").year_span, out_dir=None)
+    rep.title_block(dt.date(2026, 11, 20), "III.F")
+    assert "July 1, 2026 to June 30, 2027 (partial: Jul 1-Nov 20, 2026)" in shown[0]
+    assert "the data end on November 20, 2026, before the period ends on June 30, 2027" in shown[0]
+
+
+def test_a_list_column_blank_throughout_reads_as_blank(tmp_path):
+    meetings = pd.DataFrame({"meeting_id": ["M1"], "meeting_date": ["2025-10-10"],
+                             "meeting_type": ["mps_safety_monthly"], "attendee_roles": [""]})
+    data = sro.load(write_folder(tmp_path, schools=SCHOOLS, meetings=meetings), use_cache=False)
+    assert data.meetings["attendee_roles"].isna().tolist() == [True] and data.error_count == 0
+
+
+def test_no_brief_is_planned_for_a_month_after_the_data(data):
+    from sro_reporting.running.plan import KINDS, _entities
+
+    assert data.as_of() == dt.date(2026, 2, 5)
+    months = _entities(KINDS["monthly"], data, SPRING)
+    assert [(suffix, extra["period_start"], extra["period_end"]) for suffix, _, extra in months] == [
+        ("2026-01", "2026-01-26", "2026-01-31"), ("2026-02", "2026-02-01", "2026-02-28")]
