@@ -1,8 +1,8 @@
 """The MPS release: one folder of what may leave MPD, and nothing else (contract v2 section 4)."""
 
 import hashlib
-import re
 import json
+import re
 import subprocess
 import sys
 
