@@ -341,7 +341,7 @@ def test_index_lists_reports_by_audience_with_links_and_the_failing_cell(tmp_pat
         assert href.startswith("#") or (tmp_path / href).exists() or href == "mps/", href
     text = " ".join(d for _, d in page.text)
     assert "Cell 2: MissingInputError: report 'officer' needs table(s) shifts" in text
-    assert "Unchanged (made by an earlier run)" in text and "School year 2025-26" in text
+    assert "Unchanged" in text and "School year 2025-26" in text and "November 28, 2026 at 10:00" in text
     assert "No call priorities in calls_for_service." in text
 
 
@@ -399,3 +399,11 @@ def test_workspace_env_is_documented():
     readme = (ROOT / "README.md").read_text()
     assert "SRO_WORKSPACE" in readme and "sro-report workspace" in readme
     assert os.environ.get("SRO_CACHE")  # conftest keeps snapshots apart
+
+
+def test_readme_states_the_set_up_per_platform():
+    readme = (ROOT / "README.md").read_text()
+    setup = readme[readme.index("## Set-up"):readme.index("## The command line")]
+    for words_ in ("Pango", "Linux", "macOS", "Windows", "conda env create -f environment.yml",
+                   "pip install --require-hashes -r requirements/lock.txt", "make lock", "not run here"):
+        assert words_ in setup, words_

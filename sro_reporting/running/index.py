@@ -71,6 +71,19 @@ def period_label(parameters: dict) -> str:
     return f"School year {parameters.get('school_year', '')}".strip()
 
 
+def _when(stamp: str) -> str:
+    """Return an ISO time stamp as a reader writes it: November 28, 2026 at 10:51.
+
+    >>> _when("2026-11-28T10:51:56-06:00")
+    'November 28, 2026 at 10:51'
+    """
+    try:
+        t = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{t:%B} {t.day}, {t.year} at {t:%H:%M}"
+
+
 def _entity(entry) -> str:
     subject = _get(entry, "subject") or ""
     params = _get(entry, "parameters") or {}
@@ -104,7 +117,7 @@ def _files(out: Path, entry, about: str) -> str:
 
 def _status(entry) -> str:
     if _get(entry, "status") == "ok":
-        return "Unchanged (made by an earlier run)" if _get(entry, "skipped") else "Made"
+        return "Unchanged" if _get(entry, "skipped") else "Made"
     err = _get(entry, "error") or {}
     cell = f"Cell {err['cell']}" if err.get("cell") is not None else "Before any cell"
     return (f'<span class="failed">Failed</span><p class="error">{_e(cell)}: {_e(err.get("ename"))}: '
@@ -139,10 +152,11 @@ def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
     quality = manifest.get("data_quality", {})
     title = f"SRO program reports, {period}"
     header = (f"<header>\n<h1>{_e(title)}</h1>\n<p>Milwaukee Police Department, School Resource Officer program. "
-              f"Run finished {_e(manifest.get('finished', ''))}; package version "
+              f"Run finished {_e(_when(manifest.get('finished', '')))}; package version "
               f"{_e(manifest.get('package_version', ''))}.</p>\n</header>\n<main>")
     summary = ('<section aria-labelledby="summary">\n<h2 id="summary">Summary</h2>\n<ul>'
-               f"<li>{len(outputs)} reports: {made} made, {len(unchanged)} unchanged, {len(failed)} failed.</li>"
+               f"<li>{len(outputs)} reports: {made} made, {len(unchanged)} unchanged (made by an earlier run in "
+               f"this folder from the same inputs, parameters and code), {len(failed)} failed.</li>"
                f"<li>Data-quality problems: {quality.get('errors', 0)} errors, {quality.get('warnings', 0)} warnings "
                f'(<a href="{INTERNAL}/data_quality.csv">data_quality.csv</a>, every problem with its file, line, '
                "column and rule).</li>"
@@ -165,7 +179,8 @@ def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
         if not mine:
             continue
         section = [f'<section aria-labelledby="{audience}">\n<h2 id="{audience}">{_e(heading)}</h2>']
-        for kind in dict.fromkeys(_get(e, "report") for e in mine):
+        present = dict.fromkeys(_get(e, "report") for e in mine)
+        for kind in sorted(present, key=lambda k: list(KINDS).index(k) if k in KINDS else len(KINDS)):
             section.append(_kind_table(out, kind, [e for e in mine if _get(e, "report") == kind], 3))
         section.append("</section>")
         parts.append("\n".join(section))
