@@ -21,11 +21,13 @@ setup: $(STAMP)
 
 # A new venv whenever the lock changes: the locked packages (uv installs them in seconds; pip with
 # --require-hashes where uv cannot be had), the package itself, and the project's Jupyter kernel.
+# Bytecode is compiled at install, as pip does: where PYTHONDONTWRITEBYTECODE is set, every process
+# (each worker and kernel) would otherwise compile pandas and the rest from source at each start.
 $(STAMP): pyproject.toml $(LOCK) $(UV_LOCK)
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	if $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(UV_LOCK); then \
-	  $(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK) && \
+	  $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(LOCK) && \
 	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . ; \
 	else \
 	  $(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK) && \
@@ -36,7 +38,7 @@ $(STAMP): pyproject.toml $(LOCK) $(UV_LOCK)
 
 # JupyterLab comes from its own lock (the test lock plus JupyterLab, same versions of what they share).
 $(LAB_STAMP): $(STAMP) $(LAB_LOCK)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r $(LAB_LOCK) \
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(LAB_LOCK) \
 	  || $(BIN)/python -m pip install --quiet --require-hashes -r $(LAB_LOCK)
 	touch $@
 
