@@ -43,10 +43,13 @@ $(LAB_STAMP): $(STAMP) $(LAB_LOCK)
 	touch $@
 
 # Refresh the locks to the newest releases that pyproject.toml allows, and environment.yml with them.
+# `make lock UPGRADE=` keeps every pin it can and only adds or moves what pyproject.toml now asks for
+# (a new dependency, a raised floor).
+UPGRADE ?= --upgrade
 lock: $(STAMP)
-	$(COMPILE) --upgrade pyproject.toml --extra test -o $(LOCK)
-	$(COMPILE) --upgrade pyproject.toml --extra test --extra lab -c $(LOCK) -o $(LAB_LOCK)
-	$(COMPILE) --upgrade requirements/uv.in -o $(UV_LOCK)
+	$(COMPILE) $(UPGRADE) pyproject.toml --extra test -o $(LOCK)
+	$(COMPILE) $(UPGRADE) pyproject.toml --extra test --extra lab -c $(LOCK) -o $(LAB_LOCK)
+	$(COMPILE) $(UPGRADE) requirements/uv.in -o $(UV_LOCK)
 	$(BIN)/python requirements/environment.py --write
 
 $(DEMO_STAMP): $(STAMP) sro_reporting/demo.py
