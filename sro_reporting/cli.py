@@ -1,7 +1,13 @@
-"""The `sro-report` command line (contract section 6)."""
+"""The `sro-report` command line (contract section 6).
+
+Every mistake an analyst makes at the command line gets a message that says what to type
+instead, and exit code 2; nothing starts until the arguments, the data folder's tables and the
+entities asked for are known to be right.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -18,6 +24,42 @@ class Format(str, Enum):
     csv = "csv"
 
 
+def _next_year(first: int) -> str:
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def school_year_option(value: str | None) -> str | None:
+    """Check `--school-year`: the form YYYY-YY, with the form to type where it is another."""
+    if value is None or re.fullmatch(r"\d{4}-\d{2}", value):
+        return value
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-/_.\u2013\u2014]\s*(\d{2}|\d{4}))?\s*", value)
+    if m:
+        raise typer.BadParameter(f"write the school year as YYYY-YY: --school-year {_next_year(int(m.group(1)))}",
+                                 param_hint="'--school-year'")
+    raise typer.BadParameter("write the school year as YYYY-YY, for example --school-year 2025-26",
+                             param_hint="'--school-year'")
+
+
+def semester_option(value: str | None) -> str | None:
+    """Check `--semester`: fall or spring, any case; say so when the next option was taken as its value."""
+    if value is None:
+        return None
+    if value.lower() in ("fall", "spring"):
+        return value.lower()
+    if value.startswith("-"):
+        raise typer.BadParameter(
+            f"--semester needs fall or spring before the next option (it read {value!r} as the semester): "
+            "for example --semester spring --report annual; leave --semester out for the whole school year",
+            param_hint="'--semester'")
+    raise typer.BadParameter(f"{value!r} is not a semester: type --semester fall or --semester spring",
+                             param_hint="'--semester'")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
 @app.command("demo-data")
 def demo_data(directory: Annotated[Path, typer.Argument(help="folder to write the CSV files to")]) -> None:
     """Write the embedded synthetic data set."""
@@ -30,53 +72,130 @@ def demo_data(directory: Annotated[Path, typer.Argument(help="folder to write th
 
 @app.command("data-dictionary")
 def data_dictionary(
-    path: Annotated[Path, typer.Argument(help="file to write")] = Path("docs/data-dictionary.md"),
+    path: Annotated[Path, typer.Argument(help="file to write, or - for the screen")] = Path("docs/data-dictionary.md"),
 ) -> None:
     """Write the data dictionary generated from the package's schemas."""
     from sro_reporting.dictionary import render
 
-    path.write_text(render())
+    text = render()
+    if str(path) == "-":
+        typer.echo(text, nl=False)
+        return
+    if not path.parent.is_dir():
+        raise _fail(f"cannot write {path}: there is no folder {path.parent} in {Path.cwd()}. Name a file to write, "
+                    "for example `sro-report data-dictionary data-dictionary.md`, or `sro-report data-dictionary -` "
+                    "to print it")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {path}: {exc.strerror or exc}. Name another file, for example "
+                    "`sro-report data-dictionary data-dictionary.md`") from exc
     typer.echo(f"wrote {path}")
+
+
+@app.command()
+def workspace() -> None:
+    """Show the workspace: where notebooks, parameters, the demo data, outputs and the cache are."""
+    from sro_reporting import paths
+
+    folder, why = paths.workspace_source()
+    rows = [("workspace", folder, why), ("notebooks", paths.notebooks_dir(), ""),
+            ("parameters", paths.params_dir(), ""), ("default data", paths.demo_data_dir(), "a blank data_dir"),
+            ("notebook outputs", paths.interactive_dir(), "a blank out_dir"), ("cache", paths.cache_dir(), "")]
+    for name, where, note in rows:
+        typer.echo(f"{name + ':':<18}{where}" + (f"  ({note})" if note else ""))
+    typer.echo(f"Set ${paths.WORKSPACE_ENV} to use another folder laid out the same way.")
 
 
 @app.command()
 def validate(
     data: Annotated[Path, typer.Option(help="folder of table files")],
     format: Annotated[Format, typer.Option(help="text for people, csv for tools")] = Format.text,
+    report: Annotated[list[str] | None, typer.Option(
+        help="also check that this report's tables are there and usable (repeatable)")] = None,
 ) -> None:
     """Check a data folder against the data contract; exit 1 when it has errors."""
     from sro_reporting.reading.dataset import load
     from sro_reporting.reading.quality import QUALITY_COLUMNS, format_text
+    from sro_reporting.running import checks
+    from sro_reporting.running.plan import KINDS
 
     if not data.is_dir():
-        typer.echo(f"error: data folder {data} does not exist", err=True)
-        raise typer.Exit(2)
+        raise _fail(f"data folder {data} does not exist")
+    unknown = [r for r in report or [] if r not in KINDS]
+    if unknown:
+        raise _fail(f"unknown report {', '.join(unknown)}: type one of {', '.join(KINDS)}")
     dataset = load(data, use_cache=False)
+    missing = checks.check_data(dataset, list(report)) if report else []
     if format is Format.csv:
         dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
+        for line in missing:
+            typer.echo(f"error: {line}", err=True)
     else:
         typer.echo(format_text(dataset.problems, {f.table: Path(f.path).name for f in dataset.files}))
-    raise typer.Exit(1 if dataset.error_count else 0)
+        if not dataset.usable.get("calls_for_service") and not report and (hint := checks.call_download_hint(data)):
+            typer.echo(f"hint:{hint}")
+        for line in checks.data_limits(dataset, list(report) if report else None):
+            typer.echo(f"note: {line}")
+        for line in missing:
+            typer.echo(f"MISSING {line}")
+        if report:
+            typer.echo(f"{len(missing)} table(s) missing for {', '.join(report)}." if missing else
+                       f"Every table that {', '.join(report)} need(s) is there.")
+    raise typer.Exit(1 if dataset.error_count or missing else 0)
+
+
+def _entities(reports: list[str] | None, semester: str | None, school_year: str, school: list[str],
+              officer: list[str], month: list[str]) -> tuple[dict[str, list[str]], str | None]:
+    """Return the entities asked for (`{"school": [...]}`) and the semester, inferred from `--month` if left out."""
+    from sro_reporting.params import load_school_year
+    from sro_reporting.running.plan import ENTITY_OPTIONS, month_semesters
+
+    only = {name: ids for name, ids in (("school", school), ("officer", officer), ("month", month)) if ids}
+    for option in only:
+        kind = ENTITY_OPTIONS[option]
+        if reports and kind not in reports:
+            raise _fail(f"--{option} picks one {kind} report; add --report {kind}, or leave --report out")
+    if month and semester is None:
+        try:
+            year = load_school_year(school_year)
+        except (FileNotFoundError, ValueError) as exc:
+            raise _fail(str(exc)) from exc
+        found = {s for m in month for s in month_semesters(year, m)}
+        if len(found) != 1:
+            where = " and ".join(sorted(found)) or "no semester"
+            raise _fail(f"--month {' '.join(month)}: school days in {where} of {school_year}; "
+                        "add --semester fall or --semester spring")
+        semester = found.pop()
+    if only and semester is None:
+        option = next(iter(only))
+        raise _fail(f"--{option} picks a {ENTITY_OPTIONS[option]} report, made per semester: "
+                    "add --semester fall or --semester spring")
+    return only, semester
 
 
 @app.command()
 def run(
     data: Annotated[Path, typer.Option(help="folder of table files")],
     out: Annotated[Path, typer.Option(help="output folder")],
-    school_year: Annotated[str, typer.Option(help="school year, e.g. 2025-26")],
-    semester: Annotated[str | None, typer.Option(help="fall or spring")] = None,
+    school_year: Annotated[str, typer.Option(help="school year, e.g. 2025-26", callback=school_year_option)],
+    semester: Annotated[str | None, typer.Option(help="fall or spring", callback=semester_option)] = None,
     report: Annotated[list[str] | None, typer.Option(help="report to make (repeatable)")] = None,
+    school: Annotated[list[str] | None, typer.Option(help="make the school packet of this school ID only")] = None,
+    officer: Annotated[list[str] | None, typer.Option(help="make the report of this officer ID only")] = None,
+    month: Annotated[list[str] | None, typer.Option(help="make the monthly brief of this month (YYYY-MM) only")] = None,
     jobs: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
     from sro_reporting.running.batch import BatchError, run_batch
+    from sro_reporting.running.plan import PlanError
 
     try:
-        failed = run_batch(data, out, school_year, semester, report or None, jobs, force)
-    except BatchError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [])
+        failed = run_batch(data, out, school_year, semester, report or None, jobs, force, only or None)
+    except (BatchError, PlanError) as exc:
+        raise _fail(str(exc)) from exc
     raise typer.Exit(1 if failed else 0)
 
 
@@ -110,5 +229,7 @@ def audit(
 def main() -> None:
     """Entry point of the `sro-report` script."""
     app()
+
+
 if __name__ == "__main__":
     main()

@@ -98,10 +98,10 @@ def previous_year(school_year: str) -> str:
 
 
 def params_dir() -> Path:
-    """Return the project's `params/` folder."""
-    from sro_reporting.paths import project_root
+    """Return the workspace's `params/` folder (see `sro_reporting.paths`)."""
+    from sro_reporting.paths import params_dir as folder
 
-    return project_root() / "params"
+    return folder()
 
 
 def load_school_year(school_year: str, directory: Path | None = None) -> SchoolYear:

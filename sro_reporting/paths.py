@@ -1,34 +1,100 @@
-"""Where things are: the project folder, the demo data, the cache; notebooks call these for defaults."""
+"""Where things are: the workspace (data, outputs, cache, notebooks, parameters); notebooks call these for defaults.
+
+The workspace is one folder laid out like this project: `notebooks/`, `params/`, `data/demo/`,
+`outputs/` and `.cache/`. It is, in this order:
+
+1. `$SRO_WORKSPACE` (the one setting; `$SRO_PROJECT` is its older name and still read);
+2. the nearest folder, from the current one up, that holds a `notebooks/` folder with a notebook
+   in it or a `params/` folder with a parameter file in it (JupyterLab runs a notebook in its own
+   folder, so a notebook in a copy's `notebooks/` finds the copy);
+3. the checkout the package was installed from; else the current folder.
+
+A notebook's blank `data_dir` is the workspace's `data/demo`, a blank `out_dir` its
+`outputs/interactive`. Parameter files and report notebooks are the workspace's own where it has
+them, else the checkout's: a copy with only some notebooks still finds its school year.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+WORKSPACE_ENV = "SRO_WORKSPACE"
+_OLD_ENV = "SRO_PROJECT"
+
+
+def checkout() -> Path | None:
+    """Return the checkout this package lives in (an editable install), or None."""
+    here = Path(__file__).resolve().parents[1]
+    return here if (here / "pyproject.toml").exists() and (here / "params").is_dir() else None
+
+
+def _looks_like_workspace(folder: Path) -> bool:
+    try:
+        return any((folder / "notebooks").glob("*.ipynb")) or any((folder / "params").glob("*.yaml"))
+    except OSError:
+        return False
+
+
+def workspace_source() -> tuple[Path, str]:
+    """Return the workspace and, in words, what chose it."""
+    for name in (WORKSPACE_ENV, _OLD_ENV):
+        if value := os.environ.get(name, "").strip():
+            return Path(value).expanduser().resolve(), f"${name}"
+    cwd = Path.cwd()
+    for folder in (cwd, *cwd.parents):
+        if _looks_like_workspace(folder):
+            return folder, "the nearest folder with notebooks/ or params/, from the current folder up"
+    if (home := checkout()) is not None:
+        return home, "the checkout the package was installed from"
+    return cwd, "the current folder"
+
+
+def workspace() -> Path:
+    """Return the workspace folder (see the module's doc)."""
+    return workspace_source()[0]
+
 
 def project_root() -> Path:
-    """Return the project folder: `$SRO_PROJECT`, else the checkout this package lives in, else cwd."""
-    if env := os.environ.get("SRO_PROJECT"):
-        return Path(env)
-    here = Path(__file__).resolve().parents[1]
-    if (here / "pyproject.toml").exists() and (here / "params").is_dir():
-        return here
-    return Path.cwd()
+    """Return the workspace (the name older code and notebooks use)."""
+    return workspace()
+
+
+def _own_or_checkout(name: str) -> Path:
+    own = workspace() / name
+    if own.is_dir() or (home := checkout()) is None:
+        return own
+    return home / name
+
+
+def notebooks_dir() -> Path:
+    """Return the report notebooks' folder: the workspace's `notebooks/`, else the checkout's."""
+    return _own_or_checkout("notebooks")
+
+
+def params_dir() -> Path:
+    """Return the parameter files' folder: the workspace's `params/`, else the checkout's."""
+    return _own_or_checkout("params")
 
 
 def demo_data_dir() -> Path:
-    """Return the folder `make report` writes the demo data set to."""
-    return project_root() / "data" / "demo"
+    """Return the default data folder: `data/demo` in the workspace (where `make report` writes the demo)."""
+    return workspace() / "data" / "demo"
+
+
+def interactive_dir() -> Path:
+    """Return where a notebook run by hand writes its tables: `outputs/interactive` in the workspace."""
+    return workspace() / "outputs" / "interactive"
 
 
 def cache_dir() -> Path:
-    """Return the folder for cleaned snapshots (`$SRO_CACHE`, else `.cache/` in the project)."""
-    return Path(os.environ.get("SRO_CACHE") or project_root() / ".cache")
+    """Return the folder for cleaned snapshots (`$SRO_CACHE`, else `.cache/` in the workspace)."""
+    return Path(os.environ.get("SRO_CACHE") or workspace() / ".cache")
 
 
 def resolve(path: str | os.PathLike | None, default: Path) -> Path:
-    """Return `path` as a Path, or `default` where it is blank; relative paths are from the project."""
+    """Return `path` as a Path, or `default` where it is blank; relative paths are from the workspace."""
     if path is None or str(path).strip() == "":
         return default
     p = Path(path).expanduser()
-    return p if p.is_absolute() else (Path.cwd() / p if (Path.cwd() / p).exists() else project_root() / p)
+    return p if p.is_absolute() else (Path.cwd() / p if (Path.cwd() / p).exists() else workspace() / p)

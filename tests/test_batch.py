@@ -1,11 +1,14 @@
 """The batch end to end on the demo data: outputs, manifest, failures kept apart, privacy, re-runs."""
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -17,10 +20,18 @@ pytestmark = pytest.mark.slow
 PLANTED = {"student_name": "Zyxwv Plantedname", "dob": "2009-02-29x", "student_id": "S-98765-PLANT"}
 
 
-def run(data: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
+def run(data: Path, out: Path, *args: str, workspace: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **({"SRO_WORKSPACE": str(workspace)} if workspace else {})}
     return subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
                            "--school-year", "2025-26", *args], capture_output=True, text=True, cwd=project_root(),
-                          check=False)
+                          check=False, env=env)
+
+
+def copy_workspace(folder: Path) -> Path:
+    """A workspace of the project's notebooks and parameter files, to change without touching the project's."""
+    shutil.copytree(project_root() / "params", folder / "params")
+    shutil.copytree(project_root() / "notebooks", folder / "notebooks")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -124,29 +135,76 @@ def test_pdfs_have_no_code_or_nan(batch):
         assert "NaN" not in text and "<NA>" not in text and "Traceback" not in text, path
 
 
+def test_summary_index_and_library_versions(batch):
+    out, result = batch
+    manifest = json.loads((out / "manifest.json").read_text())
+    n = len(manifest["outputs"])
+    assert f"{n} reports: {n} made, 0 unchanged, 0 failed." in result.stderr
+    assert f"Outputs: {out.parent.resolve()}" in result.stderr
+    assert re.search(r"\[\d+/\d+\] monthly-2025-26-spring-2026-03: ok", result.stderr)  # not a terminal: one line each
+    assert {"pandas", "pyarrow", "weasyprint", "matplotlib", "papermill", "nbconvert"} <= set(manifest["libraries"])
+    assert manifest["run_key"] and manifest["limits"] == []
+    page = (out.parent / "index.html").read_text()
+    for o in manifest["outputs"]:
+        assert f'href="internal/{o["stem"]}.pdf"' in page and f'href="internal/tables/{o["stem"]}/"' in page
+        if o["audience"] == "mps":
+            assert f'href="mps/{o["stem"]}.pdf"' in page
+    for href in re.findall(r'href="([^"#]+)"', page):
+        assert (out.parent / href).exists(), href
+
+
 def test_rerun_skips_unchanged_reports(batch, demo_copy):
     out, _ = batch
     result = run(demo_copy, out.parent, "--semester", "spring", "--report", "annual", "--report", "compliance")
     assert result.returncode == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert all(o["skipped"] for o in manifest["outputs"])
+    assert "3 reports: 0 made, 3 unchanged, 0 failed." in result.stderr
 
 
 def test_a_failing_report_does_not_stop_the_others(demo_copy, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(demo_copy, data)
-    (data / "use_of_force.csv").unlink()  # the semester report needs it; the annual does not
-    result = run(data, tmp_path / "out", "--semester", "spring", "--report", "semester", "--report", "annual")
+    workspace = copy_workspace(tmp_path / "workspace")
+    failing = nbformat.read(workspace / "notebooks" / "semester.ipynb", as_version=4)
+    failing.cells.insert(3, nbformat.v4.new_code_cell('raise LookupError("no such table in this export")'))
+    nbformat.write(failing, workspace / "notebooks" / "semester.ipynb")
+    result = run(demo_copy, tmp_path / "out", "--semester", "spring", "--report", "semester", "--report", "annual",
+                 workspace=workspace)
     out = tmp_path / "out" / "internal"
     assert result.returncode == 1
     manifest = {o["stem"]: o for o in json.loads((out / "manifest.json").read_text())["outputs"]}
     failed = manifest["semester-2025-26-spring"]
-    assert failed["status"] == "failed" and failed["error"]["ename"] == "MissingInputError"
-    assert "use_of_force" in failed["error"]["evalue"] and failed["error"]["cell"] is not None
+    assert failed["status"] == "failed" and failed["error"]["ename"] == "LookupError"
+    assert "no such table" in failed["error"]["evalue"] and failed["error"]["cell"] is not None
     assert not (out / "semester-2025-26-spring.pdf").exists()
     assert "papermill-error-cell-tag" in (out / "semester-2025-26-spring.ipynb").read_text()
     assert manifest["annual-2025-26"]["status"] == "ok"
     assert "FAILED semester-2025-26-spring" in result.stderr
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert f"Cell {failed['error']['cell']}: LookupError: no such table in this export" in page
+    assert 'href="internal/semester-2025-26-spring.ipynb"' in page
+
+
+def test_one_school_at_the_command_line_and_saving_notebooks_remakes_nothing(demo_copy, tmp_path):
+    workspace = copy_workspace(tmp_path / "workspace")
+    out = tmp_path / "out"
+    result = run(demo_copy, out, "--semester", "spring", "--school", "0007", workspace=workspace)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "internal" / "manifest.json").read_text())
+    assert [o["stem"] for o in manifest["outputs"]] == ["school-2025-26-spring-0007"]
+    assert "1 report: 1 made, 0 unchanged, 0 failed." in result.stderr
+    # JupyterLab saves the notebook with outputs and new metadata, and a scratch notebook appears beside it.
+    saved = nbformat.read(workspace / "notebooks" / "school.ipynb", as_version=4)
+    saved.metadata["widgets"] = {}
+    for n, cell in enumerate(saved.cells):
+        if cell.cell_type == "code":
+            cell.execution_count, cell.outputs = n, [nbformat.v4.new_output("stream", name="stdout", text="x")]
+    nbformat.write(saved, workspace / "notebooks" / "school.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(), workspace / "notebooks" / "scratch.ipynb")
+    result = run(demo_copy, out, "--semester", "spring", "--school", "0007", workspace=workspace)
+    assert result.returncode == 0 and "1 report: 0 made, 1 unchanged, 0 failed." in result.stderr, result.stderr
+    result = run(demo_copy, out, "--semester", "spring", "--school", "9999", workspace=workspace)
+    assert result.returncode == 2 and "--school 9999: no participating school" in result.stderr
+    assert "0007" in result.stderr.split("there are:")[1]
 
 
 def test_bad_arguments_exit_2(tmp_path, demo_copy):

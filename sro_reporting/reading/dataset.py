@@ -106,6 +106,16 @@ class DataSet:
         """Return whether an optional table was provided and is usable."""
         return bool(self.usable.get(name))
 
+    def __repr__(self) -> str:
+        from sro_reporting.reading import display
+
+        return display.text(self)
+
+    def _repr_html_(self) -> str:
+        from sro_reporting.reading import display
+
+        return display.html_summary(self)
+
 
 def _files(data_dir: Path) -> dict[str, tuple[Path, str]]:
     """Return each table's file in the folder with its sha256."""

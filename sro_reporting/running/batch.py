@@ -21,15 +21,29 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Literal, Self
 
-from sro_reporting.params import load_school_year
+from sro_reporting.params import Audience, Semester, load_school_year
 from sro_reporting.reading.dataset import DataSet, load
-from sro_reporting.reading.fingerprint import files_hash, source_hash
+from sro_reporting.reading.fingerprint import file_sha256, files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import release
+from sro_reporting.running import checks, release
+from sro_reporting.running import index as run_index
 from sro_reporting.running.kernels import WARM, kernel_name
-from sro_reporting.running.manifest import Manifest, OutputEntry, read_previous
-from sro_reporting.running.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
+from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_previous
+from sro_reporting.running.plan import (
+    KINDS,
+    Job,
+    PlanError,
+    default_reports,
+    kinds_of,
+    month_semesters,
+    most_jobs,
+    plan,
+    select,
+)
+from sro_reporting.running.progress import Progress
+from sro_reporting.running.progress import summary as print_summary
 from sro_reporting.running.release import INTERNAL
 
 # Run in each warm kernel once: the report code imported, then everything alive so far set aside from
@@ -42,18 +56,22 @@ class BatchError(RuntimeError):
 
 
 def _code_hash() -> str:
-    """Return a hash of the package, notebooks and parameter files, so code changes re-make reports."""
-    from sro_reporting.paths import project_root
+    """Return a hash of the package, the parameter files and the libraries' versions, so a change re-makes reports.
 
-    root = project_root()
-    return files_hash(sorted([*(root / "notebooks").glob("*.ipynb"), *(root / "params").glob("*.yaml")])) \
-        + source_hash()
+    Each report's notebook counts by its code only (`Kind.code_hash`, in `job_key`): saving a
+    notebook, or a scratch notebook beside the reports, re-makes nothing.
+    """
+    from sro_reporting.paths import params_dir
+
+    libraries = json.dumps(library_versions(), sort_keys=True)
+    return files_hash(sorted(params_dir().glob("*.yaml"))) + source_hash() \
+        + hashlib.sha256(libraries.encode()).hexdigest()
 
 
 def job_key(job: Job, data: DataSet, code: str) -> str:
-    """Return what a report depends on, hashed: inputs, parameters, code."""
+    """Return what a report depends on, hashed: inputs, parameters, code (its notebook's cells)."""
     inputs = sorted((f.table, f.sha256) for f in data.files)
-    blob = json.dumps([inputs, job.parameters, job.stem, code], sort_keys=True, default=str)
+    blob = json.dumps([inputs, job.parameters, job.stem, code, job.kind.code_hash()], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -133,18 +151,6 @@ def _worker_start() -> None:
     atexit.register(WARM.close)  # handlers run last-registered first: the kernel goes down, then the worker
 
 
-def _progress(total: int):
-    """Return a progress bar on a terminal; plain log lines elsewhere."""
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="report", disable=not sys.stderr.isatty(), file=sys.stderr)
-
-
-def _log(message: str) -> None:
-    if not sys.stderr.isatty():
-        print(message, file=sys.stderr, flush=True)
-
-
 def _check_args(out: Path, school_year: str, semester: str | None, reports: list[str] | None):
     """Validate the run's arguments; raise `BatchError` with what was expected and found."""
     try:
@@ -186,89 +192,186 @@ def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
     return done, pending
 
 
+def run_key(data_dir: Path, scope: dict) -> str:
+    """Return a hash of all a run depends on: the input files, the scope, the code, the notebooks' cells."""
+    from sro_reporting.reading.readers import find_file
+    from sro_reporting.reading.tables import TABLES
+
+    files = sorted((name, file_sha256(p)) for name, t in TABLES.items() if (p := find_file(data_dir, t)))
+    notebooks = {name: KINDS[name].code_hash() for name in scope["reports"]}
+    blob = json.dumps([files, scope, _code_hash(), notebooks], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _all_unchanged_before(internal: Path, key: str) -> bool:
+    """Return whether the last run in this folder had the same `run_key` and made every report (no work now)."""
+    try:
+        before = json.loads((internal / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    outputs = before.get("outputs") or []
+    return before.get("run_key") == key and all(
+        o.get("status") == "ok" and (internal / str(o.get("pdf"))).is_file() for o in outputs)
+
+
+class _Pool:
+    """The workers: started at once where work is expected, else only if some turns up (a no-change re-run
+    then starts no kernel at all)."""
+
+    def __init__(self, workers: int, kernel: str) -> None:
+        self.workers, self.kernel, self.pool = workers, kernel, None
+
+    def start(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_start)
+            for _ in range(self.workers):
+                self.pool.submit(warm_up, self.kernel)
+        return self.pool
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+
+def _stop_if(messages: list[str], data_dir: Path) -> None:
+    """Raise `BatchError` with one line per missing table, before any report starts."""
+    if messages:
+        raise BatchError(f"the data folder {data_dir} cannot give every report asked for; no report was started:\n  "
+                         + "\n  ".join(messages) + "\n`sro-report validate --data FOLDER` lists every problem.")
+
+
 def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
-              reports: list[str] | None, jobs: int | None, force: bool = False) -> list[str]:
-    """Make the period's reports into `out`; return the stems of the reports that failed."""
+              reports: list[str] | None, jobs: int | None, force: bool = False,
+              only: dict[str, list[str]] | None = None) -> list[str]:
+    """Make the period's reports into `out`; return the stems of the reports that failed.
+
+    `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks); the
+    period's other reports that are unchanged since the last run in `out` stay listed (and released),
+    the others are left out of the manifest.
+    """
     started = dt.datetime.now().astimezone()
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
     wanted = reports or default_reports(semester)
-    workers = int(max(1, min(jobs or os.cpu_count() or 1, most_jobs(wanted))))  # no kernel that gets no report
+    making = kinds_of(only) if only else wanted  # the kinds this run may make
+    _stop_if(checks.check_files(Path(data_dir), making), data_dir)
+    say = Progress()
+    most = sum(len(ids) for ids in only.values()) if only else most_jobs(wanted)
+    workers = int(max(1, min(jobs or os.cpu_count() or 1, most)))  # no kernel that gets no report
     kernel = kernel_name()
     internal = out / INTERNAL
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_start) as pool:
-        for _ in range(workers):
-            pool.submit(warm_up, kernel)  # kernels start and import while the data loads
-        _log(f"loading {data_dir}")
-        data = load(data_dir, remember=False)
+    scope = {"school_year": school_year, "semester": semester, "reports": wanted, **({"only": only} if only else {})}
+    key = run_key(Path(data_dir), scope)
+    with _Pool(workers, kernel) as pool:
+        if force or not _all_unchanged_before(internal, key):
+            pool.start()  # kernels start and import while the data loads
+        with say.loading(data_dir):
+            data = load(data_dir, remember=False)
+        _stop_if(checks.check_data(data, making), data_dir)
         write_quality(data.problems, internal / "data_quality.csv")
         base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(internal.resolve())}
         todo = plan(wanted, year, semester, data, base)
+        try:
+            chosen = {j.stem for j in select(todo, only, year, semester)}
+        except PlanError as exc:
+            raise BatchError(str(exc)) from exc
+        limits = checks.data_limits(data, making)
+        for line in limits:
+            say.say(f"note: {line}")
         entries, pending = _split_unchanged(todo, data, internal, force)
+        pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
+        todo = [j for j in todo if j.stem in entries or j.stem in chosen]
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
-        _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
-        with _progress(len(pending)) as bar:
-            futures = {pool.submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
+        say.planned(len(todo), len(pending), len(entries))
+        with say.reports([one.stem for one, _ in pending], workers) as bar:
+            futures = {pool.start().submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
             for future in as_completed(futures):
                 one, entry = futures[future]
                 entries[one.stem] = entry.done(future.result())
-                bar.update(1)
-                _log(f"[{len(entries)}/{len(todo)}] {one.stem}: {entries[one.stem].status}")
+                bar.done(one.stem, entries[one.stem].status)
     outputs = [entries[j.stem] for j in todo]
     for entry in outputs:
         if entry.report == "annual" and entry.status == "ok":
             release.publish_contract_tables(internal, entry.stem)
-    scope = {"school_year": school_year, "semester": semester, "reports": wanted}
     released = release.build(out, [dataclasses.asdict(e) for e in outputs], data.problems, scope, year.min_cell)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": workers, "force": force,
-    }, outputs, released)
+    }, outputs, released, limits, key)
     manifest.write(internal / "manifest.json")
+    run_index.write(out, dataclasses.asdict(manifest))
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
     if not released["audit"]["passed"]:
         failed.append(release.MPS)
-    _summary(manifest, failed)
+    print_summary(manifest.outputs, manifest.data_quality, out, released)
     return failed
 
 
-def run_report(name: str, out: str | Path, school_year: str, semester: str | None = None,
-               data_dir: str | Path = "", **entity: str) -> Path:
-    """Make one report now, for analysts (e.g. `run_report("school", "out", "2025-26", "spring",
-    school_id="0007")`); return its PDF. Raise `BatchError` with the error where it fails."""
-    from sro_reporting.paths import demo_data_dir, resolve
+def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "compliance"],
+               out: str | Path | None = None, school_year: str = "2025-26", semester: Semester | None = None,
+               *, data_dir: str | Path = "", school_id: str | None = None, officer_id: str | None = None,
+               month: str | None = None, audience: Audience | None = None) -> Path:
+    """Make one report now, the way the batch does, and return the full path of its PDF.
 
-    year = _check_args(Path(out), school_year, semester, [name])
-    base = {"data_dir": str(resolve(data_dir, demo_data_dir()).resolve()), "out_dir": str(Path(out).resolve())}
-    suffix = next(iter(entity.values()), "")
-    one = make_job(KINDS[name], year, semester, base, suffix, extra=entity)
-    try:
-        result = execute(one, Path(out), kernel_name())
-    finally:
-        WARM.close()
+    For analysts in a notebook: `run_report("school", semester="spring", school_id="0007")`. The
+    entity its report needs is required (`school_id` for "school", `officer_id` for "officer",
+    `month="YYYY-MM"` for "monthly"; `audience="mps"` picks the compliance extract); an unknown
+    argument is a `TypeError`, an unknown ID or month a `PlanError` naming those there are. `out`
+    is the workspace's `outputs/interactive` when left out. The report runs on a kernel kept warm
+    for the next call (shut down when Python exits); raises `BatchError` with the error where it fails.
+    """
+    from sro_reporting.paths import demo_data_dir, interactive_dir, resolve
+
+    if report not in KINDS:
+        raise PlanError(f"unknown report {report!r}; expected one of: {', '.join(KINDS)}")
+    kind = KINDS[report]
+    given = {"school_id": school_id, "officer_id": officer_id, "month": month}
+    option = {"school": "school_id", "officer": "officer_id", "month": "month"}.get(kind.fan_out or "")
+    stray = [name for name, value in given.items() if value is not None and name != option]
+    if stray:
+        raise PlanError(f"the {report} report takes no {', '.join(stray)}"
+                        + (f"; it is made for one {option}" if option else ""))
+    if option and not given[option]:
+        example = {"school_id": 'school_id="0007"', "officer_id": 'officer_id="004100"',
+                   "month": 'month="2026-03"'}[option]
+        raise PlanError(f"the {report} report is made for one {option.removesuffix('_id')}: "
+                        f"give {option}, e.g. run_report({report!r}, ..., {example})")
+    if audience is not None and report != "compliance":
+        raise PlanError(f"the {report} report has one audience; audience= picks the compliance extract only")
+    if month is not None and semester is None:
+        found = month_semesters(load_school_year(school_year), month)
+        if len(found) != 1:
+            raise PlanError(f"{month} has school days in {' and '.join(found) or 'no semester'} of {school_year}: "
+                            "give semester='fall' or semester='spring'" if found else
+                            f"{month} is in no semester of {school_year}")
+        semester = found[0]
+    if kind.needs_semester and semester is None:
+        raise PlanError(f"the {report} report is made per semester: give semester='fall' or semester='spring'")
+    folder = Path(out) if out else interactive_dir()
+    year = _check_args(folder, school_year, semester, [report])
+    data_path = resolve(data_dir, demo_data_dir()).resolve()
+    base = {"data_dir": str(data_path), "out_dir": str(folder.resolve())}
+    data = load(data_path)  # shared with the caller's own `sro.load` of the same folder: no second read
+    jobs = plan([report], year, semester, data, base)
+    if option:
+        jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester)
+    elif report == "compliance":
+        jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
+    one = jobs[0]
+    if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
+        _WARM_FOR_ANALYST.append(kernel_name())
+        atexit.register(WARM.close)  # shut down when Python exits
+        warm_up(_WARM_FOR_ANALYST[0])
+    result = execute(one, folder, _WARM_FOR_ANALYST[0])
     if result["status"] != "ok":
-        raise BatchError(f"{one.stem} failed: {result['error']}")
-    return Path(out) / f"{one.stem}.pdf"
+        err = result["error"] or {}
+        raise BatchError(f"{one.stem} failed at cell {err.get('cell')}: {err.get('ename')}: {err.get('evalue')} "
+                         f"(the executed notebook: {(folder / f'{one.stem}.ipynb').resolve()})")
+    return (folder / f"{one.stem}.pdf").resolve()
 
 
-def _summary(manifest: Manifest, failed: list[str]) -> None:
-    """Print what the run made and what failed, with where to look."""
-    ok = sum(e.status == "ok" for e in manifest.outputs)
-    print(f"{ok} of {len(manifest.outputs)} reports made; data-quality problems: "
-          f"{manifest.data_quality['errors']} errors, {manifest.data_quality['warnings']} warnings.",
-          file=sys.stderr)
-    checked = manifest.release.get("audit", {})
-    if checked.get("passed"):
-        print(f"MPS release: {manifest.release['files']} files in {manifest.release['folder']}/, disclosure audit "
-              f"passed ({checked['hidden_cells']} hidden counts, narrowest range {checked['narrowest_range']}).",
-              file=sys.stderr)
-    elif checked:
-        print(f"FAILED MPS release: the disclosure audit found {len(checked['problems'])} problem(s); it is in "
-              f"{manifest.release['folder']}/ and must not be handed over: {'; '.join(checked['problems'][:3])}",
-              file=sys.stderr)
-    for entry in manifest.outputs:
-        if entry.status != "ok":
-            err = entry.error or {}
-            print(f"FAILED {entry.stem}: {err.get('ename')}: {err.get('evalue')} "
-                  f"(cell {err.get('cell')}; see {entry.notebook})", file=sys.stderr)
+_WARM_FOR_ANALYST: list[str] = []  # the kernel `run_report` keeps warm in this process, once started

@@ -5,13 +5,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import platform
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from sro_reporting import __version__
 from sro_reporting.files import write_text
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.running.plan import Job
+
+# The libraries whose versions shape a report's numbers (pandas, pyarrow, numpy) and pages (the rest).
+SHAPING = ("pandas", "pyarrow", "numpy", "matplotlib", "seaborn", "weasyprint", "papermill", "nbconvert",
+           "pydyf", "fonttools")
+
+
+def library_versions() -> dict[str, str]:
+    """Return Python's version and the installed version of each library that shapes numbers and pages."""
+    versions = {"python": platform.python_version()}
+    for name in SHAPING:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 @dataclass(frozen=True)
@@ -55,10 +72,14 @@ class Manifest:
     finished: str
     outputs: list[OutputEntry] = field(default_factory=list)
     release: dict = field(default_factory=dict)
+    libraries: dict = field(default_factory=library_versions)
+    limits: list[str] = field(default_factory=list)  # figures the data cannot give, in words
+    run_key: str = ""  # a hash of all the run depended on: the next run with the same key has nothing to make
 
     @classmethod
     def build(cls, data: DataSet, started: dt.datetime, parameters: dict,
-              outputs: list[OutputEntry], release: dict | None = None) -> Manifest:
+              outputs: list[OutputEntry], release: dict | None = None, limits: list[str] | None = None,
+              run_key: str = "") -> Manifest:
         """Return the manifest of a finished run."""
         counts = data.problems["severity"].value_counts()
         return cls(
@@ -69,7 +90,7 @@ class Manifest:
              "infos": int(counts.get("info", 0)), "file": "data_quality.csv"},
             started.isoformat(timespec="seconds"),
             dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            outputs, release or {},
+            outputs, release or {}, library_versions(), list(limits or []), run_key,
         )
 
     def write(self, path: Path) -> None:

@@ -1,17 +1,26 @@
-"""Which reports a period calls for, and one job per report and entity (school, officer, month)."""
+"""Which reports a period calls for, one job per report and entity (school, officer, month), and the
+checks a run makes before any report starts: every planned report's tables are there and usable.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sro_reporting.files import report_stem
 from sro_reporting.linking.schools import participating
 from sro_reporting.params import Audience, SchoolYear, Span
-from sro_reporting.paths import project_root
+from sro_reporting.paths import notebooks_dir
 from sro_reporting.periods import months
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.staffing import active_officers
+
+
+class PlanError(ValueError):
+    """The run cannot be planned as asked: an unknown entity, a report without what it needs."""
 
 
 @dataclass(frozen=True)
@@ -23,21 +32,52 @@ class Kind:
     needs_semester: bool = False
     fan_out: str | None = None  # "school", "officer", "month" or "audience": one report each
     cost: int = 1  # relative run time; the batch starts the costly reports first
+    needs: tuple[str, ...] = ()  # tables the notebook `require`s (a test keeps the two the same)
+    title: str = ""
 
     @property
     def notebook(self) -> Path:
-        """Return the report's notebook."""
-        return project_root() / "notebooks" / f"{self.name}.ipynb"
+        """Return the report's notebook (the workspace's, else the checkout's)."""
+        return notebooks_dir() / f"{self.name}.ipynb"
+
+    def code_hash(self) -> str:
+        """Return a hash of what the notebook runs and shows: each cell's type, tags and source.
+
+        Outputs, execution counts, cell ids and metadata (what JupyterLab changes when a notebook
+        is opened, run or saved) are left out, so saving a notebook re-makes nothing.
+        """
+        return notebook_code_hash(self.notebook)
+
+
+def notebook_code_hash(path: Path) -> str:
+    """Return a hash of a notebook's cells as they run: type, tags and source only."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    kept = [[c.get("cell_type"), sorted(c.get("metadata", {}).get("tags", [])),
+             "".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", "")]
+            for c in cells]
+    return hashlib.sha256(json.dumps(kept).encode()).hexdigest()
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("annual", "mps", cost=8),
-    Kind("semester", "mps", needs_semester=True, cost=8),
-    Kind("school", "mps", needs_semester=True, fan_out="school"),
-    Kind("officer", "mpd_internal", needs_semester=True, fan_out="officer"),
-    Kind("monthly", "mps", needs_semester=True, fan_out="month", cost=2),
-    Kind("compliance", "mpd_internal", fan_out="audience", cost=3),  # the internal report and its MPS extract
+    Kind("annual", "mps", cost=8, needs=("schools", "calls_for_service", "enforcement"),
+         title="Annual SRO data report to MPS"),
+    Kind("semester", "mps", needs_semester=True, cost=8,
+         needs=("schools", "calls_for_service", "enforcement", "activities", "shifts", "use_of_force"),
+         title="Semester report"),
+    Kind("school", "mps", needs_semester=True, fan_out="school",
+         needs=("schools", "calls_for_service", "enforcement", "activities", "meetings"),
+         title="School consultation packet"),
+    Kind("officer", "mpd_internal", needs_semester=True, fan_out="officer",
+         needs=("officers", "activities", "shifts", "enforcement", "use_of_force"),
+         title="Officer activity report"),
+    Kind("monthly", "mps", needs_semester=True, fan_out="month", cost=2,
+         needs=("schools", "calls_for_service", "enforcement", "activities", "shifts", "meetings"),
+         title="Monthly brief"),
+    Kind("compliance", "mpd_internal", fan_out="audience", cost=3,  # the internal report and its MPS extract
+         needs=("schools", "officers", "training", "meetings", "shifts"), title="Program compliance report"),
 )}
+# The option that picks one entity of a fanned-out kind, and the kind it picks from.
+ENTITY_OPTIONS = {"school": "school", "officer": "officer", "month": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +88,7 @@ class Job:
     stem: str
     subject: str = ""
     parameters: dict = field(default_factory=dict)
+    entity: str = ""  # the school ID, officer ID, month (YYYY-MM) or audience it is made for
 
     @property
     def audience(self) -> Audience:
@@ -94,7 +135,7 @@ def make_job(kind: Kind, year: SchoolYear, semester: str | None, base: dict, suf
     if kind.needs_semester:
         params["semester"] = semester
     stem = report_stem(kind.name, year.school_year, semester if kind.needs_semester else "", suffix)
-    return Job(kind, stem, subject, {**params, **(extra or {}), "stem": stem})
+    return Job(kind, stem, subject, {**params, **(extra or {}), "stem": stem}, suffix)
 
 
 def plan(reports: list[str], year: SchoolYear, semester: str | None, data: DataSet,
@@ -103,3 +144,54 @@ def plan(reports: list[str], year: SchoolYear, semester: str | None, data: DataS
     span = year.semesters[semester] if semester else year.year_span
     return [make_job(KINDS[name], year, semester, base, suffix, subject, extra)
             for name in reports for suffix, subject, extra in _entities(KINDS[name], data, span)]
+
+
+def kinds_of(only: dict[str, list[str]]) -> list[str]:
+    """Return the report kinds that entity options pick from (`{"school": [...]}` -> `["school"]`)."""
+    return [ENTITY_OPTIONS[option] for option in only]
+
+
+def select(jobs: list[Job], only: dict[str, list[str]] | None, year: SchoolYear, semester: str | None) -> list[Job]:
+    """Return the jobs of the entities named in `only` (`{"school": ["0007"], "month": ["2026-03"]}`).
+
+    With no `only`, every job. An entity the period does not have raises `PlanError` naming the
+    ones it has.
+    """
+    if not only:
+        return list(jobs)
+    chosen = []
+    for option, wanted in only.items():
+        kind = ENTITY_OPTIONS[option]
+        have = [j.entity for j in jobs if j.kind.name == kind]
+        unknown = [w for w in wanted if w not in have]
+        if unknown:
+            raise PlanError(_unknown_entity(option, unknown, have, year, semester))
+        chosen += [j for j in jobs if j.kind.name == kind and j.entity in wanted]
+    return chosen
+
+
+def _unknown_entity(option: str, unknown: list[str], have: list[str], year: SchoolYear,
+                    semester: str | None) -> str:
+    period = f"the {semester} semester of {year.school_year}" if semester else year.school_year
+    what = {"school": "participating school", "officer": "SRO on the roster", "month": "month"}[option]
+    listed = ", ".join(have[:40]) + (f" and {len(have) - 40} more" if len(have) > 40 else "")
+    return (f"--{option} {', '.join(unknown)}: no {what} with that ID in {period}; "
+            f"there are: {listed or 'none'}")
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_semesters(year: SchoolYear, month: str) -> list[str]:
+    """Return the semesters of the year that have school days in `month` (YYYY-MM); raise on a bad form.
+
+    >>> from sro_reporting.params import load_school_year
+    >>> y = load_school_year("2025-26")
+    >>> month_semesters(y, "2026-03"), month_semesters(y, "2026-01"), month_semesters(y, "2026-07")
+    (['spring'], ['fall', 'spring'], [])
+    """
+    m = _MONTH.match(month)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise PlanError(f"--month takes the form YYYY-MM, for example --month 2026-03; got {month!r}")
+    return [name for name, span in year.semesters.items()
+            if any(f"{s.start:%Y-%m}" == month for s in months(span))]
