@@ -153,8 +153,8 @@ def _release_lines(release: dict) -> list[str]:
     if not checked:
         return []
     if checked["passed"]:
-        return [f"MPS release: {release['files']} files in {release['folder']}/ (hand it over as it is); "
+        return [(f"MPS release: {release['files']} files in {release['folder']}/ (hand it over as it is); "
                 f"disclosure audit passed: {checked['hidden_cells']} hidden counts, narrowest range "
-                f"{checked['narrowest_range']}."]
-    return [f"FAILED MPS release: the disclosure audit found {len(checked['problems'])} problem(s); the release "
-            f"is in {release['folder']}/ and must not be handed over: {'; '.join(checked['problems'][:3])}"]
+                f"{checked['narrowest_range']}.")]
+    return [(f"FAILED MPS release: the disclosure audit found {len(checked['problems'])} problem(s); the release "
+            f"is in {release['folder']}/ and must not be handed over: {'; '.join(checked['problems'][:3])}")]
