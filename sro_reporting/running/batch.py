@@ -307,7 +307,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
     if not released["audit"]["passed"]:
         failed.append(release.MPS)
-    print_summary(manifest.outputs, manifest.data_quality, out, released)
+    print_summary(manifest.outputs, manifest.data_quality, out, release=released)
     return failed
 
 

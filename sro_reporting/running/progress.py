@@ -117,8 +117,8 @@ class ReportBar:
             self.progress.log(f"[{self.finished}/{self.total}] {stem}: {status}")
 
 
-def summary(outputs: list, data_quality: dict, out: Path, release: dict | None = None,
-            stream: TextIO | None = None) -> str:
+def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None = None,
+            release: dict | None = None) -> str:
     """Print and return the run's summary: made, unchanged, failed, problems, the release, where the outputs are.
 
     `outputs` are the manifest's entries (with `stem`, `status`, `skipped`, `error`, `notebook`); `release`
