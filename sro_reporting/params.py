@@ -44,6 +44,13 @@ class Mou(Frozen):
     expires: dt.date
 
 
+class PreparedBy(Frozen):
+    """Who made the reports and whom a reader asks about them (printed on every report)."""
+
+    unit: str
+    contact: str
+
+
 class SchoolYear(Frozen):
     """What varies by school year: calendar, school hours, thresholds, the MOU."""
 
@@ -58,6 +65,7 @@ class SchoolYear(Frozen):
     consultation_window_days: int = Field(30, ge=0)
     mou_warning_days: int = Field(90, ge=0)
     mou: Mou | None = None
+    prepared_by: PreparedBy | None = None
 
     @field_validator("school_year")
     @classmethod
