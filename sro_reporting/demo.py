@@ -302,13 +302,18 @@ def activities(rng: np.random.Generator, shf: pd.DataFrame, sch: pd.DataFrame) -
 
 def _taking_part(sch: pd.DataFrame, school: list[str], dates: pd.Series, home: dict, officer: pd.Series) -> list[str]:
     """Return each activity's school, moved to one of the officer's schools taking part that day (else none)."""
-    start = pd.to_datetime(sch["participation_start"].replace("", None), format="mixed").fillna(pd.Timestamp.min)
-    end = pd.to_datetime(sch["participation_end"].replace("", None), format="mixed").fillna(pd.Timestamp.max)
-    spans = {sid: (a, b) for sid, a, b in zip(sch["school_id"], start, end)}
+    start = pd.to_datetime(sch["participation_start"].replace("", None), format="mixed")
+    end = pd.to_datetime(sch["participation_end"].replace("", None), format="mixed")
+    spans = dict(zip(sch["school_id"], zip(start, end)))
+
+    def open_on(sid: str, day: pd.Timestamp) -> bool:
+        first, last = spans[sid]
+        return (pd.isna(first) or first <= day) and (pd.isna(last) or day <= last)
+
     out = []
     for sid, day, oid in zip(school, pd.to_datetime(dates), officer):
-        if sid and not spans[sid][0] <= day <= spans[sid][1]:
-            sid = next((h for h in home[oid] if spans[h][0] <= day <= spans[h][1]), "")
+        if sid and not open_on(sid, day):
+            sid = next((h for h in home[oid] if open_on(h, day)), "")
         out.append(sid)
     return out
 
