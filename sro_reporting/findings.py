@@ -9,6 +9,7 @@ a rise from 2 to 4 is not reported as "doubled".
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -203,11 +204,20 @@ def pick(found: list[Finding | None], most: int = MOST) -> list[Finding]:
     return [f for f in found if f is not None][:most]
 
 
+def _value(value: object) -> str:
+    """Return a figure as the CSV holds it: whole numbers without a decimal, others to one place, text as it is."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:.1f}"
+    return str(value)
+
+
 def frame(found: list[Finding]) -> pd.DataFrame:
     """Return the findings as a CSV table: one row per figure, with its finding's number and sentence.
 
-    >>> frame([Finding("x", "A had 3.", {"calls at A": 3})]).values.tolist()
-    [[1, 'A had 3.', 'calls at A', '3']]
+    >>> frame([Finding("x", "A had 3 of 4.5.", {"calls at A": 3.0, "all": 4.5})]).values.tolist()
+    [[1, 'A had 3 of 4.5.', 'calls at A', '3'], [1, 'A had 3 of 4.5.', 'all', '4.5']]
     """
-    rows = [(i, f.sentence, measure, str(value)) for i, f in enumerate(found, 1) for measure, value in f.figures.items()]
+    rows = [(i, f.sentence, measure, _value(value))
+            for i, f in enumerate(found, 1) for measure, value in f.figures.items()]
     return pd.DataFrame(rows, columns=["finding", "sentence", "measure", "value"])

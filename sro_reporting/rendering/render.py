@@ -75,9 +75,18 @@ class SroHtmlExporter(HTMLExporter):
 
     def markup(self, nb, resources=None, **kw) -> str:
         """Return the report's markup with a slot for its style (one conversion serves PDF and HTML)."""
-        resources = resources or {}
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+        # HTMLExporter's own step re-parses the page with BeautifulSoup to give every image without alt text a
+        # generic one; skipped: an image without a description must fail (WeasyPrint's error), and it was slow.
+        resources = self._init_resources(resources or {})
         resources["sro_css"] = CSS_SLOT
-        markup, _ = HTMLExporter.from_notebook_node(self, nb, resources, **kw)
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        markup, _ = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return markup
 
     def from_notebook_node(self, nb, resources=None, **kw):

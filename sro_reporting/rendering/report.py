@@ -238,7 +238,7 @@ class Report:
                           [(labels or {}).get(c, c) for c in group or []])
         note_html = f'<p class="table-note">{_e(note)}</p>' if note else ""
         empty = '<p class="table-note">No records in this period.</p>' if frame.empty else ""
-        size = "short" if len(frame) <= SHORT_TABLE or group else "long"
+        size = "short" if len(frame) <= SHORT_TABLE and not group else "long"  # a group's tables break between
         _display(f'<div class="table-wrap {size}">{body}{empty}{note_html}</div>')
 
     def figure(self, fig: plt.Figure, caption: str, source: str, alt: str) -> None:
@@ -309,7 +309,7 @@ def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str
     >>> print(table_html(frame, "Calls", "calls.csv", []).split("</thead>")[1])
     <tbody><tr><th scope="row">A</th><td class="num">1</td></tr><tr><th scope="row">B</th><td class="num">1,500</td></tr></tbody></table>
     >>> print(table_html(frame, "Calls", "calls.csv", ["School"]).split("</caption>")[0])
-    <div class="table-group" role="group" aria-label="Calls"><p class="group-title">Calls</p><table class="sro-table" data-csv="calls.csv"><caption>A
+    <div class="table-group" role="group" aria-label="Calls"><p class="group-title">Calls</p><table class="sro-table in-group" data-csv="calls.csv"><caption>A
     """
     numeric = {c for c in shown.columns if _numeric(shown[c])}
     cells = shown.map(_cell)
@@ -320,7 +320,7 @@ def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str
     if not group:
         return (f'<table class="sro-table"{csv}><caption>{_e(caption)}</caption>'
                 f'<thead><tr>{head}</tr></thead><tbody>{_rows(cells[columns], flags)}</tbody></table>')
-    tables = [f'<table class="sro-table"{csv}><caption>{_e(" · ".join(key))}</caption>'
+    tables = [f'<table class="sro-table in-group"{csv}><caption>{_e(" · ".join(key))}</caption>'
               f'<thead><tr>{head}</tr></thead><tbody>{_rows(rows[columns], flags)}</tbody></table>'
               for key, rows in cells.groupby(group, sort=False)]
     return (f'<div class="table-group" role="group" aria-label="{_e(caption)}">'
