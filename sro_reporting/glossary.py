@@ -80,9 +80,15 @@ LINK_TYPES = {
 LINK_SHORT = {"premise": "CAD premise code", "on_property": "At the school's address", "adjacent": "Same block"}
 
 MEETING_TYPES = {
-    "mps_safety_monthly": "Monthly safety meeting with the MPS safety director (SOI III.E.1)",
-    "semester_consultation": "End-of-semester consultation with a school's administration (SOI III.E.2)",
-    "selection_panel": "SRO selection panel (SOI IV.C)",
+    "mps_safety_monthly": "Monthly safety meeting",
+    "semester_consultation": "End-of-semester consultation",
+    "selection_panel": "SRO selection panel",
+}
+MEETING_MEANINGS = {
+    "mps_safety_monthly": "MPD and the MPS safety director meet once a month in the school year (SOI III.E.1).",
+    "semester_consultation": "MPD meets each participating school's administration near the end of each "
+                             "semester (SOI III.E.2).",
+    "selection_panel": "MPS staff, a community member, an MPS student and MPD interview SRO candidates (SOI IV.C).",
 }
 
 TABLES = {

@@ -43,7 +43,8 @@ def stacked_bars(frame: pd.DataFrame, label: str, parts: list[str], xlabel: str,
     a bar of its own each made a large chart take seconds).
     """
     rows = frame.set_index(label)[parts]
-    fig, ax = plt.subplots(figsize=(7.0, 0.24 * len(rows) + 1.3))
+    # At most 7.2 in tall: with its heading and caption the chart fits one US Letter page.
+    fig, ax = plt.subplots(figsize=(7.0, min(0.2 * len(rows) + 1.3, 7.2)))
     left = np.zeros(len(rows))
     colours = sns.color_palette("colorblind", len(parts))
     for i, part in enumerate(parts):

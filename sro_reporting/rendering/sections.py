@@ -423,12 +423,15 @@ COMMON_DEFINITIONS = {
 }
 
 
+COVERED = {"School-related arrest or citation", "Call for service at a school"}  # said by the common terms, methods
+
+
 def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[str, str] | None = None,
                     school_id: str | None = None, calls_shown: bool = True) -> None:
     """Show the definitions-and-methods page: terms, how the figures were made, the codes in plain English,
     and who prepared the report."""
     year = rep.year
-    terms = {**COMMON_DEFINITIONS, **(definitions or {})}
+    terms = {**COMMON_DEFINITIONS, **{k: v for k, v in (definitions or {}).items() if k not in COVERED}}
     methods = {
         "Period": f"{period_label(span)}. Records are counted on the day they are dated.",
         "Data": f"MPD's exports as of {long_date(data.as_of()) if data.as_of() else 'no dated records'}: CAD calls "
@@ -463,7 +466,8 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         blocks.append(("How calls were linked", definition_list(
             {glossary.LINK_SHORT[k]: v.split(": ", 1)[1] for k, v in glossary.LINK_TYPES.items()})))
     if rep.name in ("school", "compliance", "monthly"):
-        blocks.append(("Meetings", definition_list({v.split(" (")[0]: v for v in glossary.MEETING_TYPES.values()})))
+        blocks.append(("Meetings", definition_list({glossary.MEETING_TYPES[k]: v
+                                                    for k, v in glossary.MEETING_MEANINGS.items()})))
     if year.prepared_by is not None:
         blocks.append(("Prepared by", f'<p class="prepared-by">{_escape(year.prepared_by.unit)}.<br/>'
                                       f"Questions about this report: {_escape(year.prepared_by.contact)}.</p>"))
