@@ -12,7 +12,7 @@ A11Y_STAMP := $(A11Y)/.installed
 AXE_CORE := axe-core@4.14.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup a11y-tools report test lab demo-data validate benchmark clean
+.PHONY: setup a11y-tools a11y-check report test lab demo-data validate benchmark clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,11 @@ $(A11Y_STAMP): Makefile
 	touch $@
 
 a11y-tools: $(A11Y_STAMP)
+
+# Check every PDF (PDF/UA-1) and HTML report (axe-core, WCAG 2.1 AA) of a run folder: make a11y-check OUT=outputs/demo
+OUT ?= outputs/demo
+a11y-check: $(STAMP) $(A11Y_STAMP)
+	$(BIN)/python tests/accessibility.py $(OUT)
 
 $(DEMO_STAMP): $(STAMP) sro_reporting/demo.py
 	$(BIN)/sro-report demo-data $(DEMO)

@@ -77,3 +77,30 @@ def pdf_ua_failures(pdf: Path) -> list[str]:
 
     report = page.validate_pdf(str(pdf), profile="ua1")
     return [] if report.is_compliant else [f"{f.rule_id}: {f.message}" for f in report.failures]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check every PDF and HTML report of a run folder: `python tests/accessibility.py outputs/demo`."""
+    import sys
+
+    folder = Path((argv or sys.argv[1:] or ["outputs/demo"])[0])
+    failed = 0
+    for pdf in sorted(folder.rglob("*.pdf")):
+        found = pdf_ua_failures(pdf)
+        failed += bool(found)
+        print(f"{'FAIL' if found else 'ok  '} PDF/UA-1  {pdf.name}" + "".join(f"\n     {f}" for f in found[:5]))
+    lacking = missing_tools()
+    if lacking:
+        print(f"HTML not checked: {lacking}")
+        return 1
+    for page in sorted(folder.rglob("*.html")):
+        found = axe_violations(page)
+        failed += bool(found)
+        print(f"{'FAIL' if found else 'ok  '} WCAG 2.1 AA  {page.name}" + "".join(
+            f"\n     {v['id']}: {v['help']} ({len(v.get('nodes', []))} nodes)" for v in found[:5]))
+    print(f"{failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
