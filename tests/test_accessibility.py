@@ -7,15 +7,16 @@ laid-out pages: no group split across pages, no heading left at the foot of a pa
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
+from accessibility import axe_violations, missing_tools, pdf_ua_failures
 from pypdf import PdfReader
 
-from accessibility import axe_violations, missing_tools, pdf_ua_failures
 from sro_reporting import demo
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import demo_data_dir
@@ -124,7 +125,7 @@ def test_pdf_structure_headers_scoped_no_spans_figures_described_headings_in_ord
                 assert len(str(e.get("/Alt", ""))) > 40, pdf.name
         levels = [int(t[2]) for t in tags if re.fullmatch(r"/H[1-6]", t)]
         assert levels[0] == 1 and levels.count(1) == 1, pdf.name
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (pdf.name, levels)
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (pdf.name, levels)
         root = PdfReader(pdf).trailer["/Root"]
         assert root["/Lang"] == "en" and root["/MarkInfo"]["/Marked"]
 

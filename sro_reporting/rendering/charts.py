@@ -27,7 +27,7 @@ EDGE = "#1a1a1a"
 
 def _fmt(value: float) -> str:
     """Return a number as a chart or alt text shows it: whole numbers with separators, else one decimal."""
-    return f"{int(round(value)):,}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _long_date(day: dt.date) -> str:

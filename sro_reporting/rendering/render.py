@@ -122,7 +122,7 @@ def finish(markup: str, medium: str) -> str:
     title = re.search(r'<header class="title-block"[^>]*\bdata-doc-title="([^"]*)"', markup)
     if title:
         markup = re.sub(r"<title>.*?</title>", lambda _: f"<title>{title.group(1)}</title>", markup, count=1,
-                        flags=re.S)
+                        flags=re.DOTALL)
     return add_contents(markup)
 
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting import activity, call_times, calls, disparity, enforcement, findings, force, glossary, staffing, summary
+from sro_reporting import (
+    activity,
+    call_times,
+    calls,
+    disparity,
+    enforcement,
+    findings,
+    force,
+    glossary,
+    staffing,
+    summary,
+)
 from sro_reporting.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
@@ -469,8 +480,9 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         blocks.append(("Meetings", definition_list({glossary.MEETING_TYPES[k]: v
                                                     for k, v in glossary.MEETING_MEANINGS.items()})))
     if year.prepared_by is not None:
-        blocks.append(("Prepared by", f'<p class="prepared-by">{_escape(year.prepared_by.unit)}.<br/>'
-                                      f"Questions about this report: {_escape(year.prepared_by.contact)}.</p>"))
+        prepared = (f'<p class="prepared-by">{_escape(year.prepared_by.unit)}.<br/>'
+                    f"Questions about this report: {_escape(year.prepared_by.contact)}.</p>")
+        blocks.append(("Prepared by", prepared))
     rep.methods(blocks)
 
 
