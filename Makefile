@@ -15,7 +15,13 @@ UV_LOCK := requirements/uv.txt
 # One command line for every lock: one version of each package for every platform and Python 3.11+.
 COMPILE = $(BIN)/uv pip compile --quiet --universal --fork-strategy fewest --generate-hashes --python-version 3.11
 
-.PHONY: setup report test lab lock demo-data validate benchmark clean
+# The accessibility checkers of the HTML reports: Debian's Chromium (headless) and a pinned axe-core from npm.
+A11Y := .a11y
+A11Y_STAMP := $(A11Y)/.installed
+AXE_CORE := axe-core@4.14.1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup a11y-tools a11y-check report test lab lock demo-data validate benchmark clean
 
 setup: $(STAMP)
 
@@ -52,6 +58,21 @@ lock: $(STAMP)
 	$(COMPILE) $(UPGRADE) requirements/uv.in -o $(UV_LOCK)
 	$(BIN)/python requirements/environment.py --write
 
+# Chromium from apt where the machine lacks it (CI starts bare), axe-core into .a11y/node_modules.
+$(A11Y_STAMP): Makefile
+	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; }
+	mkdir -p $(A11Y)
+	npm install --prefix $(A11Y) --no-audit --no-fund --loglevel=error $(AXE_CORE)
+	touch $@
+
+a11y-tools: $(A11Y_STAMP)
+
+# Check every PDF (PDF/UA-1) and HTML report (axe-core, WCAG 2.1 AA) of a run folder: make a11y-check OUT=outputs/demo
+OUT ?= outputs/demo
+a11y-check: $(STAMP) $(A11Y_STAMP)
+	$(BIN)/python tests/accessibility.py $(OUT)
+
 $(DEMO_STAMP): $(STAMP) sro_reporting/demo.py
 	$(BIN)/sro-report demo-data $(DEMO)
 	touch $@
@@ -64,7 +85,7 @@ validate: $(DEMO_STAMP)
 report: $(DEMO_STAMP)
 	$(BIN)/sro-report run --data $(DEMO) --out outputs/demo --school-year 2025-26 --semester spring
 
-test: $(DEMO_STAMP)
+test: $(DEMO_STAMP) $(A11Y_STAMP)
 	$(BIN)/python -m pytest
 
 # JupyterLab at the project root (notebooks/ and outputs/ both in its file browser), on the
@@ -80,4 +101,4 @@ benchmark: $(DEMO_STAMP)
 	$(BIN)/python benchmarks/annual_scale.py --bad 0.02 1000000
 
 clean:
-	rm -rf outputs/demo outputs/interactive .cache
+	rm -rf outputs/demo outputs/interactive .cache $(A11Y)

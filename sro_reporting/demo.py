@@ -4,7 +4,9 @@ Deterministic (seeded) and at the program's real scale: about 150 schools of whi
 part (12 anchor high schools and mobile coverage), school year 2025-26 complete and the
 2026-27 fall semester up to the data's as-of date. It writes exports the way MPD's systems
 do (code variants, `,MKE` suffixes, CAD block forms, `AV`/`AVENUE`) and plants the breaches
-a compliance report must flag. No real person, school record or call is in it.
+a compliance report must flag. No real person, school record or call is in it: school and officer
+names are invented, and `write` leaves a marker file that `load` turns into `DataSet.synthetic`,
+so every report made from it says SYNTHETIC DEMO DATA on every page and in its title.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ import numpy as np
 import pandas as pd
 
 from sro_reporting.linking.addresses import ordinal
+from sro_reporting.reading.dataset import SYNTHETIC_MARKER
 
+MARKER_TEXT = ("SYNTHETIC DEMO DATA\n\nEvery table in this folder was invented by sro-reporting's demo generator "
+               "(sro-report demo-data).\nNo school, officer, call or incident in it is real. Reports made from this "
+               "folder say\nSYNTHETIC DEMO DATA on every page and in their title.\n")
 AS_OF = dt.date(2026, 11, 20)
 START = dt.date(2025, 7, 1)
 SEED = 20260720
@@ -26,30 +32,22 @@ EW_STREETS = ["CAPITOL DR", "BURLEIGH ST", "CENTER ST", "LOCUST ST", "NORTH AVE"
               "WELLS ST", "LISBON AVE", "OKLAHOMA AVE", "LINCOLN AVE", "GOOD HOPE RD",
               "SILVER SPRING DR", "HAMPTON AVE", "FOND DU LAC AVE", "GREENFIELD AVE",
               "MITCHELL ST", "FOREST HOME AVE", "LAYTON AVE", "VILLARD AVE", "KEEFE AVE"]
-NAMES = ["Washington", "Lincoln", "Madison", "Riverside", "Bay View", "Hamilton", "Vincent",
-         "Pulaski", "South Division", "North Division", "Bradley Tech", "Reagan", "King",
-         "Marshall", "Bayview", "Audubon", "Clemente", "Carver", "Douglass", "Hayes", "Story",
-         "Whittier", "Longfellow", "Garfield", "Kosciuszko", "Fernwood", "Humboldt Park",
-         "Lowell", "Maple Tree", "Thurston Woods", "Hopkins Lloyd", "Sherman", "Starms",
-         "Grantosa", "Browning", "Cass Street", "Clarke Street", "Congress", "Forest Home",
-         "Gaenslen", "Hawley", "Kagel", "Kluge", "Lafollette", "Lancaster", "Maryland",
-         "Metcalfe", "Milwaukee Parkside", "Neeskara", "Parkview", "Rogers", "Siefert",
-         "Stuart", "Townsend", "Victory", "Westside", "Wedgewood", "Zablocki", "Allen-Field",
-         "Barton", "Burbank", "Carson", "Clement", "Craig", "Elm", "Emerson", "Engleburg",
-         "French", "Goodrich", "Grant", "Greenfield", "Hampton", "Hartford", "Holmes",
-         "Honey Creek", "Irving", "Jackson", "Keefe", "Lincoln Avenue", "Manitoba", "Mitchell",
-         "Morgandale", "Nathan Hale", "Obama", "Pierce", "Riley", "Roosevelt", "Sholes",
-         "Slater", "Trowbridge", "Urban Waldorf", "Westside Academy", "Zablocki Park", "Alcott",
-         "Bethune", "Bruce", "Brown Street", "Doerfler", "Edison", "Fratney", "Golda Meir",
-         "Hi-Mount", "Lady Pitts", "Meir", "Pratt", "River Trail", "Ronald Reagan", "Samuel",
-         "Tippecanoe", "Vieau", "Wisconsin Conservatory", "Hmong American", "ALBA", "Auer Avenue",
-         "Banner", "Benjamin Franklin", "Clara Barton", "Eighty-First Street", "Fairview",
-         "Fifty-Third Street", "Gwen T. Jackson", "Hamlin", "Kilbourn", "Lloyd Street",
-         "Milwaukee French", "Milwaukee German", "Milwaukee Spanish", "Ninety-Fifth Street",
-         "Riverwest", "Thoreau", "Twenty-First Street", "Bryant", "Dover Street", "Fernwood Montessori",
-         "Green Tree", "Honey Creek Academy", "Lincoln Center", "MacDowell", "Milwaukee Sign",
-         "Rufus King", "Ralph Metcalfe", "Sherman Park", "Thirty-Fifth Street", "Vincent Academy",
-         "Washington Park", "Zilber"]
+# Invented names: no Milwaukee Public Schools school, and no MPD officer, is named in the demo.
+NAME_FIRST = ["Amber", "Bracken", "Copper", "Dove", "Elder", "Glimmer", "Hollow", "Ivy", "Juniper", "Kestrel",
+              "Lark", "Marigold", "Nettle", "Oriole", "Quill"]
+NAME_SECOND = ["brook", "mere", "crest", "glen", "vale", "stone", "haven", "holm", "wick", "thorn"]
+SURNAMES = ["Ashgrove", "Brindlemoor", "Corrowfield", "Dunmarrow", "Elverly", "Fenwright", "Gallowmere",
+            "Hartsmoor", "Ilverton", "Jessamine", "Kettleby", "Lorrimore", "Mirkwell", "Nettlebury", "Orrindale",
+            "Pellworth", "Quenby", "Rookhaven", "Sallowby", "Thornquist", "Umberley", "Varrowden", "Wexcombe",
+            "Yarrowby", "Zellmore", "Amberlane", "Brackwater", "Cinderby", "Dovecote", "Emberton", "Fallowmere",
+            "Greywick", "Hollinsby"]
+GRADE_AGES = {  # ages of students in each grade band, and how often each comes up in an incident
+    "High School": ([14, 15, 16, 17, 18, 19], [0.12, 0.24, 0.26, 0.22, 0.12, 0.04]),
+    "K-8": ([9, 10, 11, 12, 13, 14], [0.04, 0.08, 0.16, 0.24, 0.28, 0.2]),
+    "Middle School": ([11, 12, 13, 14], [0.15, 0.3, 0.33, 0.22]),
+    "Elementary": ([7, 8, 9, 10, 11], [0.1, 0.15, 0.2, 0.25, 0.3]),
+}
+ANYTIME_SHARE = 0.35  # calls at school addresses at any hour of any day (nights, weekends, summer)
 NATURES_SCHOOL = ["SCHL MONITORING", "TRBL W/JUV", "BATTERY", "FIGHT", "TRBL W/SUBJ",
                   "MISSING PERSON", "SCHL PRESENTATIO", "THEFT", "WELFARE CHK", "SUBJ W/WEAPON",
                   "THREAT", "DISTURBANCE"]
@@ -74,7 +72,7 @@ def _school_days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
 def schools(rng: np.random.Generator) -> pd.DataFrame:
     """Return about 150 schools; 30 take part (12 anchor high schools first)."""
     n = 150
-    names = (NAMES + [f"{m} Community" for m in NAMES])[:n]
+    names = [f"{NAME_FIRST[i % 15]}{NAME_SECOND[(i // 15 + 3 * (i % 15)) % 10]}" for i in range(n)]
     bands = ["High School"] * 24 + ["K-8"] * 62 + ["Elementary"] * 48 + ["Middle School"] * 16
     used, rows = set(), []
     for i in range(n):
@@ -112,10 +110,6 @@ def schools(rng: np.random.Generator) -> pd.DataFrame:
 def officers(rng: np.random.Generator) -> pd.DataFrame:
     """Return the roster of 33 SROs, with the selection breaches a compliance report flags."""
     first = ["A.", "B.", "C.", "D.", "E.", "F.", "G.", "H.", "J.", "K.", "L.", "M."]
-    last = ["Rivera", "Johnson", "Nguyen", "Kowalski", "Washington", "Garcia", "Thompson",
-            "Schmidt", "Lee", "Jackson", "Martinez", "Olson", "Brown", "Vang", "Harris",
-            "Lopez", "Miller", "Davis", "Wilson", "Anderson", "Moore", "Taylor", "Thomas",
-            "White", "Lewis", "Walker", "Hall", "Young", "King", "Wright", "Scott", "Green", "Baker"]
     n = 33
     sro_start = ["2025-03-17"] * 25 + ["2025-08-18"] * 4 + ["2025-11-03"] * 4
     service = [dt.date.fromisoformat(s) - dt.timedelta(days=int(d))
@@ -127,7 +121,7 @@ def officers(rng: np.random.Generator) -> pd.DataFrame:
     complaints[31] = 1  # IV.B.3
     return pd.DataFrame({
         "officer_id": [f"{4100 + 37 * i:06d}" for i in range(n)],
-        "display_name": [f"PO {first[i % 12]} {last[i]}" for i in range(n)],
+        "display_name": [f"PO {first[i % 12]} {SURNAMES[i]}" for i in range(n)],
         "rank": ["Police Officer"] * 30 + ["Police Sergeant"] * 3,
         "continuous_service_start": [d.isoformat() for d in service],
         "sro_start": sro_start,
@@ -153,7 +147,7 @@ def _calls_city(rng: np.random.Generator, n: int, days: pd.DatetimeIndex) -> pd.
                                  location))
     return pd.DataFrame({"location": location,
                          "nature_of_call": rng.choice(NATURES_CITY, n),
-                         "when": rng.choice(days, n), "school_id": ""})
+                         "when": rng.choice(days, n), "school_id": "", "anytime": False})
 
 
 def _school_variant(rng: np.random.Generator, number: int, street: str) -> str:
@@ -177,17 +171,20 @@ def calls(rng: np.random.Generator, sch: pd.DataFrame, size: int = 60_600) -> pd
     school_days = _school_days(START, AS_OF)
     at = sch.iloc[pick]
     premise = rng.random(n_school) < 0.4
+    anytime = rng.random(n_school) < ANYTIME_SHARE  # a building's alarms, the block at night, weekends, summer
     school = pd.DataFrame({
         "location": [_school_variant(rng, n, s) for n, s in zip(at["number"], at["street"])],
         "nature_of_call": rng.choice(NATURES_SCHOOL, n_school),
-        "when": rng.choice(school_days, n_school),
+        "when": np.where(anytime, rng.choice(days, n_school), rng.choice(school_days, n_school)),
         "school_id": np.where(premise, at["school_id"], ""),
+        "anytime": anytime,
     })
     school.loc[school.index[:3], "school_id"] = "9999"  # a premise code CAD has but the registry lacks
     frame = pd.concat([city, school], ignore_index=True)
     frame = frame.sample(frac=1.0, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
     n = len(frame)
     minutes = rng.normal(13 * 60, 240, n).clip(0, 24 * 60 - 1).astype(int)
+    minutes = np.where(frame["anytime"].fillna(False).astype(bool), rng.integers(0, 24 * 60, n), minutes)
     call_at = pd.to_datetime(frame["when"]) + pd.to_timedelta(minutes, unit="min")
     order = np.argsort(call_at.values, kind="stable")
     frame, call_at = frame.iloc[order].reset_index(drop=True), call_at.iloc[order].reset_index(drop=True)
@@ -222,7 +219,7 @@ def enforcement(rng: np.random.Generator, sch: pd.DataFrame, off: pd.DataFrame) 
     school = np.where(~school_related & (rng.random(n) < 0.3), rng.choice(sch["school_id"], n), school)
     days = _school_days(START, AS_OF)
     when = pd.to_datetime(rng.choice(days, n)) + pd.to_timedelta(rng.integers(7 * 60, 17 * 60, n), unit="min")
-    age = rng.choice(np.arange(9, 21), n, p=[0.01, 0.02, 0.04, 0.08, 0.12, 0.16, 0.18, 0.16, 0.12, 0.06, 0.03, 0.02])
+    age = _ages(rng, sch, school)
     age_text = np.where(rng.random(n) < 0.03, "", age.astype(str))
     related = np.where(school_related, rng.choice(["true", "yes", "Y", "1"], n), rng.choice(["false", "no", "N"], n))
     return pd.DataFrame({
@@ -242,6 +239,16 @@ def enforcement(rng: np.random.Generator, sch: pd.DataFrame, off: pd.DataFrame) 
         "subject_is_student": np.where(age < 19, "Y", rng.choice(["Y", "N"], n)),
     }).sort_values("action_datetime", key=lambda s: pd.to_datetime(s, format="%m/%d/%Y %I:%M %p"),
                    kind="stable").reset_index(drop=True)
+
+
+def _ages(rng: np.random.Generator, sch: pd.DataFrame, school_ids: np.ndarray) -> np.ndarray:
+    """Return an age for each person that fits the grades of their school (12-19 where no school is given)."""
+    band = pd.Series(school_ids).map(sch.set_index("school_id")["grade_band"]).fillna("")
+    ages = rng.choice(np.arange(12, 20), len(band), p=[0.06, 0.1, 0.14, 0.18, 0.2, 0.16, 0.1, 0.06])
+    for name, (values, weights) in GRADE_AGES.items():
+        at = (band == name).to_numpy()
+        ages[at] = rng.choice(values, int(at.sum()), p=weights)
+    return ages
 
 
 def shifts(rng: np.random.Generator, off: pd.DataFrame, days_off: set[dt.date]) -> pd.DataFrame:
@@ -272,6 +279,7 @@ def activities(rng: np.random.Generator, shf: pd.DataFrame, sch: pd.DataFrame) -
                        p=[0.22, 0.1, 0.2, 0.12, 0.16, 0.12, 0.08])
     home = {oid: rng.choice(part_ids, 4, replace=False) for oid in base["officer_id"].unique()}
     school = [rng.choice(home[o]) if rng.random() < 0.92 else "" for o in base["officer_id"]]
+    school = _taking_part(sch, school, base["shift_date"], home, base["officer_id"])
     law = kinds == "law_enforcement"
     referral = kinds == "youth_referral"
     return pd.DataFrame({
@@ -282,14 +290,32 @@ def activities(rng: np.random.Generator, shf: pd.DataFrame, sch: pd.DataFrame) -
         "school_id": school,
         "incident_report_filed": np.where(law, np.where(rng.random(n) < 0.45, "Y", "N"), ""),
         "incident_number": "",
-        "referral_to": np.where(referral, rng.choice(["Boys & Girls Club", "Running Rebels",
-                                                      "School social worker", "Sojourner Family Peace Center",
-                                                      "Safe & Sound"], n), ""),
+        "referral_to": np.where(referral, rng.choice(["Youth mentoring program", "After-school club",
+                                                      "School social worker", "Family support center",
+                                                      "Restorative justice program"], n), ""),
         "in_lieu_of_citation": np.where(referral | (kinds == "intervention"),
                                         np.where(rng.random(n) < 0.3, "yes", "no"), ""),
         "students_involved": rng.integers(0, 12, n).astype(str),
         "hours": np.round(rng.gamma(2.0, 0.6, n).clip(0.25, 6), 2).astype(str),
     })
+
+
+def _taking_part(sch: pd.DataFrame, school: list[str], dates: pd.Series, home: dict, officer: pd.Series) -> list[str]:
+    """Return each activity's school, moved to one of the officer's schools taking part that day (else none)."""
+    start = pd.to_datetime(sch["participation_start"].replace("", None), format="mixed")
+    end = pd.to_datetime(sch["participation_end"].replace("", None), format="mixed")
+    spans = dict(zip(sch["school_id"], zip(start, end)))
+
+    def open_on(sid: str, day: pd.Timestamp) -> bool:
+        first, last = spans[sid]
+        return (pd.isna(first) or first <= day) and (pd.isna(last) or day <= last)
+
+    out = []
+    for sid, day, oid in zip(school, pd.to_datetime(dates), officer):
+        if sid and not open_on(sid, day):
+            sid = next((h for h in home[oid] if open_on(h, day)), "")
+        out.append(sid)
+    return out
 
 
 def use_of_force(rng: np.random.Generator, off: pd.DataFrame, sch: pd.DataFrame) -> pd.DataFrame:
@@ -298,15 +324,16 @@ def use_of_force(rng: np.random.Generator, off: pd.DataFrame, sch: pd.DataFrame)
     part_ids = sch.loc[sch["sro_participating"] == "Yes", "school_id"].to_numpy()
     when = pd.to_datetime(rng.choice(_school_days(START, AS_OF), n)) + pd.to_timedelta(
         rng.integers(8 * 60, 16 * 60, n), unit="min")
+    at = rng.choice(part_ids, n)
     return pd.DataFrame({
         "uof_id": [f"UOF{2500 + i}" for i in range(n)],
         "uof_datetime": when.strftime("%Y-%m-%dT%H:%M"),
         "officer_id": rng.choice(off["officer_id"], n),
         "force_type": rng.choice(["Control hold", "Takedown", "Handcuffing resisted", "Taser display"], n,
                                  p=[0.45, 0.25, 0.25, 0.05]),
-        "school_id": rng.choice(part_ids, n),
+        "school_id": at,
         "incident_number": "",
-        "subject_age": rng.integers(12, 19, n).astype(str),
+        "subject_age": _ages(rng, sch, at).astype(str),
         "subject_gender": rng.choice(["M", "F"], n, p=[0.7, 0.3]),
         "subject_race": rng.choice(["Black", "Hispanic", "White", "Unknown"], n, p=[0.6, 0.25, 0.1, 0.05]),
         "subject_is_student": "yes",
@@ -401,6 +428,7 @@ def build(seed: int = SEED) -> dict[str, pd.DataFrame]:
 def write(directory: Path, seed: int = SEED) -> dict[str, int]:
     """Write the demo data set as CSV files into `directory`; return the rows per table."""
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / SYNTHETIC_MARKER).write_text(MARKER_TEXT)
     written = {}
     for name, frame in build(seed).items():
         frame.to_csv(directory / f"{name}.csv", index=False, lineterminator="\n")

@@ -49,6 +49,13 @@ class Mou(Frozen):
     expires: dt.date
 
 
+class PreparedBy(Frozen):
+    """Who made the reports and whom a reader asks about them (printed on every report)."""
+
+    unit: str
+    contact: str
+
+
 class SchoolYear(Frozen):
     """What varies by school year: calendar, school hours, thresholds, the MOU."""
 
@@ -64,6 +71,7 @@ class SchoolYear(Frozen):
     mou_warning_days: int = Field(90, ge=0)
     mou: Mou | None = None
     soi_effective: dt.date = dt.date(2026, 7, 20)  # the instruction's effective date: earlier findings are a baseline
+    prepared_by: PreparedBy | None = None
 
     @field_validator("school_year")
     @classmethod

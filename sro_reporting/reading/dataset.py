@@ -29,6 +29,9 @@ DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
          "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime"}
 
 
+SYNTHETIC_MARKER = "SYNTHETIC_DEMO_DATA.txt"  # written by the demo generator: the folder's data are invented
+
+
 class MissingInputError(RuntimeError):
     """A report needs a table that the data folder lacks or that cannot be used."""
 
@@ -52,6 +55,7 @@ class DataSet:
     usable: dict[str, bool]
     files: list[InputFile]
     problems: pd.DataFrame = field(default_factory=problems_frame)
+    synthetic: bool = False  # the folder holds SYNTHETIC_MARKER: reports say so on every page and in their title
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -221,9 +225,9 @@ def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember
     files = _files(directory)
     snapshot = cache_dir() / f"dataset-{_key(files, max_unknown_share)}.pkl"
     if not use_cache:
-        return _read(directory, files, max_unknown_share)
+        return _marked(_read(directory, files, max_unknown_share), directory)
     if snapshot in _LOADED:
-        return _LOADED[snapshot]
+        return _marked(_LOADED[snapshot], directory)
     if snapshot.exists():
         with snapshot.open("rb") as fh:
             data = pickle.load(fh)
@@ -233,6 +237,12 @@ def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember
         _write_snapshot(data, snapshot)
     if remember:
         _LOADED[snapshot] = data
+    return _marked(data, directory)
+
+
+def _marked(data: DataSet, directory: Path) -> DataSet:
+    """Return the data set flagged synthetic where its folder carries the demo's marker file."""
+    data.synthetic = (directory / SYNTHETIC_MARKER).exists()
     return data
 
 

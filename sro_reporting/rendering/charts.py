@@ -1,51 +1,142 @@
-"""The house charts: seaborn style, colour-blind-safe palette; each returns a figure to caption."""
+"""The house charts and their text alternatives.
+
+Charts are vector (SVG, through `Report.figure`) and read without colour: each series has its own
+hatching or marker and line style as well as a colour-blind-safe colour, bars carry their values,
+count axes start at zero and a floor is a labelled line. Chart text is plain text, never mathtext.
+Each chart has a `describe_*` function giving the alt text: what it shows and its key numbers.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MPath
+from matplotlib.ticker import MaxNLocator
+
+HATCHES = ["", "////", "....", "\\\\\\\\", "xxx", "oo", "---", "++"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+LINESTYLES = ["-", "--", ":", "-."]
+EDGE = "#1a1a1a"
+
+
+def _fmt(value: float) -> str:
+    """Return a number as a chart or alt text shows it: whole numbers with separators, else one decimal."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def stacked_bars(frame: pd.DataFrame, label: str, parts: list[str], xlabel: str,
                  legend: str) -> plt.Figure:
-    """Return horizontal bars of `parts` stacked per row of `frame`, labelled by `label`."""
+    """Return horizontal bars of `parts` stacked per row of `frame`, labelled by `label`, each total at its end.
+
+    Each part has its own hatching and colour, so the parts read apart in grayscale too. A part's bars
+    are one compound shape, so its hatching is one pattern fill (WeasyPrint draws a pattern per shape:
+    a bar of its own each made a large chart take seconds).
+    """
     rows = frame.set_index(label)[parts]
-    fig, ax = plt.subplots(figsize=(7.0, 0.22 * len(rows) + 1.2))
-    left = pd.Series(0, index=rows.index, dtype="float64")
-    for colour, part in zip(sns.color_palette("colorblind", len(parts)), parts):
-        ax.barh(rows.index, rows[part], left=left, color=colour, label=part, height=0.75)
-        left += rows[part]
-    ax.invert_yaxis()
+    # At most 7.2 in tall: with its heading and caption the chart fits one US Letter page.
+    fig, ax = plt.subplots(figsize=(7.0, min(0.2 * len(rows) + 1.3, 7.2)))
+    left = np.zeros(len(rows))
+    colours = sns.color_palette("colorblind", len(parts))
+    for i, part in enumerate(parts):
+        widths = rows[part].to_numpy(dtype=float)
+        verts, codes = [], []
+        for y, (x0, width) in enumerate(zip(left, widths)):
+            if width > 0:
+                verts += [(x0, y - 0.375), (x0 + width, y - 0.375), (x0 + width, y + 0.375), (x0, y + 0.375), (x0, y)]
+                codes += [MPath.MOVETO, MPath.LINETO, MPath.LINETO, MPath.LINETO, MPath.CLOSEPOLY]
+        shape = MPath(verts, codes) if verts else MPath([(0, 0)], [MPath.MOVETO])
+        ax.add_patch(PathPatch(shape, facecolor=colours[i], hatch=HATCHES[i % len(HATCHES)], edgecolor=EDGE,
+                               linewidth=0.3, label=part))
+        left += widths
+    for y, total in enumerate(left):
+        ax.text(total, y, f" {_fmt(total)}", va="center", ha="left", fontsize=7)
+    ax.set_xlim(0, max(float(left.max()) if len(left) else 0, 1) * 1.08)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows)), [str(r) for r in rows.index])
+    ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(title=legend, ncols=min(len(parts), 7), loc="lower center",
-              bbox_to_anchor=(0.5, 1.0), frameon=False)
+              bbox_to_anchor=(0.5, 1.0), frameon=False, handleheight=1.4, handlelength=2.2)
     fig.tight_layout()
     return fig
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, xlabel: str, ylabel: str,
          hue: str | None = None) -> plt.Figure:
-    """Return a vertical bar chart of `y` by `x` (and `hue`)."""
+    """Return a vertical bar chart of `y` by `x` (and `hue`), from zero, each bar labelled with its value."""
     fig, ax = plt.subplots()
     sns.barplot(frame, x=x, y=y, hue=hue, ax=ax, palette="colorblind" if hue else None,
-                color=None if hue else sns.color_palette("colorblind")[0])
+                color=None if hue else sns.color_palette("colorblind")[0], edgecolor=EDGE, linewidth=0.4)
+    if hue:
+        for i, container in enumerate(ax.containers):
+            for patch in container:
+                patch.set_hatch(HATCHES[i % len(HATCHES)])
+    for container in ax.containers:
+        ax.bar_label(container, labels=[_fmt(v) for v in container.datavalues], fontsize=7, padding=2)
+    ax.set_ylim(0, max(float(frame[y].max()) if len(frame) else 0, 1) * 1.12)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if frame[x].astype(str).str.len().max() > 8:
+        ax.tick_params(axis="x", labelrotation=30)
+        for tick in ax.get_xticklabels():
+            tick.set_horizontalalignment("right")
     return _finish(fig, ax, xlabel, ylabel, hue)
 
 
 def lines(frame: pd.DataFrame, x: str, y: str, hue: str | None, xlabel: str,
           ylabel: str) -> plt.Figure:
-    """Return a line chart of `y` over `x`, one line per `hue`."""
+    """Return a line chart of `y` over `x`, one line per `hue`, each with its own marker and dashes, from zero."""
     fig, ax = plt.subplots()
-    sns.lineplot(frame, x=x, y=y, hue=hue, marker="o", markersize=3, ax=ax,
-                 palette="colorblind" if hue else None)
-    if pd.api.types.is_datetime64_any_dtype(frame[x]):
-        locator = mdates.AutoDateLocator(minticks=3)  # a short month gets day ticks, not half-days
+    groups = frame.groupby(hue, sort=False) if hue else [("", frame)]
+    colours = sns.color_palette("colorblind", max(len(groups), 1))
+    for i, (name, part) in enumerate(groups):
+        ax.plot(part[x], part[y], label=name or None, color=colours[i], marker=MARKERS[i % len(MARKERS)],
+                markersize=3, linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=1.2)
+    ax.set_ylim(0, max(float(frame[y].max()) if len(frame) else 0, 1) * 1.12)
+    _date_axis(ax, frame[x])
+    return _finish(fig, ax, xlabel, ylabel, hue)
+
+
+def on_duty(duty: pd.DataFrame, floor: int) -> plt.Figure:
+    """Return SROs on duty on each school day (line with markers) against the floor (a labelled dashed line).
+
+    Days under the floor are marked with a downward triangle as well as their colour.
+    """
+    fig, ax = plt.subplots()
+    colours = sns.color_palette("colorblind")
+    ax.plot(duty["date"], duty["sros_on_duty"], color=colours[0], marker="o", markersize=3, linewidth=1.2,
+            label="SROs on duty")
+    below = duty[duty["sros_on_duty"] < floor]
+    if len(below):
+        ax.plot(below["date"], below["sros_on_duty"], linestyle="none", marker="v", markersize=6,
+                color=colours[3], markeredgecolor=EDGE, markeredgewidth=0.5, label="Day under the floor")
+    ax.axhline(floor, color=EDGE, linestyle="--", linewidth=1)
+    ax.annotate(f"Act 12 floor: {floor}", xy=(1, floor), xycoords=("axes fraction", "data"),
+                xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8)
+    top = max(float(duty["sros_on_duty"].max()) if len(duty) else 0, floor)
+    ax.set_ylim(0, top * 1.15)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _date_axis(ax, duty["date"])
+    return _finish(fig, ax, "School day", "SROs on duty", "legend")
+
+
+def _date_axis(ax: plt.Axes, values: pd.Series) -> None:
+    """Tick a date axis by day, week or month as the span needs, with month names (never half-days)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        locator = mdates.AutoDateLocator(minticks=3)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    return _finish(fig, ax, xlabel, ylabel, hue)
 
 
 def _finish(fig: plt.Figure, ax: plt.Axes, xlabel: str, ylabel: str, hue: str | None) -> plt.Figure:
@@ -56,3 +147,57 @@ def _finish(fig: plt.Figure, ax: plt.Axes, xlabel: str, ylabel: str, hue: str | 
         ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def describe_bars(labels: list[str], values: list[float], what: str) -> str:
+    """Return the alt text of a bar chart: what it shows, its span, highest, lowest and total.
+
+    >>> describe_bars(["January 2026", "February 2026", "March 2026"], [120, 80, 131], "calls for service by month")
+    'Bar chart of calls for service by month, January 2026 to March 2026: highest March 2026 (131), lowest February 2026 (80), total 331.'
+    """
+    if not labels:
+        return f"Bar chart of {what}: no records in this period."
+    pairs = list(zip(labels, values))
+    high = max(pairs, key=lambda p: p[1])
+    low = min(pairs, key=lambda p: p[1])
+    return (f"Bar chart of {what}, {labels[0]} to {labels[-1]}: highest {high[0]} ({_fmt(high[1])}), "
+            f"lowest {low[0]} ({_fmt(low[1])}), total {_fmt(sum(values))}.")
+
+
+def describe_stacked(frame: pd.DataFrame, label: str, parts: list[str], what: str, part_name: str) -> str:
+    """Return the alt text of stacked bars: rows, the largest and smallest totals, each part's total.
+
+    >>> t = pd.DataFrame({"school": ["A", "B"], "1": [2, 1], "2": [5, 0]})
+    >>> describe_stacked(t, "school", ["1", "2"], "calls at each school", "priority")
+    'Stacked bar chart of calls at each school, 2 bars by priority: most A (7), fewest B (1); total 8: priority 1: 3, priority 2: 5.'
+    """
+    totals = frame.set_index(label)[parts].sum(axis=1)
+    if totals.empty:
+        return f"Stacked bar chart of {what}: no records in this period."
+    by_part = ", ".join(f"{part_name} {p}: {_fmt(frame[p].sum())}" for p in parts)
+    return (f"Stacked bar chart of {what}, {len(totals)} bars by {part_name}: most {totals.idxmax()} "
+            f"({_fmt(totals.max())}), fewest {totals.idxmin()} ({_fmt(totals.min())}); "
+            f"total {_fmt(totals.sum())}: {by_part}.")
+
+
+def describe_on_duty(duty: pd.DataFrame, floor: int) -> str:
+    """Return the alt text of the SROs-on-duty chart: days, range, median, days under the floor.
+
+    >>> duty = pd.DataFrame({"date": pd.to_datetime(["2026-03-09", "2026-03-10"]), "sros_on_duty": [24, 27]})
+    >>> describe_on_duty(duty, 25)
+    'Line chart of SROs on duty in school hours on each of 2 school days, March 9, 2026 to March 10, 2026, against the Act 12 floor of 25 (a dashed line): from 24 to 27 on duty, median 25.5; 1 day under the floor, the fewest 24 on March 9, 2026.'
+    """
+    if duty.empty:
+        return f"Line chart of SROs on duty against the Act 12 floor of {floor}: no school days in this period."
+    counts = duty["sros_on_duty"]
+    below = duty[counts < floor]
+    first, last = duty["date"].min().date(), duty["date"].max().date()
+    text = (f"Line chart of SROs on duty in school hours on each of {len(duty)} school days, {_long_date(first)} "
+            f"to {_long_date(last)}, against the Act 12 floor of {floor} (a dashed line): from {_fmt(counts.min())} "
+            f"to {_fmt(counts.max())} on duty, median {_fmt(float(counts.median()))}; ")
+    if below.empty:
+        return text + "no day under the floor."
+    worst = below.loc[below["sros_on_duty"].idxmin()]
+    days = "1 day" if len(below) == 1 else f"{len(below)} days"
+    return text + (f"{days} under the floor, the fewest {_fmt(worst['sros_on_duty'])} on "
+                   f"{_long_date(worst['date'].date())}.")

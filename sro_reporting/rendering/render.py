@@ -1,11 +1,18 @@
-"""Executed notebook to PDF: nbconvert HTML with the project's template, then WeasyPrint.
+"""Executed notebook to PDF/UA-1 and to accessible HTML: nbconvert with the project's template.
 
-Registered as the nbconvert exporter `sro_pdf`, so `jupyter nbconvert --to sro_pdf x.ipynb`
-works too. No code, no prompts, no CDN links; US Letter with running header and page numbers.
+One conversion gives the report's markup; the PDF is that markup with the print style, rendered
+by WeasyPrint as tagged PDF/UA-1 (US Letter, running header and page numbers as artifacts); the
+HTML is the same markup with the screen style, one self-contained file (charts inline as SVG).
+Registered as the nbconvert exporters `sro_pdf` and `sro_html`, so `jupyter nbconvert --to sro_pdf
+x.ipynb` works too. No code, no prompts, no scripts, no CDN links.
+
+WeasyPrint logs an error for what PDF/UA forbids (an image without alt text, a page without a
+language); rendering raises `AccessibilityError` on any of them, so no inaccessible PDF is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -16,14 +23,31 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 TEMPLATES = Path(__file__).parent / "templates"
-CSS = TEMPLATES / "sro_pdf" / "report.css"
+STYLES = TEMPLATES / "sro_pdf"
+CSS = STYLES / "report.css"  # shared by print and screen
+PRINT_CSS = STYLES / "print.css"
+SCREEN_CSS = STYLES / "screen.css"
+CSS_SLOT = "/*sro-css*/"
 CONTENTS_FROM = 5  # section headings; a report with this many gets a contents list
+PDF_VARIANT = "pdf/ua-1"
+
+
+class AccessibilityError(RuntimeError):
+    """WeasyPrint found something PDF/UA forbids in a report (an image without alt text, no language)."""
+
+
+@functools.cache
+def style(medium: str) -> str:
+    """Return the report's CSS for `print` (the PDF) or `screen` (the HTML file)."""
+    extra = PRINT_CSS if medium == "print" else SCREEN_CSS
+    return CSS.read_text() + "\n" + extra.read_text()
 
 
 class SroHtmlExporter(HTMLExporter):
-    """HTML of a report notebook: outputs only, in the project's print style."""
+    """Accessible HTML of a report notebook: outputs only, one file, the screen style."""
 
-    export_from_notebook = None
+    export_from_notebook = "SRO report HTML"
+    medium = "screen"
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -49,17 +73,33 @@ class SroHtmlExporter(HTMLExporter):
     def _exclude_output_prompt_default(self) -> bool:
         return True
 
+    def markup(self, nb, resources=None, **kw) -> str:
+        """Return the report's markup with a slot for its style (one conversion serves PDF and HTML)."""
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+        # HTMLExporter's own step re-parses the page with BeautifulSoup to give every image without alt text a
+        # generic one; skipped: an image without a description must fail (WeasyPrint's error), and it was slow.
+        resources = self._init_resources(resources or {})
+        resources["sro_css"] = CSS_SLOT
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        markup, _ = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return markup
+
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = resources or {}
-        resources["sro_css"] = CSS.read_text()
-        markup, resources = super().from_notebook_node(nb, resources, **kw)
-        return add_contents(markup), resources
+        body = finish(self.markup(nb, resources, **kw), self.medium)
+        return body, resources
 
 
 class SroPdfExporter(SroHtmlExporter):
-    """PDF of a report notebook, rendered by WeasyPrint."""
+    """Tagged PDF/UA-1 of a report notebook, rendered by WeasyPrint."""
 
     export_from_notebook = "SRO report PDF"
+    medium = "print"
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
@@ -69,6 +109,21 @@ class SroPdfExporter(SroHtmlExporter):
         markup, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
         return html_to_pdf(markup), resources
+
+
+def finish(markup: str, medium: str) -> str:
+    """Return the page for a medium: its style, its specific title, section anchors and contents.
+
+    >>> page = '<title>x</title><style>/*sro-css*/</style><header class="title-block" data-doc-title="A &amp; B">'
+    >>> finish(page, "screen").split("<style>")[0]
+    '<title>A &amp; B</title>'
+    """
+    markup = markup.replace(CSS_SLOT, style(medium), 1)
+    title = re.search(r'<header class="title-block"[^>]*\bdata-doc-title="([^"]*)"', markup)
+    if title:
+        markup = re.sub(r"<title>.*?</title>", lambda _: f"<title>{title.group(1)}</title>", markup, count=1,
+                        flags=re.DOTALL)
+    return add_contents(markup)
 
 
 def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
@@ -83,18 +138,72 @@ def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
     if len(headings) < min_sections or "</header>" not in markup:
         return markup
     items = "".join(f'<li><a href="#section-{i}">{text}</a></li>' for i, text in enumerate(headings, 1))
-    nav = f'<nav class="toc"><div class="toc-title">Contents</div><ol>{items}</ol></nav>'
+    nav = f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p><ol>{items}</ol></nav>'
     return markup.replace("</header>", "</header>" + nav, 1)
 
 
+class _Collect(logging.Handler):
+    """Keep the error records WeasyPrint logs while one document renders."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _weasyprint_errors():
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def _table_scopes(document, pdf) -> None:
+    """Give each table header cell its scope: a column in the table's head, a row in its body.
+
+    WeasyPrint 70 tags `th` as TH but leaves out the scope PDF/UA asks screen readers to use.
+    """
+    import pydyf
+
+    elements = {}
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/StructElem":
+            elements[obj.number] = obj
+
+    def parent(element: dict) -> dict | None:
+        ref = element.get("P")  # b"12 0 R"
+        return elements.get(int(bytes(ref).split()[0])) if ref is not None else None
+
+    for element in elements.values():
+        if element.get("S") != "/TH":
+            continue
+        row = parent(element)
+        group = parent(row) if row is not None else None
+        scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+        if "A" not in element:
+            element["A"] = pydyf.Dictionary({"O": "/Table"})
+        element["A"]["Scope"] = scope
+
+
 def html_to_pdf(markup: str) -> bytes:
-    """Render report HTML to PDF bytes."""
-    # WeasyPrint logs harmless "Ignored CSS" notes for its own needs; the report's warnings are ours.
+    """Render report HTML to tagged PDF/UA-1 bytes; raise `AccessibilityError` on what PDF/UA forbids."""
+    # WeasyPrint logs harmless "Ignored CSS" notes for its own needs; its errors are collected below.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     from weasyprint import HTML
 
-    return HTML(string=markup, base_url=str(TEMPLATES)).write_pdf()
+    with _weasyprint_errors() as errors:
+        pdf = HTML(string=markup, base_url=str(TEMPLATES)).write_pdf(
+            pdf_variant=PDF_VARIANT, finisher=_table_scopes)
+    if errors:
+        raise AccessibilityError("the report breaks PDF/UA: " + "; ".join(dict.fromkeys(errors)))
+    return pdf
 
 
 @functools.cache
@@ -106,14 +215,36 @@ def _exporter() -> SroPdfExporter:
 def warm_up() -> None:
     """Import nbconvert and WeasyPrint, compile the templates and load the fonts, before the first report."""
     _exporter()
-    html_to_pdf(f'<style>{CSS.read_text()}</style><p class="table-note">SRO</p>')
+    html_to_pdf(f'<html lang="en"><title>SRO</title><style>{style("print")}</style>'
+                '<p class="table-note">SRO</p></html>')
+
+
+def _notebook(notebook: Path | nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
+
+
+def _write(path: Path, body: bytes) -> Path:
+    """Write a file through a temporary name, so no partial file looks complete."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(body)
+    tmp.replace(path)
+    return path
 
 
 def render_pdf(notebook: Path | nbformat.NotebookNode, pdf: Path) -> Path:
-    """Render an executed notebook (a file, or one in memory) to a PDF, through a temporary name."""
-    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
-    body, _ = _exporter().from_notebook_node(nb)
-    tmp = pdf.with_name(f".{pdf.name}.tmp")
-    tmp.write_bytes(body)
-    tmp.replace(pdf)
-    return pdf
+    """Render an executed notebook (a file, or one in memory) to a PDF/UA-1 file."""
+    return _write(pdf, html_to_pdf(finish(_exporter().markup(_notebook(notebook)), "print")))
+
+
+def render_html(notebook: Path | nbformat.NotebookNode, page: Path) -> Path:
+    """Render an executed notebook to one self-contained accessible HTML file (WCAG 2.1 AA)."""
+    return _write(page, finish(_exporter().markup(_notebook(notebook)), "screen").encode())
+
+
+def render_report(notebook: Path | nbformat.NotebookNode, pdf: Path) -> tuple[Path, Path]:
+    """Render an executed notebook to its PDF and, beside it, the same report as HTML; one conversion."""
+    markup = _exporter().markup(_notebook(notebook))
+    page = pdf.with_suffix(".html")
+    body = html_to_pdf(finish(markup, "print"))  # first: an inaccessible report leaves no file at all
+    _write(page, finish(markup, "screen").encode())
+    return _write(pdf, body), page

@@ -11,7 +11,19 @@ import datetime as dt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sro_reporting import activity, calls, enforcement, force, people, population, staffing, summary
+from sro_reporting import (
+    activity,
+    call_times,
+    calls,
+    enforcement,
+    findings,
+    force,
+    glossary,
+    people,
+    population,
+    staffing,
+    summary,
+)
 from sro_reporting.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
@@ -24,7 +36,7 @@ from sro_reporting.params import Span, load_school_year
 from sro_reporting.periods import PERIOD_DEFINITION, covered, partial_note, short_span
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering import charts, protected
-from sro_reporting.rendering.report import Report, period_label
+from sro_reporting.rendering.report import Report, definition_list, long_date, month_label, period_label
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School", "participation": "Taking part"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",
@@ -35,11 +47,6 @@ PLACE_LABELS = {**SCHOOL_LABELS, "calls": "Calls", "arrests": "Arrests", "citati
 MONTH_LABELS = {"month": "Month", "covered": "Days covered", "days": "Days"}
 DEFINITIONS = {"Period": PERIOD_DEFINITION, "Participation": population.PARTICIPATION_DEFINITION,
                "Population": population.POPULATION_DEFINITION}
-
-
-def definitions_box(rep: Report, extra: dict[str, str] | None = None) -> None:
-    """Show the definitions every report shares (period, participation, population) and the report's own."""
-    rep.definitions({**DEFINITIONS, **(extra or {})})
 
 
 def span_text(span: Span) -> str:
@@ -129,14 +136,20 @@ def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None 
               note=f"Medians and percentiles are blank where fewer than {calls.MIN_TIMED} calls are timed.")
     monthly = calls.by_month(found, span, data.as_of())
     if len(monthly) > 1:
+        named = monthly.assign(month=month_axis(monthly, " "))
         rep.figure(charts.bars(monthly.assign(month=month_axis(monthly)), "month", "calls", "Month",
                                "Calls for service"),
                    f"Calls for service at {where} by month; partial months are marked.",
-                   f"MPD CAD export; {span_text(span)}.")
-        rep.table(monthly, "calls_by_month", "Calls for service by month",
+                   f"MPD CAD export; {span_text(span)}.",
+                   alt=charts.describe_bars(list(named["month"]), list(named["calls"]),
+                                            f"calls for service at {where} by month"))
+        rep.table(monthly, "calls_by_month", "Calls for service by month (the figure's values)",
                   labels={**MONTH_LABELS, "calls": "Calls"})
-    rep.table(calls.by_nature(found), "calls_by_nature", "Most frequent natures of call",
-              labels={"nature_of_call": "Nature of call", "calls": "Calls"})
+    natures = calls.by_nature(found)
+    rep.table(natures.assign(meaning=natures["nature_of_call"].map(glossary.nature_label)), "calls_by_nature",
+              "Most frequent natures of call", note="Nature of call: the CAD code as MPD's dispatch system records "
+              "it (cut at 16 characters), with its meaning in plain English.",
+              labels={"nature_of_call": "Nature of call (CAD code)", "calls": "Calls", "meaning": "Meaning"})
 
 
 def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
@@ -259,8 +272,12 @@ def staffing_section(rep: Report, data: DataSet, span: Span) -> None:
     part = covered(span, data.as_of())
     duty = staffing.on_duty(data.shifts, year, part)
     if len(duty) > 1:
-        rep.figure(duty_chart(duty), "SROs on duty in school hours on each school day, against the Act 12 floor.",
-                   f"MPD shift records; {span_text(part)}.")
+        rep.figure(charts.on_duty(duty, year.sro_floor),
+                   "SROs on duty in school hours on each school day, against the Act 12 floor.",
+                   f"MPD shift records; {span_text(part)}.", alt=charts.describe_on_duty(duty, year.sro_floor))
+        rep.table(on_duty_weeks(duty), "sros_on_duty_by_week",
+                  "SROs on duty in school hours on each school day, week by week (the figure's values)",
+                  note="Blank: not a school day.", labels=WEEK_LABELS)
     below = staffing.below_floor(duty)
     rep.table(below, "days_below_floor", f"School days with fewer than {year.sro_floor} SROs on duty",
               note=f"{len(below)} of {len(duty)} school days in the period"
@@ -273,8 +290,11 @@ def priority_chart(rep: Report, data: DataSet, span: Span) -> None:
     table = calls_by_school_priority(data.calls, data.schools, span)
     rep.figure(charts.stacked_bars(table, "school_name", list(PRIORITIES), "Calls for service", "Priority"),
                "Calls for service at each participating school, by CAD priority.",
-               f"MPD CAD export; {period_label(span)}.")
-    rep.table(table, "calls_by_school_priority", "Calls for service at each participating school by priority",
+               f"MPD CAD export; {period_label(span)}.",
+               alt=charts.describe_stacked(table, "school_name", list(PRIORITIES),
+                                           "calls for service at each participating school", "priority"))
+    rep.table(table, "calls_by_school_priority",
+              "Calls for service at each participating school by priority (the figure's values)",
               labels={**SCHOOL_LABELS, "total": "Total"})
 
 
@@ -336,3 +356,240 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
         rep.text(protected.NOT_BROKEN_DOWN)
     else:
         protected.disparity_table(rep, data, span)
+
+
+WEEK_LABELS = {"week_of": "Week of (Monday)", "monday": "Monday", "tuesday": "Tuesday", "wednesday": "Wednesday",
+               "thursday": "Thursday", "friday": "Friday"}
+
+
+def on_duty_weeks(duty: pd.DataFrame) -> pd.DataFrame:
+    """Return SROs on duty on each school day laid out by week: one row per week, Monday to Friday across.
+
+    >>> duty = pd.DataFrame({"date": pd.to_datetime(["2026-03-09", "2026-03-11"]), "sros_on_duty": [26, 24]})
+    >>> week = on_duty_weeks(duty).iloc[0]
+    >>> str(week["week_of"]), int(week["monday"]), int(week["wednesday"]), bool(pd.isna(week["tuesday"]))
+    ('2026-03-09', 26, 24, True)
+    """
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+    frame = duty.assign(week_of=(duty["date"] - pd.to_timedelta(duty["date"].dt.day_of_week, unit="D")).dt.date,
+                        day=duty["date"].dt.day_of_week.map(dict(enumerate(days))))
+    wide = frame.pivot_table(index="week_of", columns="day", values="sros_on_duty", aggfunc="sum")
+    wide = wide.reindex(columns=days).astype("Int64")
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def findings_section(rep: Report, found: list[findings.Finding]) -> None:
+    """Show the findings in words at the top of a report and write their figures to `findings.csv`."""
+    rep.findings([f.sentence for f in found])
+    rep.deliver(findings.frame(found), "findings")
+
+
+def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] | None) -> None:
+    """Findings for a district report (annual, semester, monthly): largest change, schools with most calls
+    and actions, days under the floor, the alternatives rate, calls outside school hours."""
+    found = population.program_calls(data.calls, data.schools, span)
+    change = None
+    if previous is not None:
+        label, before = previous
+        change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
+                                                         summary.key_figures(data, rep.year, before)), label)
+    calls_at = calls_by_school_priority(data.calls, data.schools, span).rename(columns={"total": "calls"})
+    actions = population.schools_only(enforcement.by_school(data.enforcement, data.schools, span))
+    acted = [c for c in enforcement.ACTION_LABELS if c in actions.columns]
+    actions = actions.assign(actions=actions[acted].sum(axis=1))
+    duty = staffing.on_duty(data.shifts, rep.year, span) if data.provided("shifts") else pd.DataFrame()
+    found_list = findings.pick([
+        change,
+        findings.most_at(calls_at, "calls", "calls for service"),
+        findings.most_at(actions, "actions", "school-related arrests, citations and court referrals"),
+        findings.floor_days(duty, rep.year.sro_floor) if len(duty) else None,
+        findings.alternatives_rate(activity.alternatives(data.activities, data.enforcement, span)),
+        findings.outside_hours(call_times.split(found, rep.year, span), "at participating schools"),
+    ])
+    findings_section(rep, found_list)
+
+
+def school_findings(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] | None,
+                    school_id: str) -> None:
+    """Findings for one school's packet: its largest change, calls against the average school, calls outside
+    school hours, its alternatives rate."""
+    found = population.program_calls(data.calls, data.schools, span)
+    found = found[found["school_id"] == school_id]
+    change = None
+    if previous is not None:
+        label, before = previous
+        change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span, school_id),
+                                                         summary.key_figures(data, rep.year, before, school_id)),
+                                         label)
+    acts = data.activities[data.activities["school_id"] == school_id]
+    enf = data.enforcement[data.enforcement["school_id"] == school_id]
+    comparison = summary.district_comparison(data, span, school_id)
+    findings_section(rep, findings.pick([
+        change,
+        findings.against_average(comparison, "Calls for service"),
+        findings.against_average(comparison, "School-related arrests"),
+        findings.outside_hours(call_times.split(found, rep.year, span), "at the school"),
+        findings.alternatives_rate(activity.alternatives(acts, enf, span)),
+    ]))
+
+
+def officer_findings(rep: Report, data: DataSet, span: Span, officer_id: str) -> None:
+    """Findings for an officer's report: activities and hours by month, and the officer's alternatives rate."""
+    months = summary.officer_months(data, span, officer_id)
+    acts = data.activities[data.activities["officer_id"] == officer_id]
+    enf = data.enforcement[data.enforcement["officer_id"] == officer_id]
+    findings_section(rep, findings.pick([
+        findings.busiest_month(months, "activities", "activities logged"),
+        findings.busiest_month(months, "hours_worked", "hours worked"),
+        findings.busiest_month(months.assign(actions=months["arrests"] + months["citations"]
+                                             + months["court_referrals"]),
+                               "actions", "arrests, citations and court referrals"),
+        findings.alternatives_rate(activity.alternatives(acts, enf, span)),
+    ]))
+
+
+def compliance_findings(rep: Report, rules: pd.DataFrame, breaches: dict[str, pd.DataFrame]) -> None:
+    """Findings for the compliance report: rules breached, the most breaches, days under the floor."""
+    below = breaches.get("III.A / Act 12")
+    extra = None
+    if below is not None and len(below):
+        worst = below.loc[below["sros_on_duty"].idxmin()]
+        day = pd.Timestamp(worst["date"]).date()
+        extra = findings.Finding("floor", (
+            f"On {len(below)} school days fewer than {rep.year.sro_floor} SROs were on duty in school hours; "
+            f"the fewest was {int(worst['sros_on_duty'])}, on {long_date(day)}."),
+            {"School days under the floor": len(below), "Act 12 floor": rep.year.sro_floor,
+             "Fewest SROs on duty": int(worst["sros_on_duty"]), "Day with the fewest": day.isoformat()})
+    findings_section(rep, findings.pick([*findings.breaches(rules), extra]))
+
+
+def school_hours_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
+    """Show calls at participating schools (or one school) in school hours on school days and at other times."""
+    found = population.program_calls(data.calls, data.schools, span)
+    if school_id is not None:
+        found = found[found["school_id"] == school_id]
+    rep.section("Calls in and out of school hours",
+                f"Calls to a school's address come at night, at weekends and in breaks too. School hours: "
+                f"{staffing.weekday_window(rep.year)} on school days (weekdays inside a semester, less the "
+                "year's days off).")
+    rep.table(call_times.split(found, rep.year, span), "calls_by_time_of_day",
+              "Calls for service by when they came",
+              labels={"when": "When", "calls": "Calls", "share_pct": "Share (%)"})
+    if school_id is None:
+        taking_part = found[found["place"] == found["school_id"]].merge(data.schools[["school_id", "school_name"]])
+        rep.table(call_times.by_school(taking_part, rep.year, span), "calls_by_school_and_time",
+                  "Calls for service at each school taking part, in and out of school hours",
+                  labels={**SCHOOL_LABELS, "school_hours": "In school hours", "other_times": "Other times",
+                          "total": "Total", "other_share_pct": "Other times (%)"})
+
+
+def link_table(rep: Report, data: DataSet, span: Span) -> None:
+    """Show how the period's calls at participating schools were linked to a school, in plain words."""
+    from sro_reporting.annual import link_summary
+
+    table = link_summary(data.calls, data.schools, span)
+    table = table.assign(link_type=table["link_type"].map(glossary.LINK_SHORT))
+    rep.table(table, "calls_by_link_type", "How the calls at participating schools were linked to a school",
+              labels={"link_type": "Link", "calls": "Calls", "meaning": "Meaning"})
+
+
+def data_quality(rep: Report, data: DataSet) -> None:
+    """Show the problems found in the input data, by table (named in words)."""
+    from sro_reporting.reading import quality
+
+    table = quality.summary(data.problems)
+    table = table.assign(table=table["table"].map(lambda t: glossary.TABLES.get(t, t)))
+    rep.table(table, "data_quality_summary", "Problems found in the input data, by table",
+              note="Each problem is listed with its file, line, column and rule in data_quality.csv beside this report.",
+              labels={"table": "Table", "errors": "Errors", "warnings": "Warnings", "infos": "Notes"})
+
+
+COMMON_DEFINITIONS = {
+    "Participating school": "a school marked as taking part in the SRO program whose participation dates, "
+                            "where given, overlap the period.",
+    "School day": "a weekday inside a semester, less the school year's days off (parameter file).",
+    "School-related arrest, citation or court referral": "as the U.S. Department of Education's Civil Rights "
+        "Data Collection defines it: for activity on school grounds, during off-campus school activities "
+        "(school transport included), or due to a referral by a school official. Counted once per person per action.",
+}
+
+
+COVERED = {"School-related arrest or citation", "Call for service at a school"}  # said by the common terms, methods
+
+
+def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[str, str] | None = None,
+                    school_id: str | None = None, calls_shown: bool = True) -> None:
+    """Show the definitions-and-methods page: terms, how the figures were made, the codes in plain English,
+    and who prepared the report."""
+    year = rep.year
+    terms = {**DEFINITIONS, **COMMON_DEFINITIONS, **{k: v for k, v in (definitions or {}).items() if k not in COVERED}}
+    methods = {
+        "Period": f"{span_text(span)}. Records are counted on the day they are dated.",
+        "Data": f"MPD's exports as of {long_date(data.as_of()) if data.as_of() else 'no dated records'}: CAD calls "
+                "for service, arrests, citations and referrals, the SRO activity log, shifts, use of force, the SRO "
+                "roster, training and meetings. Problems found in them are listed in data_quality.csv.",
+        "School hours": f"{staffing.weekday_window(year)} on school days. An SRO counts as on duty on a school day "
+                        f"when a shift overlaps school hours; 2023 Wisconsin Act 12 asks for at least {year.sro_floor}.",
+        "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "
+                       "where the period is partial (see Period). A change in percent is given from a count of "
+                       f"{summary.SMALL_BASE} or more, and called out in the findings only where the period before "
+                       f"had at least {findings.MIN_BASE}.",
+        "Numbers": "Every number in a table or a finding is also in a CSV file under tables/ beside this report.",
+    }
+    if calls_shown:
+        methods["Calls at a school"] = ("a CAD call is linked to a school by the school recorded as its premise, "
+                                        "else by its address being the school's, else by the same street and "
+                                        "hundred-block (the nearest house number wins). Each call counts once.")
+    if rep.audience == "mps":
+        methods["Disclosure control"] = (f"tables of people by age band, gender, race or student status show "
+                                         f"counts from 1 to {rep.min_cell - 1} as *, and hide further counts so "
+                                         "that none can be worked out from any number MPS receives, in this "
+                                         "report or another (the release is checked by an attack on all of "
+                                         "them together). Counts of calls and incidents are exact.")
+    else:
+        methods["Exact counts"] = "this internal report shows exact counts of people; it is not for release."
+    blocks = [("Definitions", definition_list(terms)), ("Methods", definition_list(methods))]
+    if calls_shown:
+        found = population.program_calls(data.calls, data.schools, span)
+        if school_id is not None:
+            found = found[found["school_id"] == school_id]
+        natures = calls.by_nature(found)["nature_of_call"]
+        blocks.append(("Natures of call", _glossary_table(glossary.glossary(natures, "nature"),
+                                                          "Nature-of-call codes in this report")))
+        blocks.append(("Dispositions", _glossary_table(glossary.glossary(found["disposition"], "disposition"),
+                                                       "CAD dispositions in this report")))
+        blocks.append(("How calls were linked", definition_list(
+            {glossary.LINK_SHORT[k]: v.split(": ", 1)[1] for k, v in glossary.LINK_TYPES.items()})))
+    if rep.name in ("school", "compliance", "monthly"):
+        blocks.append(("Meetings", definition_list({glossary.MEETING_TYPES[k]: v
+                                                    for k, v in glossary.MEETING_MEANINGS.items()})))
+    if year.prepared_by is not None:
+        prepared = (f'<p class="prepared-by">{_escape(year.prepared_by.unit)}.<br/>'
+                    f"Questions about this report: {_escape(year.prepared_by.contact)}.</p>")
+        blocks.append(("Prepared by", prepared))
+    rep.methods(blocks)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _glossary_table(frame: pd.DataFrame, caption: str) -> str:
+    """Return a glossary (code, meaning) as a table without a CSV: it holds words, not numbers."""
+    from sro_reporting.rendering.report import table_html
+
+    if frame.empty:
+        return "<p>None in this period.</p>"
+    shown = frame.rename(columns={"code": "Code (as CAD records it)", "meaning": "Meaning"})
+    return f'<div class="table-wrap">{table_html(shown, caption, "", [])}</div>'
+
+
+def officer_hours_chart(rep: Report, months: pd.DataFrame) -> None:
+    """Show an officer's hours worked by month (the values are in the month-by-month table above it)."""
+    named = months.assign(month=months["month"].map(month_label))
+    short = months["month"].map(lambda m: f"{pd.Timestamp(m):%b}\n{pd.Timestamp(m):%Y}")
+    rep.figure(charts.bars(months.assign(month=short), "month", "hours_worked", "Month", "Hours worked"),
+               "Hours worked by month (the values are in the table above).", "MPD shift records.",
+               alt=charts.describe_bars(list(named["month"]), list(named["hours_worked"]), "hours worked by month"))

@@ -92,14 +92,14 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
     """Run one report's notebook and render its PDF; return its manifest fields."""
     from papermill.exceptions import PapermillExecutionError
 
-    from sro_reporting.rendering.render import render_pdf
+    from sro_reporting.rendering.render import render_report
 
     notebook, pdf = out / f"{job.stem}.ipynb", out / f"{job.stem}.pdf"
     started = time.perf_counter()
     result = {"status": "ok", "error": None}
     try:
         executed = _papermill(str(job.kind.notebook), notebook, kernel, job.parameters, job.kind.notebook.parent)
-        render_pdf(executed, pdf)
+        render_report(executed, pdf)  # the PDF/UA-1 and, beside it, the same report as accessible HTML
     except PapermillExecutionError as exc:
         result = {"status": "failed", "error": {
             "cell": exc.cell_index, "execution_count": exc.exec_count,
@@ -109,6 +109,7 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
             "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
     if result["status"] == "failed":
         pdf.unlink(missing_ok=True)
+        pdf.with_suffix(".html").unlink(missing_ok=True)
         WARM.check()
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result

@@ -1,0 +1,223 @@
+"""Findings in words: the three to five things a reader should know, at the top of each report.
+
+Each finding is a sentence built from a metric frame, with the figures it quotes; every figure is
+written to the report's `findings.csv` beside the sentence, so every number in a sentence is in a
+CSV. Changes are only called out on an adequate base (`MIN_BASE` or more in the period before), so
+a rise from 2 to 4 is not reported as "doubled".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+MIN_BASE = 20  # the period before must have at least this many for a change to be called out
+MOST = 5  # findings at most
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence and the figures it quotes (measure -> value), in the order they appear."""
+
+    topic: str
+    sentence: str
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+def _n(value: float) -> str:
+    """Return a count with separators, or a decimal with one place."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE) -> Finding | None:
+    """Return the measure that changed most in percent from the period before, among those with an adequate base.
+
+    `compared` is `summary.compare`'s frame (measure, current, previous, change, change_pct).
+
+    >>> t = pd.DataFrame({"measure": ["Calls for service", "Use-of-force incidents"], "current": [130, 4],
+    ...     "previous": [100, 1], "change": [30, 3], "change_pct": [30.0, 300.0]})
+    >>> largest_change(t, "fall 2025-26").sentence
+    'Calls for service rose 30.0% from fall 2025-26 (100) to this period (130), the largest change among measures with at least 20 in fall 2025-26.'
+    """
+    base = compared[(compared["previous"] >= min_base) & compared["change_pct"].notna()]
+    if base.empty:
+        return None
+    row = base.loc[base["change_pct"].abs().astype(float).idxmax()]
+    pct = float(row["change_pct"])
+    if pct == 0:
+        return Finding("change", f"No measure with at least {min_base} in {before} changed this period.",
+                       {"Smallest base compared": min_base})
+    verb = "rose" if pct > 0 else "fell"
+    return Finding("change", (
+        f"{row['measure']} {verb} {abs(pct):.1f}% from {before} ({_n(row['previous'])}) to this period "
+        f"({_n(row['current'])}), the largest change among measures with at least {min_base} in {before}."),
+        {f"{row['measure']}, change (%)": abs(pct), f"{row['measure']}, period before": int(row["previous"]),
+         f"{row['measure']}, this period": int(row["current"]), "Smallest base compared": min_base})
+
+
+def most_at(table: pd.DataFrame, value: str, what: str, name: str = "school_name") -> Finding | None:
+    """Return which row of `table` has the most `value` (the first on ties), with its share of the total.
+
+    >>> t = pd.DataFrame({"school_name": ["A", "B"], "calls": [30, 10]})
+    >>> most_at(t, "calls", "calls for service").sentence
+    'A had the most calls for service: 30 of 40 (75.0%).'
+    """
+    total = float(table[value].sum()) if len(table) else 0.0
+    if not total:
+        return None
+    row = table.loc[table[value].astype(float).idxmax()]
+    share = round(100 * float(row[value]) / total, 1)
+    return Finding(f"most {what}", f"{row[name]} had the most {what}: {_n(row[value])} of {_n(total)} ({share:.1f}%).",
+                   {f"{what} at {row[name]}": int(row[value]), f"{what}, all": int(total),
+                    f"{what} at {row[name]}, share (%)": share})
+
+
+def floor_days(duty: pd.DataFrame, floor: int) -> Finding | None:
+    """Return how many school days had fewer SROs on duty than the Act 12 floor, and the fewest.
+
+    >>> duty = pd.DataFrame({"date": pd.to_datetime(["2026-03-09", "2026-03-10"]), "sros_on_duty": [22, 27]})
+    >>> floor_days(duty, 25).sentence
+    'On 1 of 2 school days fewer than 25 SROs were on duty in school hours, below the Act 12 floor; the fewest was 22, on March 9, 2026.'
+    """
+    if duty.empty:
+        return None
+    below = duty[duty["sros_on_duty"] < floor]
+    if below.empty:
+        return Finding("floor", f"At least {floor} SROs were on duty in school hours on every one of the "
+                       f"{len(duty)} school days, as the Act 12 floor requires.",
+                       {"Act 12 floor": floor, "School days": len(duty)})
+    worst = below.loc[below["sros_on_duty"].idxmin()]
+    day = pd.Timestamp(worst["date"]).date()
+    return Finding("floor", (
+        f"On {len(below)} of {len(duty)} school days fewer than {floor} SROs were on duty in school hours, "
+        f"below the Act 12 floor; the fewest was {int(worst['sros_on_duty'])}, on {_day(day)}."),
+        {"School days under the floor": len(below), "School days": len(duty), "Act 12 floor": floor,
+         "Fewest SROs on duty": int(worst["sros_on_duty"]), "Day with the fewest": day.isoformat()})
+
+
+def alternatives_rate(alternatives: pd.DataFrame) -> Finding | None:
+    """Return the alternatives-to-citation rate from `activity.alternatives`'s frame.
+
+    >>> t = pd.DataFrame({"measure": ["Youth referrals logged", "Alternatives to citation",
+    ...     "School-related citations", "Alternatives rate (%)"], "value": [5, 30, 10, 75.0]})
+    >>> alternatives_rate(t).sentence
+    'SROs chose an alternative to a citation 30 times against 10 school-related citations: an alternatives rate of 75.0%.'
+    """
+    values = alternatives.set_index("measure")["value"]
+    alt, cited, rate = values["Alternatives to citation"], values["School-related citations"], \
+        values["Alternatives rate (%)"]
+    if pd.isna(rate):
+        return None
+    return Finding("alternatives", (
+        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related citations: "
+        f"an alternatives rate of {float(rate):.1f}%."),
+        {"Alternatives to citation": int(alt), "School-related citations": int(cited),
+         "Alternatives rate (%)": float(rate)})
+
+
+def outside_hours(split: pd.DataFrame, where: str) -> Finding | None:
+    """Return the share of calls that came outside school hours, from `call_times.split`'s frame.
+
+    >>> t = pd.DataFrame({"when": ["School hours on a school day", "School day, outside school hours",
+    ...     "Weekend, holiday, break or summer"], "calls": [60, 25, 15], "share_pct": [60.0, 25.0, 15.0]})
+    >>> outside_hours(t, "at participating schools").sentence
+    '40 of 100 calls for service at participating schools (40.0%) came outside school hours: 25 on school days and 15 on days without school.'
+    """
+    calls = split.set_index("when")["calls"]
+    total = int(calls.sum())
+    if not total:
+        return None
+    evening, no_school = int(calls.iloc[1]), int(calls.iloc[2])
+    other = evening + no_school
+    share = round(100 * other / total, 1)
+    return Finding("hours", (
+        f"{_n(other)} of {_n(total)} calls for service {where} ({share:.1f}%) came outside school hours: "
+        f"{_n(evening)} on school days and {_n(no_school)} on days without school."),
+        {"Calls outside school hours": other, "Calls": total, "Calls outside school hours, share (%)": share,
+         "Calls on school days outside school hours": evening, "Calls on days without school": no_school})
+
+
+def against_average(comparison: pd.DataFrame, measure: str) -> Finding | None:
+    """Return one school's figure beside the average participating school's, from `summary.district_comparison`.
+
+    >>> t = pd.DataFrame({"measure": ["Calls for service"], "this_school": [62], "district_average": [32.1]})
+    >>> against_average(t, "Calls for service").sentence
+    'Calls for service at this school: 62, against 32.1 at the average participating school.'
+    """
+    rows = comparison[comparison["measure"] == measure]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return Finding("average", (
+        f"{measure} at this school: {_n(row['this_school'])}, against {_n(float(row['district_average']))} at the "
+        "average participating school."),
+        {f"{measure}, this school": row["this_school"], f"{measure}, district average": float(row["district_average"])})
+
+
+def breaches(summary: pd.DataFrame) -> list[Finding]:
+    """Return the compliance findings from `compliance.summary`'s frame: rules breached, and the most breaches.
+
+    >>> t = pd.DataFrame({"section": ["IV.C", "V"], "rule": ["Selection panel", "MOU"], "breaches": [1, 0],
+    ...     "status": ["breached", "kept"]})
+    >>> [f.sentence for f in breaches(t)]
+    ['1 of 2 rules checked had a breach: IV.C.', 'The most breaches were under IV.C, Selection panel: 1.']
+    """
+    broken = summary[summary["breaches"] > 0]
+    if broken.empty:
+        return [Finding("rules", f"All {len(summary)} rules checked were kept.", {"Rules checked": len(summary)})]
+    rule = "rule" if len(summary) == 1 else "rules"
+    had = "a breach" if len(broken) == 1 else "breaches"
+    out = [Finding("rules", f"{len(broken)} of {len(summary)} {rule} checked had {had}: "
+                   f"{', '.join(broken['section'])}.", {"Rules with breaches": len(broken), "Rules checked": len(summary)})]
+    top = broken.loc[broken["breaches"].idxmax()]
+    out.append(Finding("most", f"The most breaches were under {top['section']}, {top['rule']}: {int(top['breaches'])}.",
+                       {f"Breaches under {top['section']}": int(top["breaches"])}))
+    return out
+
+
+def busiest_month(months: pd.DataFrame, value: str, what: str) -> Finding | None:
+    """Return an officer's total of `value` over the months and the busiest month, from `summary.officer_months`.
+
+    >>> t = pd.DataFrame({"month": ["2026-01", "2026-02"], "activities": [10, 14]})
+    >>> busiest_month(t, "activities", "activities logged").sentence
+    'The officer had 24 activities logged in the period, most in February 2026 (14).'
+    """
+    total = float(months[value].sum()) if len(months) else 0.0
+    if not total:
+        return None
+    row = months.loc[months[value].astype(float).idxmax()]
+    month = dt.date.fromisoformat(f"{row['month']}-01")
+    return Finding("officer", (
+        f"The officer had {_n(total)} {what} in the period, most in {month:%B %Y} ({_n(row[value])})."),
+        {f"{what}": total, f"{what} in {month:%B %Y}": row[value], "Busiest month": row["month"]})
+
+
+def pick(found: list[Finding | None], most: int = MOST) -> list[Finding]:
+    """Return the findings that were found, at most `most`."""
+    return [f for f in found if f is not None][:most]
+
+
+def _value(value: object) -> str:
+    """Return a figure as the CSV holds it: whole numbers without a decimal, others to one place, text as it is."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:.1f}"
+    return str(value)
+
+
+def frame(found: list[Finding]) -> pd.DataFrame:
+    """Return the findings as a CSV table: one row per figure, with its finding's number and sentence.
+
+    >>> frame([Finding("x", "A had 3 of 4.5.", {"calls at A": 3.0, "all": 4.5})]).values.tolist()
+    [[1, 'A had 3 of 4.5.', 'calls at A', '3'], [1, 'A had 3 of 4.5.', 'all', '4.5']]
+    """
+    rows = [(i, f.sentence, measure, _value(value))
+            for i, f in enumerate(found, 1) for measure, value in f.figures.items()]
+    return pd.DataFrame(rows, columns=["finding", "sentence", "measure", "value"])
