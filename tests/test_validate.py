@@ -114,3 +114,12 @@ def test_missing_table_is_an_error_for_the_report_that_needs_it(tmp_path):
     data = sro.load(folder)
     with pytest.raises(sro.reading.dataset.MissingInputError, match="report 'annual' needs table.*enforcement"):
         data.require(["schools", "enforcement"], "annual")
+
+
+def test_a_name_the_chart_font_cannot_draw_is_a_warning(tmp_path):
+    from conftest import SCHOOLS
+
+    schools = SCHOOLS.assign(school_name=["Alpha High", "Escuela 学校", "Gamma Elementary", "Delta High"])
+    problems = sro.load(write_folder(tmp_path, schools=schools)).problems
+    found = problems[problems["rule"].str.startswith("characters not in the report font")]
+    assert found[["table", "line", "column", "severity"]].values.tolist() == [["schools", 3, "school_name", "warning"]]

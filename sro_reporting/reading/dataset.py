@@ -19,6 +19,7 @@ import pandas as pd
 from sro_reporting.linking.schools import link_calls
 from sro_reporting.paths import cache_dir, demo_data_dir, resolve
 from sro_reporting.reading.fingerprint import file_sha256, source_hash
+from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.readers import LINE, find_file, read_table
 from sro_reporting.reading.tables import TABLES
@@ -200,7 +201,7 @@ def _read(data_dir: Path, files: dict[str, tuple[Path, str]], max_unknown_share:
         listed.append(InputFile(name, str(path), sha, len(raw.frame)))
     tables, crossed = _cross_checks(tables, max_unknown_share)
     tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"])
-    return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking]))
+    return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]))
 
 
 # Data sets already loaded in this process, by snapshot: a warm kernel loads each folder once.
