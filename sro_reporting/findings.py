@@ -45,8 +45,12 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     ...     "previous": [100, 1], "change": [30, 3], "change_pct": [30.0, 300.0]})
     >>> largest_change(t, "fall 2025-26").sentence
     'Calls for service rose 30.0% from fall 2025-26 (100) to this period (130), the largest change among measures with at least 20 in fall 2025-26.'
+    >>> largest_change(t.assign(previous="not taking part", change_pct=None), "fall 2025-26") is None
+    True
     """
-    base = compared[(compared["previous"] >= min_base) & compared["change_pct"].notna()]
+    previous = pd.to_numeric(compared["previous"], errors="coerce")  # "not taking part" is no base
+    pct = pd.to_numeric(compared["change_pct"], errors="coerce")  # nor is "small base"
+    base = compared[(previous >= min_base) & pct.notna()]
     if base.empty:
         return None
     row = base.loc[base["change_pct"].abs().astype(float).idxmax()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -41,3 +43,49 @@ def write_folder(folder: Path, **tables: pd.DataFrame | str) -> Path:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Keep each test's snapshots out of the project's cache."""
     monkeypatch.setenv("SRO_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
+# Values planted in the demo data that no output may carry: person columns in every table, a name in
+# a coded column; and formulas in school names, which every CSV must neutralize.
+PLANTED = {"student_name": "Zyxwv Plantedname", "dob": "2009-02-29x", "student_id": "S-98765-PLANT"}
+PLANTED_NAME = PLANTED["student_name"]
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"]
+
+
+def run_cli(data: Path, out: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `sro-report run` for the 2025-26 school year."""
+    from sro_reporting.paths import project_root
+
+    return subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
+                           "--school-year", "2025-26", *args], capture_output=True, text=True, cwd=project_root(),
+                          check=False, env=env)
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory):
+    """The demo data with person-identifying columns, a name and spreadsheet formulas planted."""
+    from sro_reporting import demo
+
+    folder = tmp_path_factory.mktemp("data")
+    demo.write(folder)
+    for csv in folder.glob("*.csv"):
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for column, value in PLANTED.items():
+            frame[column] = value
+        if csv.stem == "schools":
+            part = frame.index[frame["sro_participating"].str.lower().isin(["true", "yes", "y", "1"])]
+            frame.loc[part[1:len(FORMULAS) + 1], "school_name"] = FORMULAS  # not 0007's: tests name it
+        if csv.stem == "enforcement":
+            frame.loc[0, "subject_race"] = PLANTED_NAME
+        frame.to_csv(csv, index=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_copy, tmp_path_factory):
+    """One spring run on the planted demo data: the district's MPS reports, compliance, and two school packets."""
+    out = tmp_path_factory.mktemp("out")
+    district = run_cli(demo_copy, out, "--semester", "spring", "--report", "annual", "--report", "semester",
+                       "--report", "monthly", "--report", "compliance", "--jobs", "2")
+    schools = run_cli(demo_copy, out, "--semester", "spring", "--school", "0007", "--school", "0014", "--jobs", "2")
+    return out, district, schools

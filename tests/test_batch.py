@@ -11,13 +11,12 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import PLANTED
 from pypdf import PdfReader
 
-from sro_reporting import demo
 from sro_reporting.paths import project_root
 
 pytestmark = pytest.mark.slow
-PLANTED = {"student_name": "Zyxwv Plantedname", "dob": "2009-02-29x", "student_id": "S-98765-PLANT"}
 
 
 def run(data: Path, out: Path, *args: str, workspace: Path | None = None) -> subprocess.CompletedProcess:
@@ -35,23 +34,8 @@ def copy_workspace(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_copy(tmp_path_factory):
-    """The demo data with person-identifying columns planted in every table."""
-    folder = tmp_path_factory.mktemp("data")
-    demo.write(folder)
-    for csv in folder.glob("*.csv"):
-        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        for column, value in PLANTED.items():
-            frame[column] = value
-        frame.to_csv(csv, index=False)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def batch(demo_copy, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run(demo_copy, out, "--semester", "spring", "--report", "annual", "--report", "semester",
-                 "--report", "monthly", "--report", "compliance", "--jobs", "2")
+def batch(demo_run):
+    out, result, _ = demo_run
     return out / "internal", result
 
 
@@ -104,11 +88,9 @@ def test_no_planted_person_value_in_any_output(batch):
             assert value not in text, f"{value!r} found in {path}"
 
 
-def test_officer_names_only_in_internal_reports(batch):
+def test_officer_names_only_in_internal_reports(batch, demo_copy):
     out, _ = batch
-    names = pd.read_csv(project_root() / "data" / "demo" / "officers.csv")["display_name"] \
-        if (project_root() / "data" / "demo" / "officers.csv").exists() else demo.officers(
-            __import__("numpy").random.default_rng(demo.SEED))["display_name"]
+    names = pd.read_csv(demo_copy / "officers.csv")["display_name"]
     manifest = json.loads((out / "manifest.json").read_text())
     mps = [o["stem"] for o in manifest["outputs"] if o["audience"] == "mps"]
     for stem in mps:

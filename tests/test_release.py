@@ -8,37 +8,20 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import PLANTED_NAME
 from pypdf import PdfReader
 
-from sro_reporting import demo
 from sro_reporting.files import neutralize, safe_frame
 
 pytestmark = pytest.mark.slow
-PLANTED_NAME = "Zyxwv Plantedname"
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"]
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    """A spring run on the demo data with hostile values planted: a name, formulas in school names."""
-    data = tmp_path_factory.mktemp("data")
-    demo.write(data)
-    schools = pd.read_csv(data / "schools.csv", dtype=str, keep_default_na=False)
-    part = schools.index[schools["sro_participating"].str.lower().isin(["true", "yes", "y", "1"])]
-    for i, formula in zip(part, FORMULAS):
-        schools.loc[i, "school_name"] = formula
-    schools.to_csv(data / "schools.csv", index=False)
-    enf = pd.read_csv(data / "enforcement.csv", dtype=str, keep_default_na=False)
-    enf.loc[0, "subject_race"] = PLANTED_NAME  # a name typed into a coded column
-    enf["student_name"] = PLANTED_NAME
-    enf.to_csv(data / "enforcement.csv", index=False)
-    out = tmp_path_factory.mktemp("out")
-    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(data), "--out", str(out),
-                             "--school-year", "2025-26", "--semester", "spring", "--report", "annual",
-                             "--report", "semester", "--report", "school", "--report", "officer",
-                             "--report", "compliance", "--jobs", "2"], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return out, data
+def release(demo_run, demo_copy):
+    """The shared spring run on the demo data with a name, person columns and formulas planted."""
+    out, district, schools = demo_run
+    assert district.returncode == 0 and schools.returncode == 0, district.stderr + schools.stderr
+    return out, demo_copy
 
 
 def _text(path):
@@ -57,6 +40,7 @@ def test_release_holds_reports_tables_and_its_manifest_only(release):
     mps = {o["stem"] for o in internal["outputs"] if o["audience"] == "mps"}
     pdfs = {p.stem for p in files if p.suffix == ".pdf"}
     assert pdfs == mps and not any(s.startswith("officer-") for s in pdfs)
+    assert {"school-2025-26-spring-0007", "school-2025-26-spring-0014"} <= pdfs
     assert (out / "mps" / "tables" / "calls_by_priority_disposition.csv").exists()
     assert (out / "mps" / "tables" / "arrests_citations_by_school.csv").exists()
 
