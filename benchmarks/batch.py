@@ -51,7 +51,7 @@ def main() -> None:
         out = Path(tmp) / "batch"
         wall = timed([str(BIN / "sro-report"), "run", "--data", str(data), "--out", str(out),
                       "--school-year", "2025-26", "--semester", "spring", "--force"])
-        manifest = json.loads((out / "manifest.json").read_text())
+        manifest = json.loads((out / "internal" / "manifest.json").read_text())
         outputs = manifest["outputs"]
         per_report = wall / len(outputs)
         slow = naive(Path(tmp), outputs)
