@@ -1,13 +1,21 @@
-"""The `sro-report` command line (contract section 6)."""
+"""The `sro-report` command line (contract section 6).
+
+Exit codes: 0 all done, 1 a report failed (or `validate` found errors), 2 the command could not
+start or could not read or write a file: one line on stderr says which file and why.
+"""
 
 from __future__ import annotations
 
 import sys
+import warnings
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+
+from sro_reporting.errors import RunError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Reports of the MPD School Resource Officer program from MPD's data exports.")
@@ -49,9 +57,8 @@ def validate(
     from sro_reporting.reading.quality import QUALITY_COLUMNS, format_text
 
     if not data.is_dir():
-        typer.echo(f"error: data folder {data} does not exist", err=True)
-        raise typer.Exit(2)
-    dataset = load(data, use_cache=False)
+        _stop(f"data folder {data} does not exist")
+    dataset = _or_stop(lambda: load(data, use_cache=False))
     if format is Format.csv:
         dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
@@ -70,18 +77,49 @@ def run(
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
-    from sro_reporting.running.batch import BatchError, run_batch
+    from sro_reporting.running.batch import run_batch
 
-    try:
-        failed = run_batch(data, out, school_year, semester, report or None, jobs, force)
-    except BatchError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force))
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def cache(clear: Annotated[bool, typer.Option(help="remove every cached snapshot")] = False) -> None:
+    """Show the cache of cleaned data (one snapshot per data version), or clear it."""
+    from sro_reporting.reading import snapshot
+
+    folder = _or_stop(snapshot.folder)
+    if clear:
+        typer.echo(f"removed {_or_stop(snapshot.clear)} snapshot(s) from {folder}")
+        return
+    entries = sorted(p for p in folder.iterdir() if p.name.startswith(snapshot.PREFIX))
+    size = sum(f.stat().st_size for p in entries for f in p.iterdir())
+    typer.echo(f"{folder}: {len(entries)} snapshot(s), {size / 2**20:,.1f} MiB (`sro-report cache --clear` removes them)")
+
+
+def _stop(message: str) -> NoReturn:
+    """End the command with exit 2 and one line saying why."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _or_stop(action: Callable):
+    """Return what `action` returns; a file that cannot be read or written ends the command (exit 2)."""
+    try:
+        return action()
+    except RunError as exc:
+        _stop(str(exc))
+    except OSError as exc:
+        _stop(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+
+
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    return f"warning: {message}\n"
 
 
 def main() -> None:
     """Entry point of the `sro-report` script."""
+    warnings.formatwarning = _warning_line
     app()
 if __name__ == "__main__":
     main()

@@ -1,9 +1,14 @@
 """`sro-report run`: load once, fan the reports out over worker processes, keep going past failures.
 
-Each report is its notebook executed by papermill and rendered to PDF in the same worker. A
-failed report keeps its executed notebook, with papermill's banner at the failing cell; the
-manifest records the cell and the error, and the others go on. A report whose inputs,
-parameters and code are unchanged since the last run in the same folder is skipped.
+A run is a transaction on its output folder. It holds the folder's lock (`running.lock`), removes
+what a killed run left, reads the data once into one snapshot that every report reads by its key,
+makes each report in a staging folder and moves it in whole (`running.outputs`), and writes the
+manifest with every file's sha256. Each report is its notebook executed by papermill and rendered
+to PDF in the same worker. A failed report keeps its executed notebook, with papermill's banner at
+the failing cell; the manifest records the cell and the error, and the others go on. A report
+whose inputs, parameters and code are unchanged since the last run in the same folder, and whose
+files are all there as recorded, is skipped. A file that cannot be read or written stops the run
+with `RunError` (exit 2).
 """
 
 from __future__ import annotations
@@ -19,15 +24,18 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from pathlib import Path
 
-from sro_reporting.params import load_school_year
+from sro_reporting.errors import RunError, cannot
+from sro_reporting.files import remove, write_text
+from sro_reporting.params import SchoolYear, load_school_year
 from sro_reporting.reading.dataset import DataSet, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import release
+from sro_reporting.running import outputs, release
 from sro_reporting.running.kernels import WARM, kernel_name
+from sro_reporting.running.lock import hold
 from sro_reporting.running.manifest import Manifest, OutputEntry, read_previous
 from sro_reporting.running.plan import KINDS, Job, default_reports, make_job, most_jobs, plan
 from sro_reporting.running.release import INTERNAL
@@ -37,8 +45,7 @@ from sro_reporting.running.release import INTERNAL
 WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
 
 
-class BatchError(RuntimeError):
-    """The run cannot start: bad parameters, unknown report, unusable folders."""
+BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 
 
 def _code_hash() -> str:
@@ -57,40 +64,76 @@ def job_key(job: Job, data: DataSet, code: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _papermill(notebook, output: Path, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
-    """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook."""
+def _papermill(notebook, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
+    """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook.
+
+    Papermill writes nothing: the caller writes the notebook, whole, where it belongs.
+    """
     import logging
 
     import papermill
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
     return papermill.execute_notebook(
-        notebook, str(output), parameters=parameters or {}, kernel_name=kernel, progress_bar=False,
+        notebook, None, parameters=parameters or {}, kernel_name=kernel, progress_bar=False,
         log_output=False, cwd=str(cwd) if cwd else None, engine_name="sro-warm",
-        request_save_on_cell_execute=False)  # one write at the end (or with the error banner), not per cell
+        request_save_on_cell_execute=False)
 
 
-def execute(job: Job, out: Path, kernel: str) -> dict:
-    """Run one report's notebook and render its PDF; return its manifest fields."""
+def _as_run(nb, parameters: dict, kernel: str) -> None:
+    """Show the report's own parameters in its notebook, not the staging folder it was made in."""
+    from papermill.translators import translate_parameters
+
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(kernel, "python", parameters, "Parameters")
+    nb.metadata.setdefault("papermill", {})["parameters"] = parameters
+
+
+def _make(job: Job, staging: Path, kernel: str) -> dict:
+    """Run one report's notebook with its tables going to `staging`; write the notebook and PDF there."""
+    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from sro_reporting.rendering.render import render_pdf
 
-    notebook, pdf = out / f"{job.stem}.ipynb", out / f"{job.stem}.pdf"
-    started = time.perf_counter()
     result = {"status": "ok", "error": None}
     try:
-        executed = _papermill(str(job.kind.notebook), notebook, kernel, job.parameters, job.kind.notebook.parent)
-        render_pdf(executed, pdf)
-    except PapermillExecutionError as exc:
-        result = {"status": "failed", "error": {
-            "cell": exc.cell_index, "execution_count": exc.exec_count,
-            "ename": exc.ename, "evalue": exc.evalue}}
-    except Exception as exc:  # noqa: BLE001 - a dead kernel, an unwritable file: the batch goes on
+        executed = _papermill(str(job.kind.notebook), kernel, {**job.parameters, "out_dir": str(staging)},
+                              job.kind.notebook.parent)
+    except PapermillExecutionError as exc:  # the notebook with papermill's banner at the failing cell
+        executed, result = WARM.notebook, {"status": "failed", "error": {
+            "cell": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue}}
+        if exc.ename == RunError.__name__:  # the report could not read or write a file: neither can the others
+            result["fatal"] = exc.evalue
+    _as_run(executed, job.parameters, kernel)
+    write_text(staging / f"{job.stem}.ipynb", nbformat.writes(executed), staging)
+    if result["status"] == "ok":
+        render_pdf(executed, staging / f"{job.stem}.pdf")
+    return result
+
+
+def execute(job: Job, out: Path, kernel: str) -> dict:
+    """Make one report in a staging folder and move it into `out` whole; return its manifest fields."""
+    started = time.perf_counter()
+    staging = outputs.stage(out, job.stem)
+    try:
+        result = _make(job, staging, kernel)
+    except RunError as exc:
+        result = {"status": "failed", "error": {"cell": None, "execution_count": None, "ename": "RunError",
+                                                "evalue": str(exc)}, "fatal": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a dead kernel, a failed render: the batch goes on
         result = {"status": "failed", "error": {
             "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+    try:
+        if _PARENT and os.getppid() != _PARENT:
+            raise RunError("the run that started this report has ended")  # a killed run's worker moves nothing in
+        result["files"] = outputs.commit(staging, out, job.stem, result["status"] == "ok")
+    except RunError as exc:
+        result = {**result, "status": "failed", "fatal": str(exc)}
+    finally:
+        outputs.discard(staging, out)
     if result["status"] == "failed":
-        pdf.unlink(missing_ok=True)
         WARM.check()
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
@@ -109,11 +152,10 @@ def warm_up(kernel: str) -> None:
     renderer.start()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP_CODE)])
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            _papermill(nb, Path(tmp) / "warm.ipynb", kernel)
-        except Exception:  # noqa: BLE001 - see above
-            WARM.check()
+    try:
+        _papermill(nb, kernel)
+    except Exception:  # noqa: BLE001 - see above
+        WARM.check()
     renderer.join()
 
 
@@ -124,8 +166,13 @@ def _exit_now() -> None:
     os._exit(0)  # tearing down pandas, WeasyPrint and zmq would hold the run's end up by half a second
 
 
+_PARENT = 0  # the run's process, in a worker: a worker whose run was killed moves nothing in
+
+
 def _worker_start() -> None:
     """Yield the CPU to the loading parent; shut the worker's warm kernel down when the worker exits."""
+    global _PARENT
+    _PARENT = os.getppid()
     # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
     # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
     os.nice(5)
@@ -161,24 +208,28 @@ def _check_args(out: Path, school_year: str, semester: str | None, reports: list
         raise BatchError(f"report(s) {', '.join(needing)} need --semester")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".sro-tmp-probe-", dir=out)  # a new file: nothing planted is followed
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
-        raise BatchError(f"output folder {out} cannot be written: {exc}") from exc
+        raise BatchError(f"output folder {out} cannot be written: {exc.strerror or exc}") from exc
     return year
 
 
 def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
                      force: bool) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
-    """Return the entries of reports unchanged since the last run here, and the jobs to run."""
+    """Return the entries of reports unchanged since the last run here, and the jobs to run.
+
+    Unchanged: the same inputs, parameters and code, made without error, and every file the
+    manifest recorded still there with its sha256.
+    """
     previous, code = read_previous(out), _code_hash()
     done, pending = {}, []
     for one in todo:
         entry = OutputEntry.for_job(one, job_key(one, data, code))
         before = previous.get(one.stem, {})
         if not force and before.get("key") == entry.key and before.get("status") == "ok" \
-                and (out / entry.pdf).exists():
+                and outputs.unchanged(out, one.stem, before.get("files")):
             done[one.stem] = entry.done({**before, "skipped": True})
         else:
             pending.append((one, entry))
@@ -186,46 +237,79 @@ def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
     return done, pending
 
 
+def _make_all(pool: ProcessPoolExecutor, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str,
+              entries: dict[str, OutputEntry], total: int) -> str | None:
+    """Make the pending reports into `entries`; return why the run must stop, if a report could not read or write."""
+    stop = None
+    with _progress(len(pending)) as bar:
+        futures = {pool.submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
+        for future in as_completed(futures):
+            one, entry = futures[future]
+            result = {"status": "not made", "error": {"evalue": f"the run stopped: {stop}"}} \
+                if future.cancelled() else future.result()
+            entries[one.stem] = entry.done(result)
+            bar.update(1)
+            _log(f"[{len(entries)}/{total}] {one.stem}: {entries[one.stem].status}")
+            if result.get("fatal") and stop is None:
+                stop = result["fatal"]
+                for other in futures:
+                    other.cancel()
+    return stop
+
+
 def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               reports: list[str] | None, jobs: int | None, force: bool = False) -> list[str]:
     """Make the period's reports into `out`; return the stems of the reports that failed."""
-    started = dt.datetime.now().astimezone()
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
+    with hold(out):
+        outputs.sweep(out)
+        return _run(data_dir, out, year, semester, reports, jobs, force)
+
+
+def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, reports: list[str] | None, jobs: int | None,
+         force: bool) -> list[str]:
+    """Make the reports, holding the output folder."""
+    started = dt.datetime.now().astimezone()
     wanted = reports or default_reports(semester)
-    workers = int(max(1, min(jobs or os.cpu_count() or 1, most_jobs(wanted))))  # no kernel that gets no report
+    workers = int(max(1, min(jobs or os.cpu_count() or 1, most_jobs(wanted))))
     kernel = kernel_name()
     internal = out / INTERNAL
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start) as pool:
-        for _ in range(workers):
-            pool.submit(warm_up, kernel)  # kernels start and import while the data loads
+        # Kernels start and import while the data load, no more than one per core until the reports are known.
+        warming = [pool.submit(warm_up, kernel) for _ in range(min(workers, os.cpu_count() or 1))]
         _log(f"loading {data_dir}")
         data = load(data_dir, remember=False)
-        write_quality(data.problems, internal / "data_quality.csv")
-        base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(internal.resolve())}
+        write_quality(data.problems, internal / "data_quality.csv", out)
+        base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(internal.resolve()),
+                "snapshot": data.version}
         todo = plan(wanted, year, semester, data, base)
         entries, pending = _split_unchanged(todo, data, internal, force)
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
-        with _progress(len(pending)) as bar:
-            futures = {pool.submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
-            for future in as_completed(futures):
-                one, entry = futures[future]
-                entries[one.stem] = entry.done(future.result())
-                bar.update(1)
-                _log(f"[{len(entries)}/{len(todo)}] {one.stem}: {entries[one.stem].status}")
-    outputs = [entries[j.stem] for j in todo]
-    for entry in outputs:
-        if entry.report == "annual" and entry.status == "ok":
-            release.publish_contract_tables(internal, entry.stem)
-    scope = {"school_year": school_year, "semester": semester, "reports": wanted}
-    released = release.build(out, [dataclasses.asdict(e) for e in outputs], data.problems, scope)
+        wait(warming)  # idle workers take the reports: the pool starts no worker that gets none
+        stop = _make_all(pool, pending, internal, kernel, entries, len(todo))
+    remove(internal / outputs.STAGING, out)  # every worker is done
+    made = [entries[j.stem] for j in todo]
+    scope = {"school_year": year.school_year, "semester": semester, "reports": wanted}
+    released = {}
+    if stop is None:
+        for entry in made:
+            if entry.report == "annual" and entry.status == "ok":
+                release.publish_contract_tables(internal, entry.stem)
+        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": workers, "force": force,
-    }, outputs, released)
-    manifest.write(internal / "manifest.json")
+    }, made, released)
+    try:
+        manifest.write(internal / "manifest.json", out)
+    except RunError:
+        if stop is None:
+            raise
+    if stop is not None:
+        raise RunError(stop)
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
     _summary(manifest, failed)
     return failed
@@ -242,7 +326,8 @@ def run_report(name: str, out: str | Path, school_year: str, semester: str | Non
     suffix = next(iter(entity.values()), "")
     one = make_job(KINDS[name], year, semester, base, suffix, extra=entity)
     try:
-        result = execute(one, Path(out), kernel_name())
+        with hold(Path(out)):
+            result = execute(one, Path(out), kernel_name())
     finally:
         WARM.close()
     if result["status"] != "ok":
