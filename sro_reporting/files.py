@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sro_reporting.errors import RunError, cannot
+from sro_reporting.errors import cannot
 
 # OWASP CSV injection: a cell starting with these is a formula to Excel, LibreOffice and Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -84,10 +84,9 @@ def test_sweep_removes_what_a_killed_run_left_and_nothing_else(tmp_path):
 
 
 def test_a_second_run_is_refused_with_the_holders_name(tmp_path):
-    with hold(tmp_path):
-        with pytest.raises(RunError, match=rf"in use by another run \(process {os.getpid()} on .*, started 20"):
-            with hold(tmp_path):
-                pass
+    match = rf"in use by another run \(process {os.getpid()} on .*, started 20"
+    with hold(tmp_path), pytest.raises(RunError, match=match), hold(tmp_path):
+        pass
     with hold(tmp_path):  # released when the run ends
         pass
 
@@ -97,9 +96,8 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
             "with hold(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)")
     holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
-    with pytest.raises(RunError, match=f"process {holder.pid}"):
-        with hold(tmp_path):
-            pass
+    with pytest.raises(RunError, match=f"process {holder.pid}"), hold(tmp_path):
+        pass
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
     holder.stdout.close()

@@ -182,7 +182,7 @@ def read_first_sheet(data: bytes) -> Sheet:
     except Exception:  # noqa: BLE001 - calamine refuses a workbook it cannot parse: openpyxl may
         try:
             grid = _openpyxl(data)
-        except Exception as exc:  # noqa: BLE001 - neither can: a damaged or unusual workbook
+        except Exception as exc:  # neither can: a damaged or unusual workbook
             raise ValueError(f"workbook cannot be read ({type(exc).__name__}: {exc})") from exc
     width = max((len(r) for r in grid), default=0)
     return Sheet(grid, rows or list(range(1, len(grid) + 1)), columns or list(range(width)))

@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from pathlib import Path
 
-from sro_reporting.errors import RunError, cannot
+from sro_reporting.errors import RunError
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import SchoolYear, load_school_year
 from sro_reporting.reading.dataset import DataSet, load
@@ -291,6 +291,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
         wait(warming)  # idle workers take the reports: the pool starts no worker that gets none
         stop = _make_all(pool, pending, internal, kernel, entries, len(todo))
+        started_workers = len(multiprocessing.active_children())
     remove(internal / outputs.STAGING, out)  # every worker is done
     made = [entries[j.stem] for j in todo]
     scope = {"school_year": year.school_year, "semester": semester, "reports": wanted}
@@ -301,7 +302,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
                 release.publish_contract_tables(internal, entry.stem)
         released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope)
     manifest = Manifest.build(data, started, {
-        **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": workers, "force": force,
+        **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
     }, made, released)
     try:
         manifest.write(internal / "manifest.json", out)
