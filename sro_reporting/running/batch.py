@@ -98,6 +98,7 @@ def _make(job: Job, staging: Path, kernel: str) -> dict:
     from sro_reporting.rendering.render import render_pdf
 
     result = {"status": "ok", "error": None}
+    WARM.notebook = None
     try:
         executed = _papermill(str(job.kind.notebook), kernel, {**job.parameters, "out_dir": str(staging)},
                               job.kind.notebook.parent)
@@ -106,6 +107,8 @@ def _make(job: Job, staging: Path, kernel: str) -> dict:
             "cell": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue}}
         if exc.ename == RunError.__name__:  # the report could not read or write a file: neither can the others
             result["fatal"] = exc.evalue
+    if executed is None:
+        return result
     _as_run(executed, job.parameters, kernel)
     write_text(staging / f"{job.stem}.ipynb", nbformat.writes(executed), staging)
     if result["status"] == "ok":
@@ -329,6 +332,7 @@ def run_report(name: str, out: str | Path, school_year: str, semester: str | Non
     try:
         with hold(Path(out)):
             result = execute(one, Path(out), kernel_name())
+            remove(Path(out) / outputs.STAGING, Path(out))
     finally:
         WARM.close()
     if result["status"] != "ok":

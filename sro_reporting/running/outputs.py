@@ -46,7 +46,7 @@ def _order(name: str) -> int:
 def commit(staging: Path, internal: Path, stem: str, made: bool) -> dict[str, str]:
     """Move a report's files from `staging` into `internal`; return each one's sha256 by path there.
 
-    `made` False (the report failed): only its notebook moves in, and its old PDF and tables are removed.
+    `made` False (the report failed): only its notebook moves in (where there is one), and its old files go.
     """
     names = sorted((n for n in os.listdir(staging) if not n.startswith(".") and (staging / n).is_file()), key=_order)
     hashes = {}
@@ -60,7 +60,7 @@ def commit(staging: Path, internal: Path, stem: str, made: bool) -> dict[str, st
             remove(internal / TABLES / stem, internal)
     else:
         names = [n for n in names if n == f"{stem}{FIRST}"]
-        for old in (f"{TABLES}/{stem}", f"{stem}.pdf", f"{stem}.html"):
+        for old in (f"{TABLES}/{stem}", f"{stem}.pdf", f"{stem}.html", *([] if names else [f"{stem}{FIRST}"])):
             remove(internal / old, internal)
     for name in names:
         hashes[name] = sha256_of(staging / name, staging) or ""
