@@ -167,6 +167,7 @@ def test_a_zip_bomb_is_refused_before_it_unpacks(tmp_path):
 @pytest.mark.parametrize("stray", [
     pytest.param('<c r="XFD3" t="inlineStr"><is><t>stray</t></is></c>', id="last-column"),
     pytest.param('<c r="A1048576" t="inlineStr"><is><t>stray</t></is></c>', id="last-row"),
+    pytest.param("<c\n  r = 'XFD3' t=\"inlineStr\"><is><t>stray</t></is></c>", id="last-column-written-oddly"),
 ])
 def test_a_sparse_sheet_reads_fast_with_its_lines(tmp_path, stray):
     frame = pd.DataFrame({"school_id": [f"{i:04d}" for i in range(2000)], "school_name": "A",

@@ -130,6 +130,13 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _texts(column: tuple) -> np.ndarray:
+    """Return a column of workbook cells as text (a column of text as it is)."""
+    if set(map(type, column)) == {str}:
+        return np.array(column, dtype=object)
+    return np.array(list(map(cell_text, column)), dtype=object)
+
+
 def _header(cells: list[str], indexes: list[int]) -> list[str]:
     """Return column names as pandas would give them: blank as `Unnamed: N`, repeats with `.1`, `.2`."""
     names, seen = [], {}
@@ -145,8 +152,8 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     """Read the first sheet of a workbook as text; each record's line is its row in the sheet."""
     sheet = read_first_sheet(data)
     width = len(sheet.column_indexes)
-    columns = [np.array([cell_text(v) for v in column], dtype=object)
-               for column in zip(*(row + [None] * (width - len(row)) for row in sheet.rows))]
+    rows = sheet.rows if {len(r) for r in sheet.rows} <= {width} else [r + [None] * (width - len(r)) for r in sheet.rows]
+    columns = [_texts(column) for column in zip(*rows)]
     filled = np.zeros(len(sheet.rows), dtype=bool)
     for column in columns:
         filled |= column != ""

@@ -19,15 +19,17 @@ from xml.etree import ElementTree
 MAX_EXPANDED = 2 << 30  # bytes a workbook may unpack to
 MAX_RATIO = 100  # unpacked bytes per packed byte (workbooks pack 5-20 to 1; a zip bomb about 1,000)
 SLACK = 16 << 20  # unpacked bytes allowed whatever the ratio (a small workbook's styles and themes)
-MAX_CELLS = 25_000_000  # cells of the grid read (rows x columns): a full sheet of 1,048,576 rows x 24 columns
+MAX_CELLS = 1_048_576 * 26  # cells of the grid read (rows x columns): a full sheet 26 columns wide
 SPARSE = 4  # a grid this many times the cells it holds (and over `DENSE_ENOUGH`) is moved together first
 DENSE_ENOUGH = 1_000_000
 MAX_XML = 1 << 20  # bytes of the workbook's own index files (workbook.xml and its relations)
-_CELL = re.compile(rb'(<(?:\w+:)?c\b[^>]*?\br=")([A-Z]{1,3})([0-9]{1,7})"')
-_ROW = re.compile(rb'(<(?:\w+:)?row\b[^>]*?\br=")([0-9]{1,7})"')
+HEAD = 1 << 16  # bytes at the top of a sheet whose cell references give its width
+_R = rb"r\s*=\s*[\"']"  # a reference attribute, as XML may write it
+_CELL = re.compile(rb"(<(?:\w+:)?c\b[^>]*?\s" + _R + rb")([A-Z]{1,3})([0-9]{1,7})([\"'])")
+_ROW = re.compile(rb"(<(?:\w+:)?row\b[^>]*?\s" + _R + rb")([0-9]{1,7})([\"'])")
+_ROW_NUMBER = re.compile(rb"row\b[^>]*?\s" + _R + rb"([0-9]{1,7})")  # starts with a word: found fast
+_PAST_AZ = re.compile(_R + rb"(?:[A-Z]{3}|[B-Z][A-Z])[0-9]")
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 _DROPPED = re.compile(rb"<(?:\w+:)?(dimension|mergeCells|conditionalFormatting|dataValidations|hyperlinks)\b"
                       rb"(?:[^>]*/>|.*?</(?:\w+:)?\1>)", re.DOTALL)
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -109,38 +111,44 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
 
 @dataclass(frozen=True)
 class Extent:
-    """What a sheet's XML holds: its cells, and the rows and columns its references name."""
+    """A sheet's size from its XML: the grid from A1 to its last cell, and the cells it holds."""
 
+    height: int
+    width: int
     cells: int
-    referenced: int  # cells with a reference (`r="B7"`); the others take the next place in their row
-    rows: frozenset[int]
-    columns: frozenset[bytes]
 
     @property
-    def grid(self) -> int:
-        """Return the cells of the grid from A1 to the last cell."""
-        width = max((column_index(c) + 1 for c in self.columns), default=1)
-        return max(self.rows, default=0) * width
+    def sparse(self) -> bool:
+        """Return whether the grid is mostly empty, and large."""
+        return self.height * self.width > max(SPARSE * self.cells, DENSE_ENOUGH)
 
 
 def _extent(xml: bytes) -> Extent:
-    """Return a sheet's extent from its XML."""
-    refs = _REF.findall(xml)
-    rows = {int(r) for r in _ROW_NUMBER.findall(xml)} | {max((int(r) for _, r in refs), default=0)}
-    return Extent(len(_ANY_CELL.findall(xml)), len(refs), frozenset(rows), frozenset(c for c, _ in refs))
+    """Return a sheet's extent: from its rows and top rows where no cell is past column AZ or below the
+    rows listed (a regular export, found in a few passes over the text), else from every cell."""
+    rows = [int(r) for r in _ROW_NUMBER.findall(xml)]
+    height = max(rows, default=0)
+    deeper = re.compile(_R + rb"[A-Z]{1,3}[0-9]{%d}" % (len(str(height)) + 1))
+    if rows and not _PAST_AZ.search(xml) and not deeper.search(xml):
+        width = max((column_index(m.group(2)) + 1 for m in _CELL.finditer(xml[:HEAD])), default=1)
+        return Extent(height, width, len(rows) * width)
+    refs = [(column_index(m.group(2)), int(m.group(3))) for m in _CELL.finditer(xml)]
+    return Extent(max([height, *(r for _, r in refs)]), max((c + 1 for c, _ in refs), default=1),
+                  len(_ANY_CELL.findall(xml)))
 
 
-def _compacted(archive: zipfile.ZipFile, sheet: str, xml: bytes, extent: Extent) -> tuple[bytes, list[int], list[int]]:
+def _compacted(archive: zipfile.ZipFile, sheet: str, xml: bytes) -> tuple[bytes, list[int], list[int]]:
     """Return the workbook with the sheet's cells moved together, each new row's number and column's index."""
-    if extent.referenced < extent.cells:
+    refs = [(column_index(m.group(2)), int(m.group(3))) for m in _CELL.finditer(xml)]
+    if len(refs) < len(_ANY_CELL.findall(xml)):
         raise ValueError("sheet is sparse and some cells lack a reference; save the sheet as CSV")
-    rows = sorted(extent.rows | {int(m.group(3)) for m in _CELL.finditer(xml)})
-    columns = sorted({column_index(c) for c in extent.columns})
+    rows = sorted({int(m.group(2)) for m in _ROW.finditer(xml)} | {r for _, r in refs})
+    columns = sorted({c for c, _ in refs})
     row_to, column_to = {r: i + 1 for i, r in enumerate(rows)}, {c: column_letters(i) for i, c in enumerate(columns)}
     xml = _DROPPED.sub(b"", xml)
     xml = _CELL.sub(lambda m: m.group(1) + column_to[column_index(m.group(2))] + str(row_to[int(m.group(3))]).encode()
-                    + b'"', xml)
-    xml = _ROW.sub(lambda m: m.group(1) + str(row_to[int(m.group(2))]).encode() + b'"', xml)
+                    + m.group(4), xml)
+    xml = _ROW.sub(lambda m: m.group(1) + str(row_to[int(m.group(2))]).encode() + m.group(3), xml)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as packed:
         for info in archive.infolist():
@@ -171,11 +179,10 @@ def read_first_sheet(data: bytes) -> Sheet:
     xml = _member(archive, sheet, MAX_EXPANDED)
     extent = _extent(xml)
     rows, columns = None, None
-    if extent.grid > max(SPARSE * extent.cells, DENSE_ENOUGH):
-        data, rows, columns = _compacted(archive, sheet, xml, extent)
+    if extent.sparse:
+        data, rows, columns = _compacted(archive, sheet, xml)
     del xml
-    if (len(rows) if rows else max(extent.rows, default=0)) * (len(columns) if columns else 1) > MAX_CELLS \
-            or extent.cells > MAX_CELLS:
+    if (len(rows) * len(columns) if rows else extent.height * extent.width) > MAX_CELLS:
         raise ValueError(f"sheet holds more than {MAX_CELLS:,} cells; save it as CSV")
     try:
         grid = _calamine(data)
