@@ -50,14 +50,15 @@ def test_the_cache_is_private_and_holds_no_pickle(folder):
     assert {p.suffix for p in where.iterdir()} == {".parquet", ".json"}
 
 
-def test_the_default_cache_is_in_the_users_cache_folder_not_the_project(folder, tmp_path, monkeypatch):
+def test_the_default_cache_is_in_the_users_cache_folder_not_the_project(tmp_path, monkeypatch):
     monkeypatch.delenv("SRO_CACHE")
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert snapshot.folder() == tmp_path / "home" / ".cache" / "sro-reporting"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    sro.load(folder)
+    snapshot.save("x" * 24, {"t": pd.DataFrame({"x": [1]})}, {})
     assert stat.S_IMODE((tmp_path / "xdg" / "sro-reporting").stat().st_mode) == 0o700
+    assert (tmp_path / "xdg" / "sro-reporting" / f"{snapshot.PREFIX}{'x' * 24}").is_dir()
 
 
 def test_a_planted_pickle_is_never_loaded(folder, tmp_path):
@@ -83,17 +84,25 @@ def test_a_planted_pickle_is_never_loaded(folder, tmp_path):
     pytest.param(lambda p: os.chown(p, 65534, 65534) if os.geteuid() == 0 else pytest.skip("needs root"),
                  "not a private file", id="someone-elses"),
     pytest.param(lambda p: (p.unlink(), p.symlink_to("/etc/hostname")), "", id="a-link"),
+    pytest.param(lambda p: (p.parent / "meta.json").write_text("{}"), "another version", id="foreign-meta"),
 ])
-def test_a_damaged_or_foreign_snapshot_is_ignored_and_made_again(folder, spoil, reason):
-    data = sro.load(folder)
-    where = snapshot.folder() / f"{snapshot.PREFIX}{data.version}"
-    spoil(where / "0.parquet")
-    dataset._LOADED.clear()
+def test_a_damaged_or_foreign_snapshot_is_ignored_and_removed(spoil, reason):
+    frame = pd.DataFrame({"school_id": ["0007", "0010"], "line": [2, 3]})
+    snapshot.save("s" * 24, {"schools": frame}, {})
+    spoil(snapshot.folder() / f"{snapshot.PREFIX}{'s' * 24}" / "0.parquet")
     with pytest.warns(snapshot.CacheWarning, match=reason):
+        assert snapshot.load("s" * 24) is None
+    assert not (snapshot.folder() / f"{snapshot.PREFIX}{'s' * 24}").exists()  # the caller makes it again
+
+
+def test_a_damaged_snapshot_is_made_again_by_load(folder):
+    data = sro.load(folder)
+    (snapshot.folder() / f"{snapshot.PREFIX}{data.version}" / "0.parquet").write_bytes(b"PAR1")
+    dataset._LOADED.clear()
+    with pytest.warns(snapshot.CacheWarning, match="sha256"):
         again = sro.load(folder)
     pd.testing.assert_frame_equal(again.schools, data.schools)
-    dataset._LOADED.clear()
-    sro.load(folder)  # made again: no warning now
+    assert snapshot.load(data.version) is not None  # made again
 
 
 def test_a_foreign_cache_folder_is_refused(tmp_path, monkeypatch):

@@ -30,6 +30,7 @@ from pathlib import Path
 from sro_reporting.errors import RunError
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import SchoolYear, load_school_year
+from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
@@ -266,6 +267,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
+    snapshot.folder()  # a cache that cannot be used stops the run before any kernel starts
     with hold(out):
         outputs.sweep(out)
         return _run(data_dir, out, year, semester, reports, jobs, force)
