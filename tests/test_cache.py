@@ -47,7 +47,7 @@ def test_the_cache_is_private_and_holds_no_pickle(folder):
     where = snapshot.folder() / f"{snapshot.PREFIX}{data.version}"
     assert stat.S_IMODE(snapshot.folder().stat().st_mode) == 0o700 and stat.S_IMODE(where.stat().st_mode) == 0o700
     assert {stat.S_IMODE(p.stat().st_mode) for p in where.iterdir()} == {0o600}
-    assert {p.suffix for p in where.iterdir()} == {".parquet", ".json"}
+    assert {p.suffix for p in where.iterdir()} == {".arrow", ".json"}
 
 
 def test_the_default_cache_is_in_the_users_cache_folder_not_the_project(tmp_path, monkeypatch):
@@ -89,7 +89,7 @@ def test_a_planted_pickle_is_never_loaded(folder, tmp_path):
 def test_a_damaged_or_foreign_snapshot_is_ignored_and_removed(spoil, reason):
     frame = pd.DataFrame({"school_id": ["0007", "0010"], "line": [2, 3]})
     snapshot.save("s" * 24, {"schools": frame}, {})
-    spoil(snapshot.folder() / f"{snapshot.PREFIX}{'s' * 24}" / "0.parquet")
+    spoil(snapshot.folder() / f"{snapshot.PREFIX}{'s' * 24}" / "0.arrow")
     with pytest.warns(snapshot.CacheWarning, match=reason):
         assert snapshot.load("s" * 24) is None
     assert not (snapshot.folder() / f"{snapshot.PREFIX}{'s' * 24}").exists()  # the caller makes it again
@@ -97,7 +97,7 @@ def test_a_damaged_or_foreign_snapshot_is_ignored_and_removed(spoil, reason):
 
 def test_a_damaged_snapshot_is_made_again_by_load(folder):
     data = sro.load(folder)
-    (snapshot.folder() / f"{snapshot.PREFIX}{data.version}" / "0.parquet").write_bytes(b"PAR1")
+    (snapshot.folder() / f"{snapshot.PREFIX}{data.version}" / "0.arrow").write_bytes(b"PAR1")
     dataset._LOADED.clear()
     with pytest.warns(snapshot.CacheWarning, match="sha256"):
         again = sro.load(folder)

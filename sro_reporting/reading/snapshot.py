@@ -1,6 +1,7 @@
 """The cleaned-data cache: one snapshot per data version, private to the user, and unable to run code.
 
-A snapshot is a folder `<cache>/snapshot-<key>/` with one Parquet file per table and `meta.json`,
+A snapshot is a folder `<cache>/snapshot-<key>/` with one Arrow IPC (Feather, LZ4) file per table
+and `meta.json`,
 which lists each file's sha256 and each column's dtype; the key hashes the input files' bytes and
 the package's code. The cache folder is the user's own (mode 0700, files 0600); a snapshot is
 written in a temporary folder and renamed in whole. On read every file is checked (a plain file,
@@ -85,10 +86,10 @@ def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
         listed = {}
         for i, (name, frame) in enumerate(frames.items()):
             buffer = io.BytesIO()
-            frame.to_parquet(buffer, index=False)
+            frame.to_feather(buffer, compression="lz4")
             data = buffer.getvalue()
-            _write(temp, f"{i}.parquet", data)
-            listed[name] = {"file": f"{i}.parquet", "sha256": hashlib.sha256(data).hexdigest(),
+            _write(temp, f"{i}.arrow", data)
+            listed[name] = {"file": f"{i}.arrow", "sha256": hashlib.sha256(data).hexdigest(),
                             "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()}}
         _write(temp, "meta.json", json.dumps({"format": FORMAT, "key": key, "tables": listed, **meta}).encode())
         try:
@@ -118,7 +119,7 @@ def _frames(where: Path, key: str) -> tuple[dict[str, pd.DataFrame], dict]:
             raise ValueError(f"{entry['file']} does not match its sha256")
         if not set(entry["dtypes"].values()) <= DTYPES:
             raise ValueError(f"{entry['file']} lists a type the package never writes")
-        frame = pd.read_parquet(io.BytesIO(data))
+        frame = pd.read_feather(io.BytesIO(data))
         if {str(c): str(t) for c, t in frame.dtypes.items()} != entry["dtypes"]:
             frame = frame.astype(entry["dtypes"])
         frames[name] = frame
