@@ -97,6 +97,33 @@ def cache(clear: Annotated[bool, typer.Option(help="remove every cached snapshot
     typer.echo(f"{folder}: {len(entries)} snapshot(s), {size / 2**20:,.1f} MiB (`sro-report cache --clear` removes them)")
 
 
+@app.command()
+def audit(
+    folder: Annotated[Path, typer.Argument(help="a run's output folder, or its mps/ release folder")],
+    min_cell: Annotated[int | None, typer.Option(help="smallest count shown (default: the release's)")] = None,
+) -> None:
+    """Attack an MPS release as MPS could; exit 1 when a hidden count is pinned or its range is too narrow."""
+    import json
+
+    from sro_reporting.disclosure.audit import MANIFEST, audit, by_report
+
+    release = folder / "mps" if (folder / "mps" / MANIFEST).exists() else folder
+    if not (release / MANIFEST).exists():
+        typer.echo(f"error: {release} holds no release (no {MANIFEST}); give a run folder or its mps/ folder", err=True)
+        raise typer.Exit(2)
+    manifest = json.loads((release / MANIFEST).read_text())
+    minimum = min_cell or manifest.get("audit", {}).get("min_cell") or 10
+    found, broken = audit(release, minimum)
+    if len(found):
+        typer.echo(by_report(found, minimum).to_string(index=False))
+    narrowest = int(found["width"].min()) if len(found) else None
+    typer.echo(f"{len(found)} hidden counts in {release}; {int((found['width'] == 0).sum()) if len(found) else 0} "
+               f"pinned; narrowest range {narrowest}; rule: at least {minimum / 2:g}.")
+    for line in broken:
+        typer.echo(f"BROKEN {line}", err=True)
+    raise typer.Exit(1 if broken else 0)
+
+
 def _stop(message: str) -> NoReturn:
     """End the command with exit 2 and one line saying why."""
     typer.echo(f"error: {message}", err=True)

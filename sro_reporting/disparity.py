@@ -11,7 +11,7 @@ import pandas as pd
 
 from sro_reporting.enforcement import actions_in
 from sro_reporting.params import Span
-from sro_reporting.privacy import SUPPRESSED, suppress_counts
+from sro_reporting.privacy import SUPPRESSED
 from sro_reporting.reading.codes import RACE
 
 SMALL_GROUP = 0.01  # share of enrollment under which no index is given
@@ -61,27 +61,36 @@ def rates(enforcement: pd.DataFrame, enrollment: pd.DataFrame, school_ids: list[
     return out[out["race"] != "UNKNOWN"].reset_index(drop=True)
 
 
-def suppressed(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Return a `rates` table for MPS: students, arrests and citations each suppressed as one column
-    with its total (`suppress_counts`), and a rate or index shown as `*` wherever its count or its
-    students are, so a hidden count cannot be worked back from a rate; every index is `*` where
-    White students' count is, since each index divides by their rate.
+def _masked(values: pd.Series, known) -> list:
+    """Return values with `*` where they exist but would give a hidden count back."""
+    return [v if ok or pd.isna(v) else SUPPRESSED for v, ok in zip(values, known)]
+
+
+def printed(table: pd.DataFrame, counts: dict[str, pd.Series]) -> pd.DataFrame:
+    """Return the disparity table as printed, from `rates` and the counts as printed (`*` where hidden).
+
+    `counts` holds students, arrests and citations by race label with a `Total` row. A rate is shown
+    only where its count and its students are, so no hidden count can be worked back from it; an
+    index only where its rate and White students' rate are. Unknown race and Total get no rate.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"race": ["BLACK", "WHITE"], "students": [500, 1000], "arrests": [40, 3],
     ...     "citations": [20, 30], "arrest_rate": [80.0, 3.0], "arrest_rri": [26.67, 1.0],
     ...     "citation_rate": [40.0, 30.0], "citation_rri": [1.33, 1.0]})
-    >>> suppressed(t, 10)[["race", "arrests", "arrest_rate", "citations"]].values.tolist()
-    [['Black or African American', '*', '*', 20], ['White', '*', '*', 30], ['Total', 43, nan, 50]]
+    >>> rows = ["Black or African American", "White", "Total"]
+    >>> shown = printed(t, {"students": pd.Series([500, 1000, 1500], index=rows),
+    ...     "arrests": pd.Series(["*", "*", 43], index=rows), "citations": pd.Series([20, 30, 50], index=rows)})
+    >>> shown[["race", "arrests", "arrest_rate", "citation_rate", "citation_rri"]].values.tolist()
+    [['Black or African American', '*', '*', 40.0, 1.33], ['White', '*', '*', 30.0, 1.0], ['Total', 43, nan, nan, nan]]
     """
-    labelled = table.assign(race=table["race"].map(RACE.label)).set_index("race")
-    shown = pd.DataFrame({c: suppress_counts(labelled[[c]], min_cell)[c]
-                          for c in ("students", "arrests", "citations")})
+    exact = table.assign(race=table["race"].map(RACE.label)).set_index("race").reindex(counts["students"].index)
+    out = pd.DataFrame({"race": counts["students"].index, "students": counts["students"].to_numpy()})
+    white = RACE.label("WHITE")
     for action, column in (("arrest", "arrests"), ("citation", "citations")):
-        hidden = (shown[column] == SUPPRESSED) | (shown["students"] == SUPPRESSED)
-        white = RACE.label("WHITE")
-        for measure, mask in (("rate", hidden), ("rri", hidden | bool(hidden.get(white, False)))):
-            values = labelled[f"{action}_{measure}"].reindex(shown.index).astype(object)
-            shown[f"{action}_{measure}"] = values.where(~mask | values.isna(), SUPPRESSED)
-    order = ["students", "arrests", "arrest_rate", "arrest_rri", "citations", "citation_rate", "citation_rri"]
-    return shown[order].rename_axis("race").reset_index()
+        known = ((counts[column] != SUPPRESSED) & (counts["students"] != SUPPRESSED)).to_numpy()
+        white_known = bool(known[list(counts[column].index).index(white)]) if white in counts[column].index else False
+        out[column] = counts[column].to_numpy()
+        out[f"{action}_rate"] = _masked(exact[f"{action}_rate"], known)
+        out[f"{action}_rri"] = _masked(exact[f"{action}_rri"], known & white_known)
+    order = ["race", "students", "arrests", "arrest_rate", "arrest_rri", "citations", "citation_rate", "citation_rri"]
+    return out[order]

@@ -8,6 +8,8 @@ from sro_reporting.frames import measures
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
 
+STUDENTS = "Subjects who were students"
+
 
 def force_in(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
     """Return the use-of-force reports dated in `span`."""
@@ -46,7 +48,7 @@ def summary(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
     found = force_in(use_of_force, span)
     return measures([
         ("Use-of-force incidents", len(found)),
-        ("Subjects who were students", int(found["subject_is_student"].fillna(False).sum())),
+        (STUDENTS, int(found["subject_is_student"].fillna(False).sum())),
         ("Subjects injured", int(found["subject_injured"].fillna(False).sum())),
         ("Officers injured", int(found["officer_injured"].fillna(False).sum())),
     ])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -30,10 +32,13 @@ def _complement(values: np.ndarray, hidden: np.ndarray, n_rows: int, n_cols: int
             changed = True
 
 
-def suppress_counts(counts: pd.DataFrame, min_cell: int = 10) -> pd.DataFrame:
+def suppress_counts(counts: pd.DataFrame, min_cell: int = 10,
+                    hide: Iterable[tuple[object, object]] = ()) -> pd.DataFrame:
     """Return `counts` with Total row and column, small counts and their complements shown as `*`.
 
-    1. A count, total or grand total from 1 to `min_cell - 1` is `*`.
+    1. A count, total or grand total from 1 to `min_cell - 1` is `*`, and so is every non-zero cell
+       named in `hide` as (row, column) labels, `Total` included: the release's own protection
+       (`sro_reporting.disclosure`) hides more cells than one table's rules know of.
     2. Wherever a row or column with a shown total has exactly one `*` among its cells, the
        smallest other non-zero shown cell of that line becomes `*` too, or, where the line has
        none, its total does; repeated until no such line is left (Total row and column included).
@@ -45,6 +50,11 @@ def suppress_counts(counts: pd.DataFrame, min_cell: int = 10) -> pd.DataFrame:
     r0      *  *  20    35
     r1     15  0  11    26
     Total   *  *  31    61
+    >>> suppress_counts(t, hide=[("r1", "c")])
+           a  b   c Total
+    r0     *  *   *    35
+    r1     *  0   *    26
+    Total  *  *  31    61
     """
     values = counts.to_numpy()
     if values.size and (not np.issubdtype(values.dtype, np.integer) and
@@ -59,11 +69,13 @@ def suppress_counts(counts: pd.DataFrame, min_cell: int = 10) -> pd.DataFrame:
     full[:n_rows, n_cols] = values.sum(axis=1)
     full[n_rows, :] = full[:n_rows, :].sum(axis=0)
     hidden = (full >= 1) & (full <= min_cell - 1)
+    rows, cols = [*counts.index, TOTAL], [*counts.columns, TOTAL]
+    for row, col in hide:
+        i, j = rows.index(row), cols.index(col)
+        hidden[i, j] |= full[i, j] > 0
     _complement(full, hidden, n_rows, n_cols)
     shown = np.where(hidden, SUPPRESSED, full.astype(object)).astype(object)
     shown[~hidden] = [int(v) for v in full[~hidden]]
-    index = list(counts.index) + [TOTAL]
-    columns = list(counts.columns) + [TOTAL]
-    out = pd.DataFrame(shown, index=index, columns=columns, dtype=object)
+    out = pd.DataFrame(shown, index=rows, columns=cols, dtype=object)
     out.index.name, out.columns.name = counts.index.name, counts.columns.name
     return out

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting import people
 from sro_reporting.activity import activities_in
 from sro_reporting.annual import school_calls
-from sro_reporting.enforcement import actions_in
 from sro_reporting.force import force_in
 from sro_reporting.frames import measures
 from sro_reporting.params import SchoolYear, Span
@@ -25,7 +25,7 @@ def key_figures(data: DataSet, span: Span, school_id: str | None = None) -> pd.D
     (True, True)
     """
     calls = school_calls(data.calls, data.schools, span)
-    enf = actions_in(data.enforcement, span)
+    enf = people.actions(data, span)  # at the schools taking part, as III.F.2 and the breakdowns count them
     acts = activities_in(data.activities, span)
     uof = force_in(data.use_of_force, span)
     if school_id is not None:

@@ -38,6 +38,27 @@ def test_datetime_fast_path_agrees_with_the_formats(cells):
     assert bad.tolist() == (exact.isna() & text.notna()).tolist()
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.from_regex(
+    r"\A(0?\d|1[0-3])/([0-3]?\d)/(1899|19\d\d|20[0-3]\d|2100) ([0-2]?\d):([0-6]\d)(:[0-6]\d)?( ?[AaPp][Mm])?\Z")),
+    max_size=8))
+def test_datetime_fast_path_agrees_with_the_formats_on_the_city_form(cells):
+    text = _text(cells)
+    values, bad = parse_datetime(text)
+    exact = _with_formats(text, DATETIME_FORMATS)
+    assert values.astype("datetime64[us]").equals(exact)
+    assert bad.tolist() == (exact.isna() & text.notna()).tolist()
+
+
+def test_datetime_city_form_hand_cases():
+    values, bad = parse_datetime(_text(["02/06/2023 03:59:34 PM", "2/6/2023 12:05 AM", "12/31/2023 12:00:00 pm",
+                                        "02/30/2023 01:00:00 PM", "02/06/2023 13:00:00 PM", "2/6/2023 13:15"]))
+    assert values.tolist()[:3] == [pd.Timestamp("2023-02-06 15:59:34"), pd.Timestamp("2023-02-06 00:05"),
+                                   pd.Timestamp("2023-12-31 12:00")]
+    assert bad.tolist() == [False, False, False, True, True, False]
+    assert values.tolist()[5] == pd.Timestamp("2023-02-06 13:15")
+
+
 def test_codes_are_parsed_once_per_distinct_value_with_blank_as_unknown():
     race = ENFORCEMENT.column("subject_race")
     values, bad = parse_column(_text(["B", " black ", "", None, "Klingon", "B"]), race)

@@ -70,14 +70,18 @@ def test_lone_star_with_no_other_non_zero_cell_hides_the_line_total():
     assert _shown(suppress_counts(counts)) == [["*", "*", "*"], ["*", "0", "*"], ["*", "*", "55"]]
 
 
-def test_disparity_hides_every_index_when_white_count_is_hidden():
-    from sro_reporting.disparity import suppressed
+def test_disparity_hides_every_rate_and_index_that_would_give_a_hidden_count_back():
+    from sro_reporting.disparity import printed
 
     t = pd.DataFrame({"race": ["BLACK", "HISPANIC", "WHITE"], "students": [1000, 1000, 1000],
                       "arrests": [40, 30, 3], "citations": [50, 40, 30],
                       "arrest_rate": [40.0, 30.0, 3.0], "arrest_rri": [13.33, 10.0, 1.0],
                       "citation_rate": [50.0, 40.0, 30.0], "citation_rri": [1.67, 1.33, 1.0]})
-    out = suppressed(t, 10).set_index("race")
+    rows = ["Black or African American", "Hispanic or Latino", "White", "Total"]
+    counts = {"students": pd.Series([1000, 1000, 1000, 3000], index=rows),
+              "arrests": pd.Series([40, "*", "*", 73], index=rows),
+              "citations": pd.Series([50, 40, 30, 120], index=rows)}
+    out = printed(t, counts).set_index("race")
     # White's 3 arrests are hidden, and Hispanic's 30 as the complement; Black's 40 and its rate show,
     # but its index would give White's rate (40 / 13.33), so it is hidden too.
     assert out.loc["Black or African American", ["arrests", "arrest_rate", "arrest_rri"]].tolist() == [40, 40.0, "*"]

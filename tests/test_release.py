@@ -123,3 +123,36 @@ def test_neutralize(value, expected):
 def test_safe_frame_leaves_numbers_alone():
     frame = pd.DataFrame({"n": [-3, 4], "t": ["@a", "b"]})
     assert safe_frame(frame).to_dict("list") == {"n": [-3, 4], "t": ["'@a", "b"]}
+
+
+def test_release_passes_the_disclosure_audit_and_says_so(release):
+    out, _ = release
+    mps = json.loads((out / "mps" / "manifest.json").read_text())
+    internal = json.loads((out / "internal" / "manifest.json").read_text())
+    assert mps["audit"]["passed"] and mps["audit"]["hidden_cells"] > 0 and mps["audit"]["narrowest_range"] >= 5
+    assert internal["release"]["audit"] == mps["audit"]
+    assert all(name.endswith(".csv") for name in mps["tables"])
+    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "audit", str(out)], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0 and "0 pinned" in result.stdout, result.stdout + result.stderr
+
+
+def test_audit_finds_the_leaks_of_tables_suppressed_one_at_a_time(release, tmp_path):
+    import shutil
+
+    import sro_reporting as sro
+    from sro_reporting import people
+    from sro_reporting.enforcement import ACTION_LABELS
+    from sro_reporting.params import load_school_year
+    from sro_reporting.privacy import suppress_counts
+
+    out, data = release
+    shutil.copytree(out / "mps", tmp_path / "mps")
+    tables = people.breakdowns(sro.load(data), load_school_year("2025-26").semesters["spring"])
+    for name in ("actions_by_age_band", "actions_by_gender", "actions_by_race"):
+        b = tables[name]
+        frame = suppress_counts(b.counts, 10).rename(columns=ACTION_LABELS).rename_axis(b.counts.index.name)
+        frame.reset_index().to_csv(tmp_path / "mps" / "tables" / "semester-2025-26-spring" / f"{name}.csv", index=False)
+    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "audit", str(tmp_path / "mps")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1 and "BROKEN" in result.stderr, result.stdout + result.stderr

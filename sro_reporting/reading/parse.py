@@ -18,8 +18,11 @@ DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
 )
-# The first four forms above, with months, days, hours, minutes and seconds in range.
+# The two shapes exports write most, read by Arrow in one vectorized pass: ISO with every part in
+# range (the first four formats above), and the city's own `02/06/2023 03:59:34 PM`.
 ISO_DATETIME = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+CITY_DATETIME = r"^(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/\d{4} (0[1-9]|1[0-2]):[0-5]\d:[0-5]\d [AP]M$"
+CITY_FORMAT = "%m/%d/%Y %I:%M:%S %p"
 TRUE = {"true", "yes", "y", "1", "1.0"}
 FALSE = {"false", "no", "n", "0", "0.0"}
 
@@ -81,29 +84,51 @@ def parse_date(text: pd.Series) -> Parsed:
     return values, values.isna() & text.notna()
 
 
-def _iso(text: pd.Series) -> np.ndarray:
-    """Return which cells are `YYYY-MM-DD HH:MM[:SS]` with every part in range."""
-    return pc.fill_null(pc.match_substring_regex(pa.array(text.array), ISO_DATETIME), False).to_numpy(
-        zero_copy_only=False)
+def _matching(cells: pa.Array, shape: str) -> np.ndarray:
+    """Return which cells match a regular expression."""
+    return pc.fill_null(pc.match_substring_regex(cells, shape), False).to_numpy(zero_copy_only=False)
+
+
+def _iso(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ISO-shaped cells and Arrow's strict reading of them (none if Arrow refuses one, e.g. Feb 30)."""
+    shaped = _matching(cells, ISO_DATETIME)
+    try:
+        return shaped, pc.cast(cells.filter(shaped), pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        return np.zeros(len(cells), dtype=bool), np.array([], dtype="datetime64[us]")
+
+
+def _city(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Return the cells in the city's form that name a real day, and their values."""
+    upper = pc.utf8_upper(cells)
+    shaped = _matching(upper, CITY_DATETIME)
+    text = upper.filter(shaped)
+    read = pc.strptime(text, format=CITY_FORMAT, unit="us", error_is_null=True)
+    # Arrow rolls a day past the month's end over (02/30 reads as March 2); the day must survive.
+    day = pc.cast(pc.utf8_slice_codeunits(text, 3, 5), pa.int64())
+    real = pc.fill_null(pc.equal(pc.day(read), day), False).to_numpy(zero_copy_only=False)
+    shaped[np.flatnonzero(shaped)[~real]] = False
+    return shaped, read.filter(pa.array(real)).to_numpy(zero_copy_only=False)
 
 
 def parse_datetime(text: pd.Series) -> Parsed:
     """Parse the contract's datetime forms, local time with no zone.
 
-    Cells in ISO form are read by Arrow's strict ISO 8601 reader, three times faster on a CAD export
-    of a million calls; the others take the format-by-format path, which reads what it can and
-    leaves the rest for the log. If Arrow refuses an ISO cell (February 30, year 0), every cell
-    takes that path.
+    Cells in ISO form, and in the city's `02/06/2023 03:59:34 PM`, are read by Arrow in one pass,
+    many times faster on a CAD export of a million calls; the others take the format-by-format path,
+    which reads what it can and leaves the rest for the log. If Arrow refuses an ISO cell
+    (February 30, year 0), every ISO cell takes that path.
     """
-    iso = _iso(text)
-    try:
-        fast = pc.cast(pa.array(text[iso].array), pa.timestamp("us")).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        iso, fast = np.zeros(len(text), dtype=bool), None
-    values = _with_formats(text.where(~iso), DATETIME_FORMATS)  # %p and T match in any case
-    if fast is not None:
-        values[iso] = fast
-    return values, values.isna() & text.notna()
+    cells = pa.array(text.array, pa.string())
+    values = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
+    done = np.zeros(len(text), dtype=bool)
+    for reader in (_iso, _city):  # the two shapes never overlap
+        found, read = reader(cells)
+        values[found] = read
+        done |= found
+    values[~done] = _with_formats(text[~done], DATETIME_FORMATS).to_numpy()  # %p and T match in any case
+    out = pd.Series(values, index=text.index)
+    return out, out.isna() & text.notna()
 
 
 def parse_time(text: pd.Series) -> Parsed:

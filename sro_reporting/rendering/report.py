@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from sro_reporting.files import report_stem, write_csv
+from sro_reporting.disclosure.layout import LAYOUTS, Layout
+from sro_reporting.files import report_stem, write_csv, write_text
 from sro_reporting.params import Audience, SchoolYear, Span, load_school_year
 from sro_reporting.paths import project_root, resolve
 
@@ -72,6 +74,7 @@ class Report:
     stem: str = ""  # the report's file stem (`report_stem`): its tables go to `tables/<stem>/`
     subject: str = ""  # the school or officer a fanned-out report is about
     tables: list[Path] = field(default_factory=list)
+    layouts: dict[str, dict] = field(default_factory=dict)  # by CSV name: what its counts count
 
     @property
     def table_dir(self) -> Path:
@@ -114,21 +117,28 @@ class Report:
         """Show a paragraph."""
         _display(f"<p>{html.escape(text)}</p>")
 
-    def deliver(self, frame: pd.DataFrame, name: str) -> Path:
-        """Write `frame` to `tables/<name>.csv` without showing it (a data file for the reader)."""
+    def deliver(self, frame: pd.DataFrame, name: str, layout: Layout | None = None) -> Path:
+        """Write `frame` to `tables/<name>.csv` without showing it (a data file for the reader).
+
+        `layout` says what its counts count; it goes to `tables/<stem>/layouts.json` for the audit.
+        """
         path = self.table_dir / f"{name}.csv"
         write_csv(frame, path)
         self.tables.append(path)
+        if layout is not None:
+            self.layouts[path.name] = layout.model_dump(exclude_defaults=True)
+            write_text(self.table_dir / LAYOUTS, json.dumps(self.layouts, indent=1, sort_keys=True) + "\n")
         return path
 
     def table(self, frame: pd.DataFrame, name: str, caption: str, note: str = "",
-              labels: dict[str, str] | None = None, group: list[str] | None = None) -> None:
+              labels: dict[str, str] | None = None, group: list[str] | None = None,
+              layout: Layout | None = None) -> None:
         """Write `frame` to `tables/<name>.csv` and show it with a caption and note.
 
         With `group` (columns of `frame`), rows sharing those values are shown under one heading
         row instead of repeating them on every row; the CSV keeps every column.
         """
-        path = self.deliver(frame, name)
+        path = self.deliver(frame, name, layout)
         body = table_html(frame.rename(columns=labels or {}), caption, path.name,
                           [(labels or {}).get(c, c) for c in group or []])
         note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""

@@ -8,35 +8,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting import activity, calls, disparity, enforcement, force, staffing, summary
+from sro_reporting import activity, calls, enforcement, force, people, staffing, summary
 from sro_reporting.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
     calls_by_school_priority,
     disposition_by_priority,
+    key_figures,
     school_calls,
 )
 from sro_reporting.linking.schools import participating
-from sro_reporting.params import Span
-from sro_reporting.privacy import suppress_counts
-from sro_reporting.reading.codes import RACE
+from sro_reporting.params import Span, load_school_year
 from sro_reporting.reading.dataset import DataSet
-from sro_reporting.rendering import charts
+from sro_reporting.rendering import charts, protected
 from sro_reporting.rendering.report import Report, period_label
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",
                   "previous": "Period before", "change": "Change", "change_pct": "Change (%)"}
-
-
-def people_table(rep: Report, counts: pd.DataFrame, name: str, caption: str) -> None:
-    """Show counts of people with totals; suppressed as the contract says in `mps` reports."""
-    mps = rep.audience == "mps"
-    shown = suppress_counts(counts, rep.min_cell if mps else 1)
-    frame = shown.rename(columns=enforcement.ACTION_LABELS).reset_index()
-    frame = frame.rename(columns={"index": counts.index.name or ""})
-    note = rep.suppression_note() if mps else "Exact counts (internal report)."
-    rep.table(frame, name, caption, note=note)
 
 
 def headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] | None,
@@ -45,13 +34,27 @@ def headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] 
     now = summary.key_figures(data, span, school_id)
     if previous is None:
         rep.table(now, "key_figures", "Key figures for the period", labels=MEASURE_LABELS,
-                  note="No earlier period is in the data for a comparison.")
+                  note="No earlier period is in the data for a comparison.",
+                  layout=protected.measures_layout(now, {"value": span}, school_id))
         return
     label, before = previous
     table = summary.compare(now, summary.key_figures(data, before, school_id))
     rep.table(table, "key_figures", f"Key figures for the period, compared with {label}",
               note=f"Period before: {period_label(before)}. Change in percent is blank where the "
-                   "period before had none.", labels=MEASURE_LABELS)
+                   "period before had none.", labels=MEASURE_LABELS,
+              layout=protected.measures_layout(table, {"current": span, "previous": before}, school_id))
+
+
+def annual_key_figures(rep: Report, data: DataSet) -> None:
+    """Show the III.F key figures of the year and the key figures of every school year in the data."""
+    figures = key_figures(data.calls, data.enforcement, data.schools, rep.period)
+    rep.table(figures, "key_figures", "Key figures for the period", labels=MEASURE_LABELS,
+              layout=protected.measures_layout(figures, {"value": rep.period}))
+    years = summary.by_school_year(data, rep.year)
+    rep.table(years, "key_figures_by_school_year", "Key figures by school year, for the years in the data",
+              labels=MEASURE_LABELS, note="Each school year from July 1 to June 30; a year still under way is "
+                                          "counted to the data's as-of date.",
+              layout=protected.measures_layout(years, {y: load_school_year(y).year_span for y in years.columns[1:]}))
 
 
 def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
@@ -108,9 +111,16 @@ def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str |
         rep.table(enforcement.by_school(enf, part, span), "actions_by_school",
                   "School-related actions at each participating school",
                   labels={**SCHOOL_LABELS, **enforcement.ACTION_LABELS})
+    if not protected.breaks_down(rep, span, school_id):
+        rep.text(protected.NOT_BROKEN_DOWN)
+        return
+    tables = people.breakdowns(data, span) if school_id is None and officer_id is None else \
+        {f"actions_by_{key}": people.Breakdown(people.ACTIONS, key, "action_type",
+                                                enforcement.demographics(enf, span, key))
+         for key in enforcement.BREAKDOWNS}
     for key, label in enforcement.BREAKDOWNS.items():
-        people_table(rep, enforcement.demographics(enf, span, key), f"actions_by_{key}",
-                     f"School-related actions by {label.lower()} of the person")
+        protected.people_table(rep, data, span, f"actions_by_{key}", tables[f"actions_by_{key}"],
+                               f"School-related actions by {label.lower()} of the person")
 
 
 def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None,
@@ -145,16 +155,21 @@ def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None
     if officer_id is not None:
         uof = uof[uof["officer_id"] == officer_id]
     rep.section("Use of force")
-    rep.table(force.summary(uof, span), "use_of_force", "Use of force by SROs", labels=MEASURE_LABELS)
+    totals = force.summary(uof, span)  # subjects by student status are a people table, below
+    rep.table(totals[totals["measure"] != force.STUDENTS], "use_of_force", "Use of force by SROs",
+              labels=MEASURE_LABELS)
     rep.table(force.by_type(uof, span), "use_of_force_by_type", "Use of force by type",
               labels={"force_type": "Type of force", "incidents": "Incidents",
                       "subject_injured": "Subject injured", "officer_injured": "Officer injured"})
     if officer_id is not None:
         return  # one officer's few incidents: the totals and types above say it
-    found = force.force_in(uof, span).assign(all="Incidents")
-    for key in ("age_band", "race"):
-        people_table(rep, enforcement.counts_by(found, key, "all", ["Incidents"]),
-                     f"use_of_force_by_{key}", f"Use of force by {enforcement.BREAKDOWNS[key].lower()} of the person")
+    if not protected.breaks_down(rep, span):
+        rep.text(protected.NOT_BROKEN_DOWN)
+        return
+    tables = people.breakdowns(data, span)
+    for key, label in (*((k, enforcement.BREAKDOWNS[k]) for k in ("age_band", "race")), ("student", "Student status")):
+        protected.people_table(rep, data, span, f"use_of_force_by_{key}", tables[f"use_of_force_by_{key}"],
+                               f"Use of force by {label.lower()} of the person")
 
 
 def staffing_section(rep: Report, data: DataSet, span: Span) -> None:
@@ -241,17 +256,7 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
     if not data.provided("enrollment"):
         rep.text("Enrollment not provided: rates per enrolled student and the relative rate index "
                  "cannot be computed for this period.")
-        return
-    part = participating(data.schools, span.start, span.end)
-    table = disparity.rates(data.enforcement, data.enrollment, list(part["school_id"]), rep.year.school_year, span)
-    note = disparity.DEFINITION
-    if rep.audience == "mps":
-        shown = disparity.suppressed(table, rep.min_cell)
-        note = f"{note} {rep.suppression_note()} A rate from a suppressed count is suppressed too."
+    elif not protected.breaks_down(rep, span):
+        rep.text(protected.NOT_BROKEN_DOWN)
     else:
-        shown = table.assign(race=table["race"].map(RACE.label))
-    rep.table(shown, "disparity_by_race", "School-related arrests and citations per 1,000 enrolled students, by race",
-              note=note, labels={"race": "Race or ethnicity", "students": "Students enrolled", "arrests": "Arrests",
-                                 "arrest_rate": "Arrests per 1,000", "arrest_rri": "Arrest index",
-                                 "citations": "Citations", "citation_rate": "Citations per 1,000",
-                                 "citation_rri": "Citation index"})
+        protected.disparity_table(rep, data, span)

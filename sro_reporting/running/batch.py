@@ -305,7 +305,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         for entry in made:
             if entry.report == "annual" and entry.status == "ok":
                 release.publish_contract_tables(internal, entry.stem)
-        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope)
+        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year.min_cell)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
     }, made, released)
@@ -317,6 +317,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     if stop is not None:
         raise RunError(stop)
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
+    if not released["audit"]["passed"]:
+        failed.append(release.MPS)
     _summary(manifest, failed)
     return failed
 
@@ -344,10 +346,19 @@ def run_report(name: str, out: str | Path, school_year: str, semester: str | Non
 
 def _summary(manifest: Manifest, failed: list[str]) -> None:
     """Print what the run made and what failed, with where to look."""
-    ok = len(manifest.outputs) - len(failed)
+    ok = sum(e.status == "ok" for e in manifest.outputs)
     print(f"{ok} of {len(manifest.outputs)} reports made; data-quality problems: "
           f"{manifest.data_quality['errors']} errors, {manifest.data_quality['warnings']} warnings.",
           file=sys.stderr)
+    checked = manifest.release.get("audit", {})
+    if checked.get("passed"):
+        print(f"MPS release: {manifest.release['files']} files in {manifest.release['folder']}/, disclosure audit "
+              f"passed ({checked['hidden_cells']} hidden counts, narrowest range {checked['narrowest_range']}).",
+              file=sys.stderr)
+    elif checked:
+        print(f"FAILED MPS release: the disclosure audit found {len(checked['problems'])} problem(s); it is in "
+              f"{manifest.release['folder']}/ and must not be handed over: {'; '.join(checked['problems'][:3])}",
+              file=sys.stderr)
     for entry in manifest.outputs:
         if entry.status != "ok":
             err = entry.error or {}

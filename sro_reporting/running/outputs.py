@@ -21,8 +21,8 @@ from sro_reporting.files import TEMP, file_hashes, move, open_folder, remove, sh
 STAGING = ".sro-staging"
 TABLES = "tables"
 FIRST, LAST = ".ipynb", ".pdf"  # the notebook moves in first, the PDF (what readers look for) last
-# Leftovers of a killed run, by name: temporary files and folders, and staging folders (ours and the release's).
-LEFTOVERS = (TEMP, STAGING, ".mps-staging-", ".mps-old")
+# Leftovers of a killed run, by name: temporary files and folders, staging folders, the release's `.mps-*` ones.
+LEFTOVERS = (TEMP, STAGING, ".mps-")
 
 
 def stage(internal: Path, stem: str) -> Path:

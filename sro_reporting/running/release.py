@@ -18,10 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from sro_reporting import __version__
+from sro_reporting.disclosure.audit import audit
+from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.files import write_csv, write_text
 from sro_reporting.reading.quality import release_summary
 
-INTERNAL, MPS = "internal", "mps"
+INTERNAL, MPS, FAILED = "internal", "mps", "mps-failed-audit"
 # Contract section 4: the annual report's III.F tables also sit at the root of `tables/`.
 CONTRACT_TABLES = ("calls_by_priority_disposition.csv", "arrests_citations_by_school.csv")
 
@@ -53,6 +55,16 @@ def _stage(internal: Path, staging: Path, stems: Iterable[str], annual: str | No
                 _copy(internal / "tables" / name, staging / "tables" / name)
 
 
+def _layouts(internal: Path, stems: Iterable[str]) -> dict[str, dict]:
+    """Return the layout of every released table that has one, by its path in the release."""
+    found = {}
+    for stem in stems:
+        source = internal / "tables" / stem / LAYOUTS
+        if source.is_file():
+            found.update({f"tables/{stem}/{name}": layout for name, layout in json.loads(source.read_text()).items()})
+    return found
+
+
 def file_list(folder: Path) -> list[dict]:
     """Return every file of a folder with its path (relative, `/`-separated), size and sha256."""
     return [{"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size,
@@ -72,27 +84,44 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict) -> dict:
-    """Assemble `out/mps/` from the run's ok `mps` reports; return what the run manifest records of it.
+def _audit(staging: Path, min_cell: int) -> dict:
+    """Run the disclosure audit on the staged release; return its summary (no values)."""
+    found, broken = audit(staging, min_cell)
+    return {"passed": not broken, "min_cell": min_cell, "hidden_cells": len(found),
+            "pinned": int((found["width"] == 0).sum()) if len(found) else 0,
+            "narrowest_range": int(found["width"].min()) if len(found) else None,
+            "problems": broken}
 
-    `reports` are manifest output entries (stem, report, subject, audience, status).
+
+def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, min_cell: int) -> dict:
+    """Assemble `out/mps/` from the run's ok `mps` reports, audited; return what the run manifest records of it.
+
+    `reports` are manifest output entries (stem, report, subject, audience, status). A release that
+    fails the audit is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at.
     """
     released = [r for r in reports if r["audience"] == MPS and r["status"] == "ok"]
     annual = next((r["stem"] for r in released if r["report"] == "annual"), None)
     staging = Path(tempfile.mkdtemp(prefix=".mps-staging-", dir=out))
     try:
-        _stage(out / INTERNAL, staging, [r["stem"] for r in released], annual)
+        stems = [r["stem"] for r in released]
+        _stage(out / INTERNAL, staging, stems, annual)
         write_csv(release_summary(problems), staging / "data_quality_summary.csv")
-        files = file_list(staging)
         manifest = {
             "release": "Milwaukee Police Department SRO program data for Milwaukee Public Schools",
             "package_version": __version__, "parameters": parameters,
             "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "reports": [{k: r[k] for k in ("stem", "report", "subject")} for r in released],
-            "files": files,
+            "tables": _layouts(out / INTERNAL, stems),
         }
         write_text(staging / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-        _swap(staging, out / MPS)
+        checked = _audit(staging, min_cell)
+        files = file_list(staging)
+        write_text(staging / "manifest.json", json.dumps({**manifest, "audit": checked, "files": files}, indent=2)
+                   + "\n")
+        folder = MPS if checked["passed"] else FAILED
+        _swap(staging, out / folder)
+        if checked["passed"]:
+            shutil.rmtree(out / FAILED, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return {"folder": MPS, "reports": len(released), "files": len(files)}
+    return {"folder": folder, "reports": len(released), "files": len(files), "audit": checked}

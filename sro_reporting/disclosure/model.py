@@ -1,0 +1,117 @@
+"""The table model of a release: every count as a cell, what is shown of it, and the sums that tie cells.
+
+A cell is identified by a `Key`: a population, a period, and the categories it is broken down by
+(a dimension left out is "all"). Two tables that print the same key print the same number, so an
+attacker reads them as one unknown. A cell is *shown* (its exact value is known), *hidden*
+(printed as `*`: a whole number of at least 1, since zeros are shown as zeros), or *free* (never
+printed: a whole number of at least 0, tied to the rest only through sums).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+ALL = "*"
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    """A cell: population, period (`start/end` in ISO dates), and its categories by dimension."""
+
+    population: str
+    period: str
+    categories: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, population: str, period: str, **categories: str) -> Key:
+        """Return the key of a cell; a category given as `*` (all) is left out."""
+        return cls(population, period, tuple(sorted((d, c) for d, c in categories.items() if c != ALL)))
+
+    def get(self, dimension: str) -> str:
+        """Return the key's category in a dimension, `*` where it covers all."""
+        return dict(self.categories).get(dimension, ALL)
+
+    def with_(self, **changes: str) -> Key:
+        """Return the key with some dimensions (or `period`) changed; `*` removes a dimension."""
+        period = changes.pop("period", self.period)
+        merged = {**dict(self.categories), **changes}
+        return Key.of(self.population, period, **merged)
+
+    def label(self) -> str:
+        """Return the key as a reader writes it: `actions 2026-01-26/2026-06-12 age_band=17`."""
+        parts = [self.population, self.period, *(f"{d}={c}" for d, c in self.categories)]
+        return " ".join(parts)
+
+
+@dataclass
+class Model:
+    """What an attacker knows: shown values, hidden cells, free cells and the sums between them."""
+
+    shown: dict[Key, int] = field(default_factory=dict)
+    hidden: set[Key] = field(default_factory=set)
+    sums: dict[Key, tuple[Key, ...]] = field(default_factory=dict)  # total -> its parts (one way to add it up)
+    extra_sums: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
+    bounds: dict[Key, tuple[float, float]] = field(default_factory=dict)  # ranges known from rates
+
+    def show(self, key: Key, value: object) -> None:
+        """Record a printed cell: its value, or `*` for a hidden one."""
+        if isinstance(value, str) and value.strip() == "*":
+            if key not in self.shown:
+                self.hidden.add(key)
+            return
+        number = int(value)
+        if self.shown.get(key, number) != number:
+            raise ValueError(f"{key.label()} is printed as both {self.shown[key]} and {number}")
+        self.shown[key] = number
+        self.hidden.discard(key)
+
+    def add_sum(self, total: Key, parts: Iterable[Key]) -> None:
+        """Record that `total` is the sum of `parts`."""
+        parts = tuple(parts)
+        if not parts or parts == (total,):
+            return
+        if total in self.sums and set(self.sums[total]) != set(parts):
+            self.extra_sums.append((total, parts))
+        else:
+            self.sums[total] = parts
+
+    def all_sums(self) -> list[tuple[Key, tuple[Key, ...]]]:
+        """Return every sum recorded."""
+        return [*self.sums.items(), *self.extra_sums]
+
+    def unknowns(self) -> list[Key]:
+        """Return every cell whose value is not shown: hidden ones and free ones, in a fixed order."""
+        found = set(self.hidden)
+        for total, parts in self.all_sums():
+            found.update(k for k in (total, *parts) if k not in self.shown)
+        found.update(k for k in self.bounds if k not in self.shown)
+        return sorted(found)
+
+    def copy(self) -> Model:
+        """Return an independent copy."""
+        return Model(dict(self.shown), set(self.hidden), dict(self.sums), list(self.extra_sums), dict(self.bounds))
+
+
+def grid_keys(base: Mapping[str, str], population: str, period: str, rows: tuple[str, list[str]],
+              columns: tuple[str, list[str]] | None) -> dict[tuple[str, str], Key]:
+    """Return the keys of a two-way table and its totals by (row label, column label), `*` for totals."""
+    row_dim, row_cats = rows
+    col_dim, col_cats = columns if columns else ("", [])
+    out = {}
+    for r in [*row_cats, ALL]:
+        for c in [*col_cats, ALL] if columns else [ALL]:
+            cats = {**base, row_dim: r, **({col_dim: c} if columns else {})}
+            out[(r, c)] = Key.of(population, period, **cats)
+    return out
+
+
+def add_grid_sums(model: Model, keys: dict[tuple[str, str], Key]) -> None:
+    """Record a two-way table's sums: each row, each column and the grand total add up."""
+    rows = sorted({r for r, _ in keys if r != ALL})
+    cols = sorted({c for _, c in keys if c != ALL})
+    for r in [*rows, ALL]:
+        if cols:
+            model.add_sum(keys[(r, ALL)], [keys[(r, c)] for c in cols])
+    for c in [*cols, ALL]:
+        model.add_sum(keys[(ALL, c)], [keys[(r, c)] for r in rows])

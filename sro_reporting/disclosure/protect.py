@@ -1,0 +1,254 @@
+"""Protection of the people tables MPS receives over a school year, planned once and checked by the attack.
+
+The MPS reports break people down by age band, gender, race and student status in the district's
+semester reports (each semester) and in the annual report (by race, for the disparity table); school
+packets and monthly briefs do not (their small populations, adding up to the semester, would give
+the hidden counts back). The plan covers every such table of the school year at once, fall, spring
+and the year, since each year's releases together tie them (the year is the semesters plus the
+rest), and it assumes the attacker knows every count that is not broken down by a person's
+attributes (key figures, per-school and per-month totals).
+
+Steps: the contract's rules (`privacy.suppress_counts`) per table; then the attack: every hidden
+count whose range is under half the minimum cell, or exact, gets one more cell hidden on a line
+it shares (the smallest one that widens the range enough); a count that no further suppression
+can protect takes its table out of the release. Repeat until the attack finds nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sro_reporting import people
+from sro_reporting.disclosure.attack import failures, ranges
+from sro_reporting.disclosure.layout import period
+from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
+from sro_reporting.params import SchoolYear, Span
+from sro_reporting.privacy import SUPPRESSED, TOTAL, suppress_counts
+from sro_reporting.reading.dataset import DataSet
+
+PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")
+DISPARITY_COLUMNS = ("arrest", "citation")
+MAX_ROUNDS = 500
+
+
+def planned(year: SchoolYear, span: Span) -> bool:
+    """Return whether a period is one whose people tables the plan covers: a semester or the year."""
+    return span in (*year.semesters.values(), year.year_span)
+
+
+@dataclass(frozen=True)
+class View:
+    """One printed people table: a breakdown of a period, whole or one column of it."""
+
+    name: str  # the table's name in the report, e.g. actions_by_race or disparity_arrest
+    period: str
+    breakdown: str  # the `people.breakdowns` entry it shows
+    column: str = ""  # one column of the breakdown (with the rows' total being that column), or all
+
+    def frame(self, counts: pd.DataFrame) -> pd.DataFrame:
+        """Return the counts this view prints, before suppression."""
+        return counts[[self.column]] if self.column else counts
+
+
+def semester_views(period: str, disparity: bool) -> list[View]:
+    """Return the people tables of a semester report."""
+    whole = [View(name, period, name) for name in
+             ("actions_by_age_band", "actions_by_gender", "actions_by_race",
+              "use_of_force_by_age_band", "use_of_force_by_race", "use_of_force_by_student")]
+    return whole + (disparity_views(period) if disparity else [])
+
+
+def disparity_views(period: str) -> list[View]:
+    """Return the columns of counts in a disparity table: arrests and citations by race, and enrollment."""
+    return [*(View(f"disparity_{c}", period, "actions_by_race", c) for c in DISPARITY_COLUMNS),
+            View("disparity_students", period, "enrolled")]
+
+
+@dataclass
+class Grid:
+    """A breakdown of one period as cells: keys and values by (row label, column label), totals included."""
+
+    breakdown: people.Breakdown
+    period: str
+    keys: dict[tuple[str, str], Key]
+    values: dict[tuple[str, str], int]
+
+    @classmethod
+    def of(cls, b: people.Breakdown, period: str) -> Grid:
+        """Return the cells of a breakdown."""
+        cols = (b.columns, list(b.counts.columns)) if b.columns else None
+        keys = grid_keys({}, b.population, period, (b.rows, list(b.counts.index)), cols)
+        full = suppress_counts(b.counts, 1)  # totals added; nothing hidden at a minimum cell of 1
+        labels = {c: (c if b.columns else ALL) for c in full.columns}
+        labels[TOTAL] = ALL
+        values = {(r if r != TOTAL else ALL, labels[c]): int(full.loc[r, c]) for r in full.index for c in full.columns}
+        return cls(b, period, keys, values)
+
+
+def sensitive(key: Key) -> bool:
+    """Return whether a cell breaks people down by a person's attribute."""
+    return any(key.get(d) != ALL for d in PERSON_DIMENSIONS)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which people counts the school year's MPS releases hide, and which tables they leave out."""
+
+    min_cell: int
+    hidden: frozenset[Key]
+    omitted: frozenset[tuple[str, str]]  # (view name, period)
+    rounds: int = 0
+
+    def shown(self, view: View, breakdown: people.Breakdown) -> pd.DataFrame | None:
+        """Return a view's table as printed (with totals, `*` where hidden), or None when it is left out."""
+        if (view.name, view.period) in self.omitted:
+            return None
+        grid = Grid.of(breakdown, view.period)
+        frame = view.frame(breakdown.counts)
+        hide = [(r, c) for r in [*frame.index, TOTAL] for c in [*frame.columns, TOTAL]
+                if _view_key(grid, view, r, c) in self.hidden]
+        return suppress_counts(frame, self.min_cell, hide)
+
+
+def _view_key(grid: Grid, view: View, row: str, column: str) -> Key:
+    """Return the key of a printed cell: a one-column view's Total column is that column."""
+    col = view.column if view.column else (ALL if column == TOTAL else column)
+    if not grid.breakdown.columns:
+        col = ALL
+    return grid.keys[(ALL if row == TOTAL else row, col)]
+
+
+def _view_cells(grid: Grid, view: View) -> dict[Key, int]:
+    """Return the sensitive cells a view prints, with their values."""
+    frame = view.frame(grid.breakdown.counts)
+    cells = {}
+    for r in frame.index:
+        for c in [*frame.columns, TOTAL]:
+            key = _view_key(grid, view, r, c)
+            cells[key] = grid.values[(r, key.get(grid.breakdown.columns) if grid.breakdown.columns else ALL)]
+    return cells
+
+
+class Family:
+    """The school year's people tables: every period's grids, the printed views, and the model's sums."""
+
+    def __init__(self, data: DataSet, year: SchoolYear) -> None:
+        terms = [year.semesters[s] for s in ("fall", "spring") if s in year.semesters]
+        disparity = data.provided("enrollment")
+        self.terms, self.year = [period(s) for s in terms], period(year.year_span)
+        self.rest = f"rest of {self.year}"
+        self.grids: dict[tuple[str, str], Grid] = {}
+        for span in [*terms, year.year_span]:
+            tables = people.breakdowns(data, span)
+            if disparity:
+                tables["enrolled"] = people.enrolled(data, year, span)
+            self.grids.update({(name, period(span)): Grid.of(b, period(span)) for name, b in tables.items()})
+        self.views = [v for p in self.terms for v in semester_views(p, disparity)]
+        self.views += disparity_views(self.year) if disparity else []
+        self._add_rest()
+        self.base = self._model()
+
+    def _add_rest(self) -> None:
+        """Add the grids of the year outside its semesters: the year's counts less the semesters'."""
+        for (name, when), grid in list(self.grids.items()):
+            if when == self.year and grid.breakdown.population != people.ENROLLED:
+                counts = grid.breakdown.counts - sum(self.grids[(name, p)].breakdown.counts for p in self.terms)
+                self.grids[(name, self.rest)] = Grid.of(grid.breakdown._replace(counts=counts), self.rest)
+
+    def _model(self) -> Model:
+        """Return the model with every sum and every public (not broken down) count shown."""
+        model = Model()
+        for (name, when), grid in self.grids.items():
+            add_grid_sums(model, grid.keys)
+            model.shown.update({key: grid.values[cell] for cell, key in grid.keys.items() if not sensitive(key)})
+            if when == self.year and grid.breakdown.population != people.ENROLLED:
+                for cell, key in grid.keys.items():
+                    model.add_sum(key, [self.grids[(name, p)].keys[cell] for p in [*self.terms, self.rest]])
+        return model
+
+    def published(self, omitted: frozenset) -> dict[Key, int]:
+        """Return every sensitive cell printed by a view not left out, with its value."""
+        cells = {}
+        for view in self.views:
+            if (view.name, view.period) not in omitted:
+                cells.update(_view_cells(self.grids[(view.breakdown, view.period)], view))
+        return cells
+
+    def close(self, hidden: set[Key], omitted: frozenset, min_cell: int) -> set[Key]:
+        """Return `hidden` grown until every printed view obeys the contract's rules (`suppress_counts`)."""
+        hidden = set(hidden)
+        changed = True
+        while changed:
+            changed = False
+            for view in self.views:
+                if (view.name, view.period) in omitted:
+                    continue
+                grid = self.grids[(view.breakdown, view.period)]
+                shown = Plan(min_cell, frozenset(hidden), omitted).shown(view, grid.breakdown)
+                stars = {_view_key(grid, view, r, c) for r in shown.index for c in shown.columns
+                         if shown.loc[r, c] == SUPPRESSED}
+                new = {k for k in stars if sensitive(k)} - hidden
+                if new:
+                    hidden |= new
+                    changed = True
+        return hidden
+
+    def model(self, hidden: set[Key], omitted: frozenset) -> Model:
+        """Return what an attacker knows of the printed views."""
+        model = self.base.copy()
+        for key, value in self.published(omitted).items():
+            model.show(key, SUPPRESSED if key in hidden else value)
+        return model
+
+
+def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], need: int) -> Key | None:
+    """Return the printed cell to hide next for `bad`: on a sum it shares, same period first, smallest enough."""
+    lines = [(t, p) for t, p in model.all_sums() if bad == t or bad in p]
+    found = {k for t, p in lines for k in (t, *p) if k in cells and k not in hidden and cells[k] > 0}
+    if not found:
+        return None
+    ranked = sorted(found, key=lambda k: (k.period != bad.period, cells[k] < need, cells[k], k))
+    return ranked[0]
+
+
+def plan(data: DataSet, year: SchoolYear) -> Plan:
+    """Return the protection of the school year's MPS people tables."""
+    family = Family(data, year)
+    hidden: set[Key] = set()
+    omitted: frozenset[tuple[str, str]] = frozenset()
+    for rounds in range(1, MAX_ROUNDS + 1):
+        hidden = family.close(hidden, omitted, year.min_cell)
+        model = family.model(hidden, omitted)
+        bad = failures(ranges(model, close_to=year.min_cell / 2 + 1), year.min_cell)
+        if bad.empty:
+            return Plan(year.min_cell, frozenset(hidden), omitted, rounds)
+        cells, touched = family.published(omitted), set()
+        for row in bad.itertuples():
+            lines = [(t, p) for t, p in model.all_sums() if row.key == t or row.key in p]
+            if any(k in touched for t, p in lines for k in (t, *p)):
+                continue  # a cell hidden this round may already widen this one
+            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0)
+            pick = _candidate(model, row.key, cells, hidden, need)
+            if pick is not None:
+                hidden.add(pick)
+                touched.add(pick)
+            else:
+                leave = {(v.name, v.period) for v in family.views
+                         if row.key in _view_cells(family.grids[(v.breakdown, v.period)], v)}
+                omitted = omitted | leave
+                touched.add(row.key)
+    raise RuntimeError(f"disclosure protection did not settle in {MAX_ROUNDS} rounds")
+
+
+_PLANS: dict[tuple, Plan] = {}
+
+
+def plan_for(data: DataSet, year: SchoolYear) -> Plan:
+    """Return the school year's plan, computed once per data set and year in this process."""
+    key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json())
+    if key not in _PLANS:
+        _PLANS[key] = plan(data, year)
+    return _PLANS[key]

@@ -1,0 +1,79 @@
+"""Counts of people by age band, gender, race and student status: the tables disclosure control protects.
+
+One function gives every such table of a district report for a period, so the report that shows
+them and the protection that plans their suppression count the same people the same way.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from sro_reporting.disparity import enrollment_by_race
+from sro_reporting.enforcement import BREAKDOWNS, actions_in, counts_by
+from sro_reporting.force import force_in
+from sro_reporting.linking.schools import participating
+from sro_reporting.params import SchoolYear, Span
+from sro_reporting.reading.codes import ACTION_TYPE, RACE
+from sro_reporting.reading.dataset import DataSet
+
+ACTIONS, FORCE, ENROLLED = "school-related actions", "use-of-force incidents", "students enrolled"
+STUDENT_LABELS = {True: "Student", False: "Not a student"}
+
+
+class Breakdown(NamedTuple):
+    """Counts of one population (rows: a breakdown of the people; columns: action types or one count)."""
+
+    population: str
+    rows: str  # the dimension of the rows: age_band, gender, race or student
+    columns: str  # the dimension of the columns (action_type), or "" for a single count
+    counts: pd.DataFrame  # whole numbers, every category listed, no totals
+
+
+def actions(data: DataSet, span: Span) -> pd.DataFrame:
+    """Return the school-related actions of `span` at the schools taking part in it."""
+    part = participating(data.schools, span.start, span.end)["school_id"]
+    found = actions_in(data.enforcement, span)
+    return found[found["school_id"].isin(part)]
+
+
+def student_status(people: pd.DataFrame) -> pd.Series:
+    """Return each person's student status as a label: Student, Not a student, or Unknown."""
+    return people["subject_is_student"].astype("boolean").map(STUDENT_LABELS).astype("str").fillna("Unknown")
+
+
+def _single(people: pd.DataFrame, breakdown: str, label: str) -> pd.DataFrame:
+    """Return people counted by one breakdown as a one-column table."""
+    if breakdown == "student":
+        cats = [*STUDENT_LABELS.values(), "Unknown"]
+        counts = student_status(people).value_counts().reindex(cats, fill_value=0)
+        return counts.rename(label).rename_axis("Student status").to_frame().astype("int64")
+    return counts_by(people.assign(all=label), breakdown, "all", [label])
+
+
+def breakdowns(data: DataSet, span: Span) -> dict[str, Breakdown]:
+    """Return every people table of a district report for `span`, by table name.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> tables = breakdowns(sro.load(), load_school_year("2025-26").semesters["spring"])  # the demo data
+    >>> sorted(tables)[:3], list(tables["actions_by_age_band"].counts.columns)
+    (['actions_by_age_band', 'actions_by_gender', 'actions_by_race'], ['arrest', 'citation', 'court_referral'])
+    """
+    acts = actions(data, span)
+    uof = force_in(data.use_of_force, span)
+    out = {f"actions_by_{key}": Breakdown(ACTIONS, key, "action_type",
+                                          counts_by(acts, key, "action_type", list(ACTION_TYPE.codes)))
+           for key in BREAKDOWNS}
+    for key in ("age_band", "race", "student"):
+        out[f"use_of_force_by_{key}"] = Breakdown(FORCE, key, "", _single(uof, key, "Incidents"))
+    return out
+
+
+def enrolled(data: DataSet, year: SchoolYear, span: Span) -> Breakdown:
+    """Return students enrolled at the schools taking part in `span`, by race (the disparity base)."""
+    part = list(participating(data.schools, span.start, span.end)["school_id"])
+    students = enrollment_by_race(data.enrollment, part, year.school_year)
+    counts = pd.DataFrame({"Students": students.to_numpy()}, index=[RACE.label(c) for c in students.index])
+    return Breakdown(ENROLLED, "race", "", counts.rename_axis(BREAKDOWNS["race"]).astype("int64"))

@@ -1,0 +1,120 @@
+"""Tables of people as each audience gets them: exact for MPD, through the release's protection for MPS.
+
+Every such table is written with its layout (what each count counts), so the audit of the MPS
+release can tie it to every other number the release prints.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sro_reporting import disparity, people
+from sro_reporting.disclosure import protect
+from sro_reporting.disclosure.layout import Index, Layout, Part, Rate, period
+from sro_reporting.enforcement import ACTION_LABELS
+from sro_reporting.linking.schools import participating
+from sro_reporting.params import Span
+from sro_reporting.privacy import TOTAL, suppress_counts
+from sro_reporting.reading.dataset import DataSet
+from sro_reporting.rendering.report import Report
+
+LEFT_OUT = ("Not shown: too few people are counted here to break them down by {what} without risk of "
+            "identifying someone, even with other counts hidden.")
+NOT_BROKEN_DOWN = ("Breakdowns by age band, gender and race are given for the whole district in the semester "
+                   "and annual reports, where the numbers are large enough to show without identifying a child.")
+INTERNAL_NOTE = "Exact counts (internal report)."
+DISPARITY_LABELS = {"race": "Race or ethnicity", "students": "Students enrolled", "arrests": "Arrests",
+                    "arrest_rate": "Arrests per 1,000", "arrest_rri": "Arrest index", "citations": "Citations",
+                    "citation_rate": "Citations per 1,000", "citation_rri": "Citation index"}
+
+
+def protected(rep: Report, span: Span, school_id: str | None = None) -> bool:
+    """Return whether this report shows people tables through the release's protection (MPS, whole district)."""
+    return rep.audience == "mps" and school_id is None and protect.planned(rep.year, span)
+
+
+def breaks_down(rep: Report, span: Span, school_id: str | None = None) -> bool:
+    """Return whether this report breaks people down at all: always for MPD, for MPS only where planned."""
+    return rep.audience == "mpd_internal" or protected(rep, span, school_id)
+
+
+def _actions(action: str) -> Part:
+    return Part(population=people.ACTIONS, categories={"action_type": action})
+
+
+# Key-figure rows that count the people the breakdowns break down (district or one school).
+PEOPLE_MEASURES = {
+    "School-related arrests": _actions("arrest"), "School-related citations": _actions("citation"),
+    "School-related court referrals": _actions("court_referral"),
+    "School-related arrests at participating schools": _actions("arrest"),
+    "School-related citations at participating schools": _actions("citation"),
+    "Use-of-force incidents": Part(population=people.FORCE),
+}
+
+
+def measures_layout(frame: pd.DataFrame, columns: dict[str, Span], school_id: str | None = None) -> Layout:
+    """Return the layout of a key-figures table (`measure` rows): its people counts, one column per period."""
+    rows = {m: PEOPLE_MEASURES[m] for m in frame["measure"] if m in PEOPLE_MEASURES}
+    return Layout(categories={"school": school_id} if school_id else {}, row_label="measure", rows=rows,
+                  columns={c: Part(period=period(s)) for c, s in columns.items()})
+
+
+def people_layout(b: people.Breakdown, span: Span, columns: list[str]) -> Layout:
+    """Return the layout of a printed breakdown: its rows a person's attribute, its columns action types."""
+    parts = {ACTION_LABELS.get(c, c): Part(categories={b.columns: c} if b.columns else {}) for c in columns}
+    return Layout(population=b.population, period=period(span), row_label=b.counts.index.name,
+                  row_dimension=b.rows, columns={**parts, TOTAL: Part()})
+
+
+def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Breakdown, caption: str) -> None:
+    """Show one breakdown with totals: exact for MPD, as the school year's protection plans it for MPS."""
+    if rep.audience == "mps":
+        shown = protect.plan_for(data, rep.year).shown(protect.View(name, period(span), name), b)
+        note = rep.suppression_note()
+    else:
+        shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
+    if shown is None:
+        rep.table(pd.DataFrame(), name, caption, note=LEFT_OUT.format(what=b.counts.index.name.lower()))
+        return
+    frame = shown.rename(columns=ACTION_LABELS).rename_axis(b.counts.index.name).reset_index()
+    rep.table(frame, name, caption, note=note, layout=people_layout(b, span, list(b.counts.columns)))
+
+
+def disparity_layout(span: Span) -> Layout:
+    """Return the layout of the disparity table: enrollment, arrests and citations by race, and their rates."""
+    counts = {"students": Part(population=people.ENROLLED),
+              "arrests": Part(population=people.ACTIONS, categories={"action_type": "arrest"}),
+              "citations": Part(population=people.ACTIONS, categories={"action_type": "citation"})}
+    rates = [Rate(column=f"{a}_rate", count=f"{a}s", base="students") for a in ("arrest", "citation")]
+    indices = [Index(column=f"{a}_rri", rate=f"{a}_rate", reference_row="White") for a in ("arrest", "citation")]
+    return Layout(period=period(span), row_label="race", row_dimension="race", columns=counts, rates=rates,
+                  indices=indices)
+
+
+def _disparity_counts(rep: Report, data: DataSet, span: Span) -> dict[str, pd.Series] | None:
+    """Return students, arrests and citations by race as printed (with a Total row), or None when left out."""
+    by_race = people.breakdowns(data, span)["actions_by_race"]
+    enrolled = people.enrolled(data, rep.year, span)
+    views = {"students": (protect.View("disparity_students", period(span), "enrolled"), enrolled),
+             "arrests": (protect.View("disparity_arrest", period(span), "actions_by_race", "arrest"), by_race),
+             "citations": (protect.View("disparity_citation", period(span), "actions_by_race", "citation"), by_race)}
+    if rep.audience != "mps":
+        return {name: suppress_counts(view.frame(b.counts), 1).iloc[:, 0] for name, (view, b) in views.items()}
+    plan = protect.plan_for(data, rep.year)
+    shown = {name: plan.shown(view, b) for name, (view, b) in views.items()}
+    return None if any(s is None for s in shown.values()) else {n: s.iloc[:, 0] for n, s in shown.items()}
+
+
+def disparity_table(rep: Report, data: DataSet, span: Span) -> None:
+    """Show school-related arrests and citations per 1,000 enrolled students by race, with the index against White."""
+    part = list(participating(data.schools, span.start, span.end)["school_id"])
+    exact = disparity.rates(data.enforcement, data.enrollment, part, rep.year.school_year, span)
+    counts = _disparity_counts(rep, data, span)
+    caption = "School-related arrests and citations per 1,000 enrolled students, by race"
+    if counts is None:
+        rep.table(pd.DataFrame(), "disparity_by_race", caption, note=LEFT_OUT.format(what="race"))
+        return
+    note = disparity.DEFINITION + (f" {rep.suppression_note()} A rate or index that would give a hidden count "
+                                   "back is hidden too." if rep.audience == "mps" else "")
+    rep.table(disparity.printed(exact, counts), "disparity_by_race", caption, note=note, labels=DISPARITY_LABELS,
+              layout=disparity_layout(span))

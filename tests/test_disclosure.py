@@ -1,0 +1,161 @@
+"""Disclosure control over the whole MPS release: the attack, the audit on hand-made releases, the protection."""
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+import sro_reporting as sro
+from conftest import write_folder
+from sro_reporting.disclosure import protect
+from sro_reporting.disclosure.audit import audit
+from sro_reporting.disclosure.layout import Index, Layout, Part, Rate
+from sro_reporting.params import load_school_year
+from sro_reporting.privacy import suppress_counts
+
+SPRING, JAN, FEB = "2026-01-26/2026-06-12", "2026-01-26/2026-01-31", "2026-02-01/2026-02-28"
+ARRESTS = Part(categories={"action_type": "arrest"})
+
+
+def release(folder, tables: dict[str, tuple[pd.DataFrame, Layout | None]]):
+    """Write a hand-made release: each CSV and, where given, its layout in the manifest."""
+    layouts = {}
+    for name, (frame, layout) in tables.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / name, index=False)
+        if layout is not None:
+            layouts[name] = layout.model_dump(exclude_defaults=True)
+    (folder / "manifest.json").write_text(json.dumps({"tables": layouts}))
+    return folder
+
+
+def by_age(rows: dict[str, object], period: str = SPRING, **layout) -> tuple[pd.DataFrame, Layout]:
+    """Return a one-column table of arrests by age band with its layout."""
+    frame = pd.DataFrame({"Age band": list(rows), "Arrests": list(rows.values())})
+    return frame, Layout(population="actions", period=period, row_label="Age band", row_dimension="age_band",
+                         columns={"Arrests": ARRESTS}, **layout)
+
+
+def key_figures(value: int, period: str = SPRING, **categories) -> tuple[pd.DataFrame, Layout]:
+    frame = pd.DataFrame({"measure": ["School-related arrests"], "value": [value]})
+    return frame, Layout(population="actions", categories=categories, row_label="measure",
+                         rows={"School-related arrests": ARRESTS}, columns={"value": Part(period=period)})
+
+
+def broken(folder) -> list[str]:
+    return audit(folder, 10)[1]
+
+
+def test_ten_stars_under_a_total_of_ten_are_each_one(tmp_path):
+    # Kagel K-8, spring: a table total of 10 over ten hidden cells; zeros are shown, so each is 1.
+    cells = {f"band {i}": "*" for i in range(10)} | {"other": 0, "Total": 10}
+    found = broken(release(tmp_path, {"t.csv": by_age(cells)}))
+    assert len(found) == 10 and all("pinned at 1" in f for f in found)
+
+
+def test_a_hidden_total_given_back_by_the_key_figures(tmp_path):
+    table = by_age({"15-16": "*", "17": "*", "18+": "*", "Total": "*"})
+    assert broken(release(tmp_path / "alone", {"t.csv": table})) == []  # the table alone: nothing to go on
+    found = broken(release(tmp_path / "both", {"t.csv": table, "k.csv": key_figures(6)}))
+    assert len(found) == 3 and all("1 to 4" in f for f in found)
+
+
+def test_months_add_up_to_the_semester(tmp_path):
+    found = broken(release(tmp_path, {
+        "semester.csv": by_age({"17": 12, "18+": 30, "Total": 42}),
+        "jan.csv": by_age({"17": "*", "18+": "*", "Total": 13}, JAN),
+        "feb.csv": by_age({"17": 11, "18+": 18, "Total": 29}, FEB)}))
+    assert any("age_band=17" in f and JAN in f and "pinned at 1" in f for f in found)
+
+
+def test_schools_add_up_to_the_district(tmp_path):
+    found = broken(release(tmp_path, {
+        "district.csv": key_figures(2), "a.csv": key_figures(1, school="A"),
+        "b.csv": (pd.DataFrame({"measure": ["School-related arrests"], "value": ["*"]}),
+                  key_figures(0, school="B")[1])}))
+    assert found == ["actions 2026-01-26/2026-06-12 action_type=arrest school=B in b.csv: pinned at 1"]
+
+
+def disparity(arrests, rate, index, white_rate) -> tuple[pd.DataFrame, Layout]:
+    frame = pd.DataFrame({"race": ["Black", "White", "Total"], "students": [500, 1000, 1500],
+                          "arrests": [arrests, "*", 36], "arrest_rate": [rate, white_rate, None],
+                          "arrest_rri": [index, 1.0, None]})
+    return frame, Layout(period=SPRING, row_label="race", row_dimension="race",
+                         columns={"students": Part(population="enrolled"),
+                                  "arrests": Part(population="actions", categories={"action_type": "arrest"})},
+                         rates=[Rate(column="arrest_rate", count="arrests", base="students")],
+                         indices=[Index(column="arrest_rri", rate="arrest_rate", reference_row="White")])
+
+
+@pytest.mark.parametrize("arrests, rate, index, white_rate, pinned", [
+    pytest.param("*", 12.0, None, None, True, id="a-rate-and-its-base-give-the-count"),
+    pytest.param("*", None, 0.4, 30.0, True, id="an-index-and-the-reference-rate-give-the-rate"),
+    pytest.param("*", None, None, None, False, id="nothing-derived-shown"),
+])
+def test_rates_and_indices_are_part_of_the_release(tmp_path, arrests, rate, index, white_rate, pinned):
+    found = broken(release(tmp_path, {"d.csv": disparity(arrests, rate, index, white_rate)}))
+    assert any("race=Black" in f and "pinned at 6" in f for f in found) == pinned
+
+
+def test_hidden_cells_the_release_does_not_describe_fail(tmp_path):
+    frame = pd.DataFrame({"Age band": ["17", "Total"], "Arrests": ["*", 12]})
+    assert "hidden cells in a table the release does not describe" in broken(release(tmp_path, {"t.csv": (frame, None)}))[0]
+
+
+def test_a_layout_that_no_longer_fits_its_table_fails(tmp_path):
+    frame, layout = key_figures(3)
+    assert "which the table lacks" in broken(release(tmp_path, {"k.csv": (frame.assign(measure="Arrests"), layout)}))[0]
+
+
+def test_ranges_are_whole_numbers():
+    from sro_reporting.disclosure.attack import ranges
+    from sro_reporting.disclosure.model import Key, Model
+
+    model = Model()
+    total, a, b = (Key.of("p", "y", age=x) for x in ("*", "a", "b"))
+    for key, value in ((total, 13), (a, "*"), (b, "*")):
+        model.show(key, value)
+    model.add_sum(total, [a, b])
+    model.bounds[a] = (2.5, 7.9)  # from a rounded rate
+    assert ranges(model)[["low", "high"]].values.tolist() == [[3, 7], [6, 10]]
+
+
+@pytest.fixture(scope="module")
+def demo_plan():
+    year = load_school_year("2025-26")
+    data = sro.load()
+    return data, year, protect.Family(data, year), protect.plan(data, year)
+
+
+def test_the_demo_plan_survives_its_own_attack(demo_plan):
+    from sro_reporting.disclosure.attack import failures, ranges
+
+    _, year, family, plan = demo_plan
+    found = ranges(family.model(set(plan.hidden), plan.omitted), close_to=6)
+    assert len(found) == len(plan.hidden) and failures(found, year.min_cell).empty
+
+
+def test_every_planned_table_keeps_the_contracts_rules(demo_plan):
+    _, year, family, plan = demo_plan
+    for view in family.views:
+        b = family.grids[(view.breakdown, view.period)].breakdown
+        shown = plan.shown(view, b)
+        contract = suppress_counts(view.frame(b.counts), year.min_cell)
+        assert ((contract == "*") <= (shown == "*")).all().all(), view  # the contract's stars, and more
+        values = suppress_counts(view.frame(b.counts), 1)
+        assert (shown.where(shown != "*", values) == values).all().all(), view  # shown cells are exact
+
+
+def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
+    uof = pd.DataFrame({"uof_id": ["U1", "U2", "U3"], "uof_datetime": ["2026-02-03 10:00"] * 3,
+                        "officer_id": ["1"] * 3, "force_type": ["Takedown"] * 3,
+                        "subject_age": ["13", "15", "17"], "subject_race": ["B", "H", "W"],
+                        "subject_is_student": ["yes"] * 3})
+    data = sro.load(write_folder(tmp_path, use_of_force=uof))
+    plan = protect.plan(data, load_school_year("2025-26"))
+    spring = f"{dt.date(2026, 1, 26)}/{dt.date(2026, 6, 12)}"
+    # Three incidents: every breakdown's cells are hidden under a public total of 3, so each is pinned
+    # or nearly; even "3 of 3 were students" is a hidden 3 under a total of 3.
+    for name in ("use_of_force_by_age_band", "use_of_force_by_race", "use_of_force_by_student"):
+        assert (name, spring) in plan.omitted
