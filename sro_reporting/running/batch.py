@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -27,7 +28,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from pathlib import Path
 
-from sro_reporting.errors import RunError
+from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import SchoolYear, load_school_year
 from sro_reporting.reading import snapshot
@@ -47,6 +48,7 @@ WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
 
 
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
 
 def _code_hash() -> str:
@@ -117,18 +119,25 @@ def _make(job: Job, staging: Path, kernel: str) -> dict:
     return result
 
 
+def _failure(exc: Exception, staging: Path) -> dict:
+    """Return the manifest fields of a report that raised `exc`; one that could not write a file stops the run."""
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+        exc = cannot("write", exc.filename or staging, exc)
+    result = {"status": "failed", "error": {
+        "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+    if isinstance(exc, RunError):
+        result["fatal"] = str(exc)
+    return result
+
+
 def execute(job: Job, out: Path, kernel: str) -> dict:
     """Make one report in a staging folder and move it into `out` whole; return its manifest fields."""
     started = time.perf_counter()
     staging = outputs.stage(out, job.stem)
     try:
         result = _make(job, staging, kernel)
-    except RunError as exc:
-        result = {"status": "failed", "error": {"cell": None, "execution_count": None, "ename": "RunError",
-                                                "evalue": str(exc)}, "fatal": str(exc)}
     except Exception as exc:  # noqa: BLE001 - a dead kernel, a failed render: the batch goes on
-        result = {"status": "failed", "error": {
-            "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+        result = _failure(exc, staging)
     try:
         if _PARENT and os.getppid() != _PARENT:
             raise RunError("the run that started this report has ended")  # a killed run's worker moves nothing in
