@@ -13,7 +13,6 @@ kept; older ones are pruned.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -70,10 +69,23 @@ def _read(where: Path, name: str) -> bytes:
         return fh.read()
 
 
-def _write(where: Path, name: str, data: bytes) -> None:
-    fd = os.open(where / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+def _create(path: Path):
+    """Return a new private file open for writing (never through a link)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), "wb")
+
+
+def _sha256_of(path: Path) -> str:
+    with path.open("rb") as fh:
+        return _sha256(fh)
+
+
+def _sha256(fh) -> str:
+    """Return the sha256 of an open file's bytes, read from the start."""
+    digest = hashlib.sha256()
+    fh.seek(0)
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
@@ -85,13 +97,12 @@ def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
         temp.mkdir(mode=0o700)
         listed = {}
         for i, (name, frame) in enumerate(frames.items()):
-            buffer = io.BytesIO()
-            frame.to_feather(buffer, compression="lz4")
-            data = buffer.getvalue()
-            _write(temp, f"{i}.arrow", data)
-            listed[name] = {"file": f"{i}.arrow", "sha256": hashlib.sha256(data).hexdigest(),
+            with _create(temp / f"{i}.arrow") as fh:  # written as it is encoded: no copy of a large table in memory
+                frame.to_feather(fh, compression="lz4")
+            listed[name] = {"file": f"{i}.arrow", "sha256": _sha256_of(temp / f"{i}.arrow"),
                             "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()}}
-        _write(temp, "meta.json", json.dumps({"format": FORMAT, "key": key, "tables": listed, **meta}).encode())
+        with _create(temp / "meta.json") as fh:
+            fh.write(json.dumps({"format": FORMAT, "key": key, "tables": listed, **meta}).encode())
         try:
             temp.rename(target)
         except OSError:
@@ -114,12 +125,14 @@ def _frames(where: Path, key: str) -> tuple[dict[str, pd.DataFrame], dict]:
         raise ValueError("written by another version, or for other data")
     frames = {}
     for name, entry in meta["tables"].items():
-        data = _read(where, Path(entry["file"]).name)
-        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise ValueError(f"{entry['file']} does not match its sha256")
         if not set(entry["dtypes"].values()) <= DTYPES:
             raise ValueError(f"{entry['file']} lists a type the package never writes")
-        frame = pd.read_feather(io.BytesIO(data))
+        with os.fdopen(os.open(where / Path(entry["file"]).name, _READ), "rb") as fh:
+            _check(fh.fileno(), entry["file"])
+            if _sha256(fh) != entry["sha256"]:
+                raise ValueError(f"{entry['file']} does not match its sha256")
+            fh.seek(0)
+            frame = pd.read_feather(fh)  # from the file checked, not a copy of it in memory
         if {str(c): str(t) for c, t in frame.dtypes.items()} != entry["dtypes"]:
             frame = frame.astype(entry["dtypes"])
         frames[name] = frame
