@@ -14,6 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from sro_reporting.reading.parse import parse_column, rule
@@ -81,8 +83,18 @@ def shown(value: str) -> str:
     return re.sub(CONTROL, lambda m: m.group().encode("unicode_escape").decode(), value[:200])
 
 
+def _suspect(text: pd.Series, column: Column) -> bool:
+    """Return whether any cell may be unusable, in one pass over the column (most columns have none)."""
+    cells = pyarrow.array(text.array)
+    longest = pc.max(pc.utf8_length(cells)).as_py() or 0
+    return longest > MAX_CELL or (is_id(column) and (
+        longest > ID_LENGTH or bool(pc.any(pc.match_substring_regex(cells, CONTROL)).as_py())))
+
+
 def _unusable(text: pd.Series, column: Column) -> pd.Series | None:
     """Return why each cell cannot be used at all (NaN where it can), or None where every cell can."""
+    if not _suspect(text, column):
+        return None
     length = text.str.len()
     why = np.where(length > MAX_CELL, f"longer than {MAX_CELL:,} characters (a spreadsheet cell's limit)", None)
     if is_id(column):
