@@ -17,6 +17,7 @@ import atexit
 import dataclasses
 import datetime as dt
 import errno
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -27,6 +28,8 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from pathlib import Path
+
+import pyarrow
 
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
@@ -302,6 +305,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         todo = plan(wanted, year, semester, data, base)
         entries, pending = _split_unchanged(todo, data, internal, force)
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
+        gc.collect()
+        pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
         _log(f"{len(todo)} reports: {len(pending)} to make, {len(entries)} unchanged")
         wait(warming)  # idle workers take the reports: the pool starts no worker that gets none
         stop = _make_all(pool, pending, internal, kernel, entries, len(todo))
