@@ -2,18 +2,24 @@
 
 Every mistake an analyst makes at the command line gets a message that says what to type
 instead, and exit code 2; nothing starts until the arguments, the data folder's tables and the
-entities asked for are known to be right.
+entities asked for are known to be right. Exit codes: 0 all done, 1 a report failed (or `validate`
+found errors, or the MPS release failed its audit), 2 the command could not start or could not
+read or write a file: one line on stderr says which file and why.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import warnings
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from sro_reporting.errors import RunError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Reports of the MPD School Resource Officer program from MPD's data exports.")
@@ -58,6 +64,20 @@ def semester_option(value: str | None) -> str | None:
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
+
+
+def _or_stop(action: Callable):
+    """Return what `action` returns; a file that cannot be read or written ends the command (exit 2)."""
+    try:
+        return action()
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    except OSError as exc:
+        raise _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}") from exc
+
+
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    return f"warning: {message}\n"
 
 
 @app.command("demo-data")
@@ -125,7 +145,7 @@ def validate(
     unknown = [r for r in report or [] if r not in KINDS]
     if unknown:
         raise _fail(f"unknown report {', '.join(unknown)}: type one of {', '.join(KINDS)}")
-    dataset = load(data, use_cache=False)
+    dataset = _or_stop(lambda: load(data, use_cache=False))
     missing = checks.check_data(dataset, list(report)) if report else []
     if format is Format.csv:
         dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -193,10 +213,25 @@ def run(
 
     try:
         only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [])
-        failed = run_batch(data, out, school_year, semester, report or None, jobs, force, only or None)
+        failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force,
+                                            only or None))
     except (BatchError, PlanError) as exc:
         raise _fail(str(exc)) from exc
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def cache(clear: Annotated[bool, typer.Option(help="remove every cached snapshot")] = False) -> None:
+    """Show the cache of cleaned data (one snapshot per data version), or clear it."""
+    from sro_reporting.reading import snapshot
+
+    folder = _or_stop(snapshot.folder)
+    if clear:
+        typer.echo(f"removed {_or_stop(snapshot.clear)} snapshot(s) from {folder}")
+        return
+    entries = sorted(p for p in folder.iterdir() if p.name.startswith(snapshot.PREFIX))
+    size = sum(f.stat().st_size for p in entries for f in p.iterdir())
+    typer.echo(f"{folder}: {len(entries)} snapshot(s), {size / 2**20:,.1f} MiB (`sro-report cache --clear` removes them)")
 
 
 @app.command()
@@ -228,6 +263,7 @@ def audit(
 
 def main() -> None:
     """Entry point of the `sro-report` script."""
+    warnings.formatwarning = _warning_line
     app()
 
 

@@ -88,8 +88,11 @@ def interactive_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Return the folder for cleaned snapshots (`$SRO_CACHE`, else `.cache/` in the workspace)."""
-    return Path(os.environ.get("SRO_CACHE") or workspace() / ".cache")
+    """Return the user's folder for cleaned snapshots: `$SRO_CACHE`, else `$XDG_CACHE_HOME/sro-reporting`
+    (default `~/.cache/sro-reporting`); never the project, which others may read."""
+    if env := os.environ.get("SRO_CACHE"):
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sro-reporting"
 
 
 def resolve(path: str | os.PathLike | None, default: Path) -> Path:

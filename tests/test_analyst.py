@@ -87,7 +87,7 @@ def test_a_copy_of_the_notebooks_finds_its_own_workspace(tmp_path, monkeypatch):
     assert paths.workspace() == copy
     assert paths.demo_data_dir() == copy / "data" / "demo"
     assert paths.interactive_dir() == copy / "outputs" / "interactive"
-    assert paths.cache_dir() == copy / ".cache"
+    assert not paths.cache_dir().is_relative_to(copy)  # the cache is the user's own (issue 14), not the workspace's
     assert paths.notebooks_dir() == copy / "notebooks"
     assert paths.params_dir() == ROOT / "params"  # the copy has none: the checkout's
     assert load_school_year("2025-26").school_year == "2025-26"

@@ -84,9 +84,20 @@ def test_columns_in_another_order_and_case(tmp_path):
     assert problems.empty
 
 
-def test_very_long_field(tmp_path):
-    clean, problems = load_schools(tmp_path, HEADER + f"001,{'X' * 200_000},1 N 1ST ST,Y\n")
-    assert len(clean["school_name"].iloc[0]) == 200_000 and problems.empty
+def test_a_field_as_long_as_a_spreadsheet_cell_is_read(tmp_path):
+    clean, problems = load_schools(tmp_path, HEADER + f"001,{'X' * 32_767},1 N 1ST ST,Y\n")
+    assert len(clean["school_name"].iloc[0]) == 32_767 and problems.empty
+
+
+@pytest.mark.parametrize("column, row, kept", [
+    pytest.param("school_name", "001,{big},1 N 1ST ST,Y", [], id="required-row-left-out"),
+    pytest.param("zip", "001,A,1 N 1ST ST,Y,{big}", ["001"], id="optional-read-as-blank"),
+])
+def test_a_field_longer_than_a_spreadsheet_cell_is_an_error(tmp_path, column, row, kept):
+    clean, problems = load_schools(tmp_path, HEADER.strip() + ",zip\n" + row.format(big="X" * 200_000) + "\n")
+    assert clean["school_id"].tolist() == kept
+    assert rules(problems)[0][:2] == (2, column) and "longer than 32,767 characters" in rules(problems)[0][2]
+    assert len(problems["value"].iloc[0]) <= 200
 
 
 def test_long_bad_value_is_shortened_in_the_log(tmp_path):

@@ -1,8 +1,11 @@
 """One data set: every contract table read, checked and typed, the calls linked, and the problems.
 
-`load(data_dir)` is the single way in, for report notebooks and analysts alike. It keeps a
-cleaned snapshot keyed by the files' sha256 and the package version, so a second load of the
-same folder (another cell, another notebook of the batch) costs a file read, not a re-check.
+`load(data_dir)` is the single way in, for report notebooks and analysts alike. It reads each
+input file once, hashes the bytes it parses, and keeps a cleaned snapshot (`reading.snapshot`)
+keyed by those hashes and the package's code: a second load of the same files (another cell,
+another notebook) reads the snapshot, not the exports. A file that changes while it is read
+stops the load with `RunError`. `load(snapshot=KEY)` reads one data version by its key and
+never the data folder: that is how every report of a batch sees the same data.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import pickle
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from sro_reporting.errors import RunError, cannot
 from sro_reporting.linking.schools import link_calls
-from sro_reporting.paths import cache_dir, demo_data_dir, resolve
-from sro_reporting.reading.fingerprint import file_sha256, source_hash
+from sro_reporting.paths import demo_data_dir, resolve
+from sro_reporting.reading import snapshot as cache
+from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.readers import LINE, find_file, read_table
@@ -56,6 +61,7 @@ class DataSet:
     usable: dict[str, bool]
     files: list[InputFile]
     problems: pd.DataFrame = field(default_factory=problems_frame)
+    version: str = ""  # the snapshot key: input files' sha256, the package's code, the checks' settings
     synthetic: bool = False  # the folder holds SYNTHETIC_MARKER: reports say so on every page and in their title
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -122,17 +128,63 @@ class DataSet:
         return display.html_summary(self)
 
 
-def _files(data_dir: Path) -> dict[str, tuple[Path, str]]:
-    """Return each table's file in the folder with its sha256."""
-    return {name: (p, file_sha256(p)) for name, t in TABLES.items()
-            if (p := find_file(data_dir, t)) is not None}
+@dataclass(frozen=True)
+class Source:
+    """One input file as read: the sha256 of its bytes, and the file's identity while they were read."""
+
+    path: Path
+    sha256: str
+    identity: tuple[int, ...]
 
 
-def _key(files: dict[str, tuple[Path, str]], max_unknown_share: float = MAX_UNKNOWN_SHARE) -> str:
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _changed(path: Path) -> RunError:
+    return RunError(f"input file {path} changed while it was read; run again once it is written completely")
+
+
+def _read_source(path: Path) -> tuple[Source, bytes]:
+    """Read a file whole; `RunError` where it cannot be read or changes meanwhile."""
+    try:
+        with path.open("rb") as fh:
+            before = os.fstat(fh.fileno())
+            data = fh.read()
+            after = os.fstat(fh.fileno())
+    except OSError as exc:
+        raise cannot("read", path, exc) from exc
+    if _identity(before) != _identity(after) or len(data) != after.st_size:
+        raise _changed(path)
+    return Source(path, hashlib.sha256(data).hexdigest(), _identity(after)), data
+
+
+def _sources(data_dir: Path) -> tuple[dict[str, Source], dict[str, bytes]]:
+    """Return each table's file in the folder and its bytes."""
+    try:
+        found = {name: p for name, t in TABLES.items() if (p := find_file(data_dir, t)) is not None}
+    except OSError as exc:
+        raise cannot("read", data_dir, exc) from exc
+    read = {name: _read_source(path) for name, path in found.items()}
+    return {name: source for name, (source, _) in read.items()}, {name: data for name, (_, data) in read.items()}
+
+
+def _still_as_read(sources: dict[str, Source]) -> None:
+    """Raise `RunError` naming the first input file that changed since it was read."""
+    for source in sources.values():
+        try:
+            now = _identity(source.path.stat())
+        except OSError:
+            now = ()
+        if now != source.identity:
+            raise _changed(source.path)
+
+
+def _key(sources: dict[str, Source], synthetic: bool, max_unknown_share: float = MAX_UNKNOWN_SHARE) -> str:
     """Return a snapshot key over the files' names and contents, the package's source and the checks' settings."""
-    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}".encode())
-    for name, (path, sha) in sorted(files.items()):
-        key.update(f"{name}:{path.name}:{sha}".encode())
+    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}:{synthetic}".encode())
+    for name, source in sorted(sources.items()):
+        key.update(f"{name}:{source.path.name}:{source.sha256}".encode())
     return key.hexdigest()[:24]
 
 
@@ -181,12 +233,13 @@ def _cross_checks(tables: dict[str, pd.DataFrame],
     return tables, problems_frame(found)
 
 
-def _read(data_dir: Path, files: dict[str, tuple[Path, str]], max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
-    """Read, check and link every table of `data_dir`."""
+def _read(data_dir: Path, sources: dict[str, Source], contents: dict[str, bytes], key: str,
+          max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
+    """Check and link every table of `data_dir` from the bytes read (each let go once parsed)."""
     tables, usable, listed, problems = {}, {}, [], []
     for name, table in TABLES.items():
-        path, sha = files.get(name, (None, ""))
-        if path is None:
+        source = sources.get(name)
+        if source is None:
             tables[name], usable[name] = schema_frame(table), False
             if not table.optional:
                 problems.append(problems_frame([problem(
@@ -194,63 +247,75 @@ def _read(data_dir: Path, files: dict[str, tuple[Path, str]], max_unknown_share:
                     f"file missing (expected {name}.csv or {name}.xlsx); reports that need it fail",
                     "error" if name == "schools" else "warning")]))
             continue
-        raw = read_table(path, table)
+        raw = read_table(source.path, table, contents.pop(name))
         tables[name], found = clean_table(raw)
         usable[name] = raw.readable
         problems.append(found)
-        listed.append(InputFile(name, str(path), sha, len(raw.frame)))
+        listed.append(InputFile(name, str(source.path), source.sha256, len(raw.frame)))
     tables, crossed = _cross_checks(tables, max_unknown_share)
     tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"])
-    return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]))
+    return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]),
+                   key, (data_dir / SYNTHETIC_MARKER).exists())
 
 
-# Data sets already loaded in this process, by snapshot: a warm kernel loads each folder once.
-_LOADED: dict[Path, DataSet] = {}
+PROBLEMS = "_problems"  # the problems' frame in a snapshot, beside the tables
 
 
-def load(data_dir: str | Path | None = None, *, use_cache: bool = True, remember: bool = True,
-         max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
+def _save(data: DataSet) -> None:
+    """Write the data set's snapshot under its version."""
+    meta = {"usable": data.usable, "files": [dataclasses.asdict(f) for f in data.files], "synthetic": data.synthetic}
+    cache.save(data.version, {**data.tables, PROBLEMS: data.problems}, meta)
+
+
+def _restore(key: str, data_dir: Path) -> DataSet | None:
+    """Return the data set of snapshot `key`, or None where it is not in the cache (or fails its checks)."""
+    found = cache.load(key)
+    if found is None:
+        return None
+    frames, meta = found
+    problems = frames.pop(PROBLEMS)
+    files = [InputFile(**f) for f in meta["files"]]
+    files = [dataclasses.replace(f, path=str(data_dir / Path(f.path).name)) for f in files]
+    return DataSet(data_dir, frames, meta["usable"], files, problems, key, bool(meta.get("synthetic")))
+
+
+# Data sets already loaded in this process, by version: a warm kernel loads each data version once.
+_LOADED: dict[str, DataSet] = {}
+
+
+def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: bool = True,
+         remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
     that is an error (IDs that lost their leading zeros in Excel are the usual cause).
 
-    The result is shared by every load of the same files in this process: treat its tables as
-    read-only (pandas copy-on-write makes a changed copy of a frame, not a changed original).
-    `remember=False` leaves it out of that sharing (the batch's parent, which only plans).
+    With `snapshot` (a `DataSet.version`), return that data version from the cache and never read
+    the folder: a batch's reports all see the data its parent read. The result is shared by every
+    load of the same version in this process: treat its tables as read-only (pandas copy-on-write
+    makes a changed copy of a frame, not a changed original). `remember=False` leaves it out of
+    that sharing (the batch's parent, which only plans); `use_cache=False` neither reads nor
+    writes the cache (`validate`).
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
-    if not directory.is_dir():
-        raise FileNotFoundError(f"data folder {directory} does not exist"
-                                " (run `make report` or `sro-report demo-data DIR` for the demo)")
-    files = _files(directory)
-    snapshot = cache_dir() / f"dataset-{_key(files, max_unknown_share)}.pkl"
-    if not use_cache:
-        return _marked(_read(directory, files, max_unknown_share), directory)
-    if snapshot in _LOADED:
-        return _marked(_LOADED[snapshot], directory)
-    if snapshot.exists():
-        with snapshot.open("rb") as fh:
-            data = pickle.load(fh)
-        data.data_dir = directory
+    if snapshot:
+        data = _LOADED.get(snapshot) or _restore(snapshot, directory)
+        if data is None:
+            raise RunError(f"data version {snapshot} is not in the cache folder {cache.folder()}; "
+                           "run the batch again")
     else:
-        data = _read(directory, files, max_unknown_share)
-        _write_snapshot(data, snapshot)
-    if remember:
-        _LOADED[snapshot] = data
-    return _marked(data, directory)
-
-
-def _marked(data: DataSet, directory: Path) -> DataSet:
-    """Return the data set flagged synthetic where its folder carries the demo's marker file."""
-    data.synthetic = (directory / SYNTHETIC_MARKER).exists()
+        if not directory.is_dir():
+            raise RunError(f"data folder {directory} does not exist"
+                           " (run `make report` or `sro-report demo-data DIR` for the demo)")
+        sources, contents = _sources(directory)
+        key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
+        data = (_LOADED.get(key) or _restore(key, directory)) if use_cache else None
+        if data is None:
+            data = _read(directory, sources, contents, key, max_unknown_share)
+            _still_as_read(sources)
+            if use_cache:
+                _save(data)
+    if remember and use_cache:
+        _LOADED[data.version] = data
     return data
 
-
-def _write_snapshot(data: DataSet, snapshot: Path) -> None:
-    """Write the cleaned data set, through a temporary name so no reader sees half a snapshot."""
-    snapshot.parent.mkdir(parents=True, exist_ok=True)
-    tmp = snapshot.with_suffix(f".{id(data)}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(snapshot)

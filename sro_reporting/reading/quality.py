@@ -60,9 +60,9 @@ def error_count(problems: pd.DataFrame) -> int:
     return int((problems["severity"] == "error").sum())
 
 
-def write_csv(problems: pd.DataFrame, path: Path) -> None:
-    """Write the log as `data_quality.csv`."""
-    write_safe_csv(problems[QUALITY_COLUMNS], path)
+def write_csv(problems: pd.DataFrame, path: Path, root: Path | None = None) -> None:
+    """Write the log as `data_quality.csv`, following no link below `root`."""
+    write_safe_csv(problems[QUALITY_COLUMNS], path, root)
 
 
 def format_text(problems: pd.DataFrame, files: dict[str, str] | None = None) -> str:

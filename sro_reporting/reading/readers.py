@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -14,8 +16,10 @@ import pandas as pd
 
 from sro_reporting.reading.quality import problem, problems_frame
 from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
+from sro_reporting.reading.workbook import read_first_sheet
 
 LINE = "_line"  # spreadsheet row number of each record (header = 1)
+_BLANK = re.compile(rb"(\xef\xbb\xbf)?\s*")  # what an empty file may hold
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
@@ -56,9 +60,9 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _read_csv_bytes(path: Path) -> tuple[bytes, str | None]:
-    """Return the file as UTF-8 bytes with `\\n` line endings and, when it was not UTF-8, its encoding."""
-    data, encoding = path.read_bytes().removeprefix(codecs.BOM_UTF8), None
+def _utf8(data: bytes) -> tuple[bytes, str | None]:
+    """Return a file's bytes as UTF-8 with `\\n` line endings and, when it was not UTF-8, its encoding."""
+    data, encoding = data.removeprefix(codecs.BOM_UTF8), None
     if not _is_utf8(data):
         data, encoding = data.decode("cp1252", errors="replace").encode(), "cp1252"
     # One line ending for the parser: a bare carriage return (old Mac files, or inside a quoted
@@ -76,9 +80,9 @@ def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
     return lines
 
 
-def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
-    """Read a CSV as text; ragged long rows are reported and left out."""
-    data, encoding = _read_csv_bytes(path)
+def _read_csv(data: bytes, path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Read a CSV's bytes as text; ragged long rows are reported and left out."""
+    data, encoding = _utf8(data)
     problems = []
     if encoding:
         problems.append(problem(name, None, "", path.name,
@@ -105,10 +109,62 @@ def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     return frame, problems
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    """Read the first sheet of a workbook as text."""
-    frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
-    frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
+def cell_text(value: object) -> str:
+    """Return a workbook cell as the text a CSV export would hold (whole numbers without `.0`, times to the second).
+
+    >>> [cell_text(v) for v in [None, "0007", 3.0, 2.5, True, dt.date(2025, 9, 2), dt.time(7, 30)]]
+    ['', '0007', '3', '2.5', 'True', '2025-09-02 00:00:00', '07:30:00']
+    >>> cell_text(dt.datetime(2025, 9, 2, 8, 4, 59, 999_999))
+    '2025-09-02 08:05:00'
+    """
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.time) and value.microsecond:  # a float day fraction, off by a hair
+        base = dt.datetime.combine(dt.date(2000, 1, 1), value) if isinstance(value, dt.time) else value
+        base = (base + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        value = base.time() if isinstance(value, dt.time) else base
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return str(value)
+
+
+def _texts(column: tuple) -> np.ndarray:
+    """Return a column of workbook cells as text (a column of text as it is)."""
+    if set(map(type, column)) == {str}:
+        return np.array(column, dtype=object)
+    return np.array(list(map(cell_text, column)), dtype=object)
+
+
+def _header(cells: list[str], indexes: list[int]) -> list[str]:
+    """Return column names as pandas would give them: blank as `Unnamed: N`, repeats with `.1`, `.2`."""
+    names, seen = [], {}
+    for text, index in zip(cells, indexes):
+        name = text or f"Unnamed: {index}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(f"{name}.{count}" if count else name)
+    return names
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """Read the first sheet of a workbook as text; each record's line is its row in the sheet."""
+    sheet = read_first_sheet(data)
+    width = len(sheet.column_indexes)
+    rows = sheet.rows if {len(r) for r in sheet.rows} <= {width} else [r + [None] * (width - len(r)) for r in sheet.rows]
+    columns = [_texts(column) for column in zip(*rows)]
+    filled = np.zeros(len(sheet.rows), dtype=bool)
+    for column in columns:
+        filled |= column != ""
+    at = np.flatnonzero(filled)
+    if not len(at):
+        raise pd.errors.EmptyDataError("no header row")
+    lines = np.asarray(sheet.row_numbers, dtype=np.int64)
+    used = [i for i, c in enumerate(columns) if c[at[0]] != "" or (c[at[1:]] != "").any()]
+    names = _header([columns[i][at[0]] for i in used], [sheet.column_indexes[i] for i in used])
+    frame = pd.DataFrame({name: pd.array(columns[i][at[1:]], dtype="str") for name, i in zip(names, used)})
+    frame[LINE] = lines[at[1:]]
     return frame
 
 
@@ -150,15 +206,17 @@ def _missing_columns(frame: pd.DataFrame, table: Table) -> list[dict]:
     ]
 
 
-def read_table(path: Path, table: Table) -> RawTable:
-    """Read one table file as text with its spreadsheet line numbers and reading problems."""
+def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
+    """Read one table file (or its bytes, read already) as text with its spreadsheet line numbers and problems."""
     try:
-        frame, problems = (_read_xlsx(path), []) if path.suffix.lower() == ".xlsx" \
-            else _read_csv(path, table.name)
+        data = path.read_bytes() if data is None else data
+        frame, problems = (_read_xlsx(data), []) if path.suffix.lower() == ".xlsx" \
+            else _read_csv(data, path, table.name)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pd.errors.EmptyDataError):
-            message = "file is empty (no header row)"
+            message = "file is empty (no header row)" if _BLANK.fullmatch(data or b"") \
+                else f"no header row in its {len(data):,} bytes"
         found = problems_frame([problem(table.name, None, "", path.name,
                                         f"file cannot be read: {message}")])
         return RawTable(table, path, pd.DataFrame(columns=[*table.names, LINE]), found, False)

@@ -2,14 +2,20 @@
 
 Rows are never dropped silently. A bad or blank value in a required column leaves the row out,
 and the log says so; a bad value in an optional column is read as blank (or the code set's
-unknown code) and the row is kept; both are errors in the log.
+unknown code) and the row is kept; both are errors in the log. Before a cell is parsed, it is
+checked for what no value may be: longer than a spreadsheet cell can hold, or, in an ID column
+(whose values name files and folders), longer than `ID_LENGTH` or holding a control character.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from sro_reporting.reading.parse import parse_column, rule
@@ -21,6 +27,10 @@ from sro_reporting.reading.tables import Column, Table
 ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
 LONGEST_CALL = pd.Timedelta(days=1)
 
+MAX_CELL = 32_767  # characters: a spreadsheet cell's limit, so no value anyone typed is longer
+ID_LENGTH = 64  # characters of an ID
+# Control characters (NUL, line breaks, ...) and invisible ones that reorder or hide text.
+CONTROL = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
 DTYPES = {
     "str": "str", "int": "Int64", "float": "Float64", "bool": "boolean",
     "date": "datetime64[us]", "datetime": "datetime64[us]", "time": "timedelta64[ns]",
@@ -63,15 +73,62 @@ def _outcome(column: Column) -> str:
     return f"read as {_fallback(column) or 'blank'}"
 
 
+def is_id(column: Column) -> bool:
+    """Return whether a column holds IDs (`school_id`, `incident_number`, ...): they may name files."""
+    return column.kind == "str" and (column.name.endswith("_id") or column.name == "incident_number")
+
+
+def shown(value: str) -> str:
+    """Return a value for the log with its control characters written out, at most 200 characters.
+
+    >>> print(shown("0007\\x00; rm"))
+    0007\\x00; rm
+    """
+    return re.sub(CONTROL, lambda m: m.group().encode("unicode_escape").decode(), value[:200])
+
+
+def _suspect(text: pd.Series, column: Column) -> bool:
+    """Return whether any cell may be unusable, in one pass over the column (most columns have none)."""
+    cells = pyarrow.array(text.array)
+    longest = pc.max(pc.utf8_length(cells)).as_py() or 0
+    return longest > MAX_CELL or (is_id(column) and (
+        longest > ID_LENGTH or bool(pc.any(pc.match_substring_regex(cells, CONTROL)).as_py())))
+
+
+def _unusable(text: pd.Series, column: Column) -> pd.Series | None:
+    """Return why each cell cannot be used at all (NaN where it can), or None where every cell can."""
+    if not _suspect(text, column):
+        return None
+    length = text.str.len()
+    why = np.where(length > MAX_CELL, f"longer than {MAX_CELL:,} characters (a spreadsheet cell's limit)", None)
+    if is_id(column):
+        trimmed = text.str.strip()
+        why = np.where(pd.isna(why) & (trimmed.str.len() > ID_LENGTH),
+                       f"not a usable ID: longer than {ID_LENGTH} characters", why)
+        why = np.where(pd.isna(why) & trimmed.str.contains(CONTROL, regex=True).fillna(False).astype(bool),
+                       "not a usable ID: holds a control or invisible character", why)
+    if pd.isna(why).all():
+        return None
+    return pd.Series(why, index=text.index, dtype="str")
+
+
 def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
     """Parse every column; return the typed frame, the problems and the rows to leave out."""
     typed = pd.DataFrame(index=raw.index)
     problems, drop = [], pd.Series(False, index=raw.index)
     for column in table.columns:
-        values, bad = parse_column(raw[column.name], column)
+        text, unusable = raw[column.name], _unusable(raw[column.name], column)
+        unfit = pd.Series(False, index=raw.index) if unusable is None else unusable.notna()
+        values, bad = parse_column(text.where(~unfit, "") if unusable is not None else text, column)
+        if unusable is not None:
+            problems.append(problems_at(table.name, raw.loc[unfit, LINE], column.name,
+                                        raw.loc[unfit, column.name].map(shown),
+                                        unusable[unfit] + f"; {_outcome(column)}"))
+            bad = bad | unfit
         if not column.required and _fallback(column) is not None:
             values = values.where(~bad, _fallback(column))
-        problems.append(problems_at(table.name, raw.loc[bad, LINE], column.name, raw.loc[bad, column.name],
+        parsed = bad & ~unfit
+        problems.append(problems_at(table.name, raw.loc[parsed, LINE], column.name, raw.loc[parsed, column.name],
                                     f"{rule(column)}; {_outcome(column)}"))
         if column.required:
             blank = values.isna() & ~bad

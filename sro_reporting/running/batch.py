@@ -1,9 +1,14 @@
 """`sro-report run`: load once, fan the reports out over worker processes, keep going past failures.
 
-Each report is its notebook executed by papermill and rendered to PDF in the same worker. A
-failed report keeps its executed notebook, with papermill's banner at the failing cell; the
-manifest records the cell and the error, and the others go on. A report whose inputs,
-parameters and code are unchanged since the last run in the same folder is skipped.
+A run is a transaction on its output folder. It holds the folder's lock (`running.lock`), removes
+what a killed run left, reads the data once into one snapshot that every report reads by its key,
+makes each report in a staging folder and moves it in whole (`running.outputs`), and writes the
+manifest with every file's sha256. Each report is its notebook executed by papermill and rendered
+to PDF in the same worker. A failed report keeps its executed notebook, with papermill's banner at
+the failing cell; the manifest records the cell and the error, and the others go on. A report
+whose inputs, parameters and code are unchanged since the last run in the same folder, and whose
+files are all there as recorded, is skipped. A file that cannot be read or written stops the run
+with `RunError` (exit 2).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as dt
+import errno
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -23,13 +30,19 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Literal, Self
 
-from sro_reporting.params import Audience, Semester, load_school_year
+import pyarrow
+
+from sro_reporting.errors import RunError, cannot
+from sro_reporting.files import remove, write_text
+from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
+from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, load
 from sro_reporting.reading.fingerprint import file_sha256, files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, release
+from sro_reporting.running import checks, outputs, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernels import WARM, kernel_name
+from sro_reporting.running.lock import hold
 from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_previous
 from sro_reporting.running.plan import (
     KINDS,
@@ -51,8 +64,8 @@ from sro_reporting.running.release import INTERNAL
 WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
 
 
-class BatchError(RuntimeError):
-    """The run cannot start: bad parameters, unknown report, unusable folders."""
+BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
 
 def _code_hash() -> str:
@@ -75,41 +88,86 @@ def job_key(job: Job, data: DataSet, code: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _papermill(notebook, output: Path, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
-    """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook."""
+def _papermill(notebook, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
+    """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook.
+
+    Papermill writes nothing: the caller writes the notebook, whole, where it belongs.
+    """
     import logging
 
     import papermill
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
     return papermill.execute_notebook(
-        notebook, str(output), parameters=parameters or {}, kernel_name=kernel, progress_bar=False,
+        notebook, None, parameters=parameters or {}, kernel_name=kernel, progress_bar=False,
         log_output=False, cwd=str(cwd) if cwd else None, engine_name="sro-warm",
-        request_save_on_cell_execute=False)  # one write at the end (or with the error banner), not per cell
+        request_save_on_cell_execute=False)
 
 
-def execute(job: Job, out: Path, kernel: str) -> dict:
-    """Run one report's notebook and render its PDF; return its manifest fields."""
+def _as_run(nb, parameters: dict, kernel: str) -> None:
+    """Show the report's own parameters in its notebook, not the staging folder it was made in."""
+    from papermill.translators import translate_parameters
+
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(kernel, "python", parameters, "Parameters")
+    nb.metadata.setdefault("papermill", {})["parameters"] = parameters
+
+
+def _make(job: Job, staging: Path, kernel: str) -> dict:
+    """Run one report's notebook with its tables going to `staging`; write the notebook and PDF there."""
+    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from sro_reporting.rendering.render import render_report
 
-    notebook, pdf = out / f"{job.stem}.ipynb", out / f"{job.stem}.pdf"
-    started = time.perf_counter()
     result = {"status": "ok", "error": None}
+    WARM.notebook = None
     try:
-        executed = _papermill(str(job.kind.notebook), notebook, kernel, job.parameters, job.kind.notebook.parent)
-        render_report(executed, pdf)  # the PDF/UA-1 and, beside it, the same report as accessible HTML
-    except PapermillExecutionError as exc:
-        result = {"status": "failed", "error": {
-            "cell": exc.cell_index, "execution_count": exc.exec_count,
-            "ename": exc.ename, "evalue": exc.evalue}}
-    except Exception as exc:  # noqa: BLE001 - a dead kernel, an unwritable file: the batch goes on
-        result = {"status": "failed", "error": {
-            "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+        executed = _papermill(str(job.kind.notebook), kernel, {**job.parameters, "out_dir": str(staging)},
+                              job.kind.notebook.parent)
+    except PapermillExecutionError as exc:  # the notebook with papermill's banner at the failing cell
+        executed, result = WARM.notebook, {"status": "failed", "error": {
+            "cell": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue}}
+        if exc.ename == RunError.__name__:  # the report could not read or write a file: neither can the others
+            result["fatal"] = exc.evalue
+    if executed is None:
+        return result
+    _as_run(executed, job.parameters, kernel)
+    write_text(staging / f"{job.stem}.ipynb", nbformat.writes(executed), staging)
+    if result["status"] == "ok":
+        render_report(executed, staging / f"{job.stem}.pdf")  # the PDF/UA-1 and the same report as HTML beside
+    return result
+
+
+def _failure(exc: Exception, staging: Path) -> dict:
+    """Return the manifest fields of a report that raised `exc`; one that could not write a file stops the run."""
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+        exc = cannot("write", exc.filename or staging, exc)
+    result = {"status": "failed", "error": {
+        "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+    if isinstance(exc, RunError):
+        result["fatal"] = str(exc)
+    return result
+
+
+def execute(job: Job, out: Path, kernel: str) -> dict:
+    """Make one report in a staging folder and move it into `out` whole; return its manifest fields."""
+    started = time.perf_counter()
+    staging = outputs.stage(out, job.stem)
+    try:
+        result = _make(job, staging, kernel)
+    except Exception as exc:  # noqa: BLE001 - a dead kernel, a failed render: the batch goes on
+        result = _failure(exc, staging)
+    try:
+        if _PARENT and os.getppid() != _PARENT:
+            raise RunError("the run that started this report has ended")  # a killed run's worker moves nothing in
+        result["files"] = outputs.commit(staging, out, job.stem, result["status"] == "ok")
+    except RunError as exc:
+        result = {**result, "status": "failed", "fatal": str(exc)}
+    finally:
+        outputs.discard(staging, out)
     if result["status"] == "failed":
-        pdf.unlink(missing_ok=True)
-        pdf.with_suffix(".html").unlink(missing_ok=True)
         WARM.check()
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
@@ -128,11 +186,10 @@ def warm_up(kernel: str) -> None:
     renderer.start()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP_CODE)])
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            _papermill(nb, Path(tmp) / "warm.ipynb", kernel)
-        except Exception:  # noqa: BLE001 - see above
-            WARM.check()
+    try:
+        _papermill(nb, kernel)
+    except Exception:  # noqa: BLE001 - see above
+        WARM.check()
     renderer.join()
 
 
@@ -143,13 +200,30 @@ def _exit_now() -> None:
     os._exit(0)  # tearing down pandas, WeasyPrint and zmq would hold the run's end up by half a second
 
 
+_PARENT = 0  # the run's process, in a worker: a worker whose run was killed moves nothing in
+
+
 def _worker_start() -> None:
     """Yield the CPU to the loading parent; shut the worker's warm kernel down when the worker exits."""
+    global _PARENT
+    _PARENT = os.getppid()
     # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
     # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
     os.nice(5)
     atexit.register(_exit_now)
     atexit.register(WARM.close)  # handlers run last-registered first: the kernel goes down, then the worker
+
+
+def _progress(total: int):
+    """Return a progress bar on a terminal; plain log lines elsewhere."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+def _log(message: str) -> None:
+    if not sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
 
 
 def _check_args(out: Path, school_year: str, semester: str | None, reports: list[str] | None):
@@ -168,24 +242,28 @@ def _check_args(out: Path, school_year: str, semester: str | None, reports: list
         raise BatchError(f"report(s) {', '.join(needing)} need --semester")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".sro-tmp-probe-", dir=out)  # a new file: nothing planted is followed
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
-        raise BatchError(f"output folder {out} cannot be written: {exc}") from exc
+        raise BatchError(f"output folder {out} cannot be written: {exc.strerror or exc}") from exc
     return year
 
 
 def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
                      force: bool) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
-    """Return the entries of reports unchanged since the last run here, and the jobs to run."""
+    """Return the entries of reports unchanged since the last run here, and the jobs to run.
+
+    Unchanged: the same inputs, parameters and code, made without error, and every file the
+    manifest recorded still there with its sha256.
+    """
     previous, code = read_previous(out), _code_hash()
     done, pending = {}, []
     for one in todo:
         entry = OutputEntry.for_job(one, job_key(one, data, code))
         before = previous.get(one.stem, {})
         if not force and before.get("key") == entry.key and before.get("status") == "ok" \
-                and (out / entry.pdf).exists():
+                and outputs.unchanged(out, one.stem, before.get("files")):
             done[one.stem] = entry.done({**before, "skipped": True})
         else:
             pending.append((one, entry))
@@ -210,9 +288,9 @@ def _all_unchanged_before(internal: Path, key: str) -> bool:
         before = json.loads((internal / "manifest.json").read_text())
     except (OSError, ValueError):
         return False
-    outputs = before.get("outputs") or []
+    made = before.get("outputs") or []
     return before.get("run_key") == key and all(
-        o.get("status") == "ok" and (internal / str(o.get("pdf"))).is_file() for o in outputs)
+        o.get("status") == "ok" and outputs.unchanged(internal, str(o.get("stem")), o.get("files")) for o in made)
 
 
 class _Pool:
@@ -254,28 +332,56 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     period's other reports that are unchanged since the last run in `out` stay listed (and released),
     the others are left out of the manifest.
     """
-    started = dt.datetime.now().astimezone()
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
+    snapshot.folder()  # a cache that cannot be used stops the run before any kernel starts
+    with hold(out):
+        outputs.sweep(out)
+        return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
+
+
+def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str,
+              entries: dict[str, OutputEntry], bar) -> str | None:
+    """Make the pending reports into `entries`; return why the run must stop, if a report could not read or write."""
+    stop = None
+    futures = {pool.start().submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
+    for future in as_completed(futures):
+        one, entry = futures[future]
+        result = {"status": "not made", "error": {"evalue": f"the run stopped: {stop}"}} \
+            if future.cancelled() else future.result()
+        entries[one.stem] = entry.done(result)
+        bar.done(one.stem, entries[one.stem].status)
+        if result.get("fatal") and stop is None:
+            stop = result["fatal"]
+            for other in futures:
+                other.cancel()
+    return stop
+
+
+def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, reports: list[str] | None,
+         jobs: int | None, force: bool, only: dict[str, list[str]] | None) -> list[str]:
+    """Make the reports, holding the output folder."""
+    started = dt.datetime.now().astimezone()
     wanted = reports or default_reports(semester)
     making = kinds_of(only) if only else wanted  # the kinds this run may make
-    _stop_if(checks.check_files(Path(data_dir), making), data_dir)
+    _stop_if(checks.check_files(data_dir, making), data_dir)
     say = Progress()
     most = sum(len(ids) for ids in only.values()) if only else most_jobs(wanted)
     workers = int(max(1, min(jobs or os.cpu_count() or 1, most)))  # no kernel that gets no report
     kernel = kernel_name()
     internal = out / INTERNAL
-    scope = {"school_year": school_year, "semester": semester, "reports": wanted, **({"only": only} if only else {})}
-    key = run_key(Path(data_dir), scope)
+    scope = {"school_year": year.school_year, "semester": semester, "reports": wanted,
+             **({"only": only} if only else {})}
+    key = run_key(data_dir, scope)
     with _Pool(workers, kernel) as pool:
         if force or not _all_unchanged_before(internal, key):
             pool.start()  # kernels start and import while the data loads
         with say.loading(data_dir):
             data = load(data_dir, remember=False)
         _stop_if(checks.check_data(data, making), data_dir)
-        write_quality(data.problems, internal / "data_quality.csv")
-        base = {"data_dir": str(Path(data_dir).resolve()), "out_dir": str(internal.resolve())}
+        write_quality(data.problems, internal / "data_quality.csv", out)
+        base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
         todo = plan(wanted, year, semester, data, base)
         try:
             chosen = {j.stem for j in select(todo, only, year, semester)}
@@ -288,22 +394,30 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
+        gc.collect()
+        pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
         say.planned(len(todo), len(pending), len(entries))
         with say.reports([one.stem for one, _ in pending], workers) as bar:
-            futures = {pool.start().submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
-            for future in as_completed(futures):
-                one, entry = futures[future]
-                entries[one.stem] = entry.done(future.result())
-                bar.done(one.stem, entries[one.stem].status)
-    outputs = [entries[j.stem] for j in todo]
-    for entry in outputs:
-        if entry.report == "annual" and entry.status == "ok":
-            release.publish_contract_tables(internal, entry.stem)
-    released = release.build(out, [dataclasses.asdict(e) for e in outputs], data.problems, scope, year.min_cell)
+            stop = _make_all(pool, pending, internal, kernel, entries, bar)
+        started_workers = len(multiprocessing.active_children())
+    remove(internal / outputs.STAGING, out)  # every worker is done
+    made = [entries[j.stem] for j in todo]
+    released = {}
+    if stop is None:
+        for entry in made:
+            if entry.report == "annual" and entry.status == "ok":
+                release.publish_contract_tables(internal, entry.stem)
+        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year.min_cell)
     manifest = Manifest.build(data, started, {
-        **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": workers, "force": force,
-    }, outputs, released, limits, key)
-    manifest.write(internal / "manifest.json")
+        **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
+    }, made, released, limits, key)
+    try:
+        manifest.write(internal / "manifest.json", out)
+    except RunError:
+        if stop is None:
+            raise
+    if stop is not None:
+        raise RunError(stop)
     run_index.write(out, dataclasses.asdict(manifest))
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
     if not released["audit"]["passed"]:
@@ -367,7 +481,9 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
         _WARM_FOR_ANALYST.append(kernel_name())
         atexit.register(WARM.close)  # shut down when Python exits
         warm_up(_WARM_FOR_ANALYST[0])
-    result = execute(one, folder, _WARM_FOR_ANALYST[0])
+    with hold(folder):
+        result = execute(one, folder, _WARM_FOR_ANALYST[0])
+        remove(folder / outputs.STAGING, folder)
     if result["status"] != "ok":
         err = result["error"] or {}
         raise BatchError(f"{one.stem} failed at cell {err.get('cell')}: {err.get('ename')}: {err.get('evalue')} "

@@ -46,6 +46,7 @@ class WarmKernel:
     def __init__(self) -> None:
         self.km: IpcKernelManager | None = None
         self.kc = None
+        self.notebook = None  # the last notebook run, as papermill holds it (with its banner after a failure)
 
     def get(self, name: str) -> IpcKernelManager:
         """Return the worker's kernel manager (papermill starts its kernel on first use)."""
@@ -89,6 +90,7 @@ class WarmEngine(NBClientEngine):
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                  stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
         kwargs.pop("input_path", None)
+        WARM.notebook = nb_man.nb
         client = WarmNotebookClient(nb_man, km=WARM.get(kernel_name), timeout=execution_timeout,
                                     startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
                                     log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,

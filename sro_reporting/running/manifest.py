@@ -1,4 +1,9 @@
-"""`manifest.json`: what a run read, with what parameters, and what it made (contract section 4)."""
+"""`manifest.json`: what a run read, with what parameters, and what it made (contract section 4).
+
+Inputs are listed with the sha256 of the bytes the run parsed, and `data_version` names the
+snapshot every report read. Each output lists its files (notebook, PDF, HTML, tables) with their
+sha256: a re-run trusts a report only where every one of them is still as recorded.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +52,7 @@ class OutputEntry:
     error: dict | None = None
     seconds: float | None = None
     skipped: bool = False
+    files: dict[str, str] = field(default_factory=dict)  # path in the run folder: sha256
 
     @classmethod
     def for_job(cls, job: Job, key: str) -> OutputEntry:
@@ -57,7 +63,8 @@ class OutputEntry:
     def done(self, result: dict) -> OutputEntry:
         """Return the entry with a worker's (or the previous run's) result."""
         return dataclasses.replace(self, status=result["status"], error=result.get("error"),
-                                   seconds=result.get("seconds"), skipped=result.get("skipped", False))
+                                   seconds=result.get("seconds"), skipped=result.get("skipped", False),
+                                   files=result.get("files") or {})
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class Manifest:
 
     package_version: str
     parameters: dict
+    data_version: str
     inputs: list[dict]
     data_quality: dict
     started: str
@@ -83,7 +91,7 @@ class Manifest:
         """Return the manifest of a finished run."""
         counts = data.problems["severity"].value_counts()
         return cls(
-            __version__, parameters,
+            __version__, parameters, data.version,
             [{"table": f.table, "file": Path(f.path).name, "sha256": f.sha256, "rows": f.rows}
              for f in data.files],
             {"errors": int(counts.get("error", 0)), "warnings": int(counts.get("warning", 0)),
@@ -93,9 +101,9 @@ class Manifest:
             outputs, release or {}, library_versions(), list(limits or []), run_key,
         )
 
-    def write(self, path: Path) -> None:
-        """Write the manifest as JSON, through a temporary name."""
-        write_text(path, json.dumps(dataclasses.asdict(self), indent=2, default=str) + "\n")
+    def write(self, path: Path, root: Path | None = None) -> None:
+        """Write the manifest as JSON, through a temporary name, following no link below `root`."""
+        write_text(path, json.dumps(dataclasses.asdict(self), indent=2, default=str) + "\n", root)
 
 
 def read_previous(out: Path) -> dict[str, dict]:

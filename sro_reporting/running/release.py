@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -101,7 +101,8 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
     """
     released = [r for r in reports if r["audience"] == MPS and r["status"] == "ok"]
     annual = next((r["stem"] for r in released if r["report"] == "annual"), None)
-    staging = Path(tempfile.mkdtemp(prefix=".mps-staging-", dir=out))
+    staging = out / f".mps-staging-{secrets.token_hex(4)}"  # made as the user's folders are (umask), not 0700
+    staging.mkdir()
     try:
         stems = [r["stem"] for r in released]
         _stage(out / INTERNAL, staging, stems, annual)

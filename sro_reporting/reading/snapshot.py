@@ -1,0 +1,186 @@
+"""The cleaned-data cache: one snapshot per data version, private to the user, and unable to run code.
+
+A snapshot is a folder `<cache>/snapshot-<key>/` with one Arrow IPC (Feather, LZ4) file per table
+and `meta.json`,
+which lists each file's sha256 and each column's dtype; the key hashes the input files' bytes and
+the package's code. The cache folder is the user's own (mode 0700, files 0600); a snapshot is
+written in a temporary folder and renamed in whole. On read every file is checked (a plain file,
+the user's, private, its sha256 as listed, the dtypes allowed); a snapshot that fails a check is
+ignored with a warning, removed, and rebuilt by the caller. The most recently used snapshots are
+kept; older ones are pruned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from sro_reporting.errors import RunError, cannot
+from sro_reporting.paths import cache_dir
+
+FORMAT = 1
+PREFIX, TEMP = "snapshot-", ".tmp-"
+KEEP = 4  # snapshots kept, the most recently used
+IN_USE = 3600  # seconds: a snapshot (or a temporary folder) this recent may be another run's, and stays
+# The column types a data set holds: text, nullable numbers and flags, times of any resolution.
+DTYPES = {"str", "Int64", "Float64", "boolean", "int64", "float64", "bool"} | {
+    f"{kind}64[{unit}]" for kind in ("datetime", "timedelta") for unit in ("s", "ms", "us", "ns")}
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+class CacheWarning(UserWarning):
+    """A cached snapshot was damaged or not the user's: it is ignored and rebuilt."""
+
+
+def folder() -> Path:
+    """Return the cache folder, made private (0700) to this user; `RunError` where it cannot be."""
+    path = cache_dir()
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            raise RunError(f"cache folder {path} is not a folder of your own; set SRO_CACHE to one that is")
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise cannot("use the cache folder", path, exc) from exc
+    return path
+
+
+def _check(fd: int, name: str) -> None:
+    """Raise ValueError unless the open file is a plain file of this user's that nobody else can read."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) & 0o077:
+        raise ValueError(f"{name} is not a private file of yours")
+
+
+def _read(where: Path, name: str) -> bytes:
+    fd = os.open(where / name, _READ)
+    with os.fdopen(fd, "rb") as fh:
+        _check(fd, name)
+        return fh.read()
+
+
+def _create(path: Path):
+    """Return a new private file open for writing (never through a link)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), "wb")
+
+
+def _sha256_of(path: Path) -> str:
+    with path.open("rb") as fh:
+        return _sha256(fh)
+
+
+def _sha256(fh) -> str:
+    """Return the sha256 of an open file's bytes, read from the start."""
+    digest = hashlib.sha256()
+    fh.seek(0)
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
+    """Write a snapshot of `frames` (and the JSON-able `meta`) under `key`; prune old ones."""
+    base = folder()
+    target = base / f"{PREFIX}{key}"
+    temp = base / f"{TEMP}{key}-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        temp.mkdir(mode=0o700)
+        listed = {}
+        for i, (name, frame) in enumerate(frames.items()):
+            with _create(temp / f"{i}.arrow") as fh:  # written as it is encoded: no copy of a large table in memory
+                frame.to_feather(fh, compression="lz4")
+            listed[name] = {"file": f"{i}.arrow", "sha256": _sha256_of(temp / f"{i}.arrow"),
+                            "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()}}
+        with _create(temp / "meta.json") as fh:
+            fh.write(json.dumps({"format": FORMAT, "key": key, "tables": listed, **meta}).encode())
+        try:
+            temp.rename(target)
+        except OSError:
+            if not target.is_dir():  # else another process wrote the same snapshot meanwhile: keep it
+                raise
+    except OSError as exc:
+        raise cannot("write the cache folder", base, exc) from exc
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    prune(keep=key)
+
+
+def _frames(where: Path, key: str) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Read and check a snapshot folder; raise ValueError or OSError at the first thing wrong."""
+    info = where.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) & 0o077:
+        raise ValueError("not a private folder of yours")
+    meta = json.loads(_read(where, "meta.json"))
+    if meta.get("format") != FORMAT or meta.get("key") != key:
+        raise ValueError("written by another version, or for other data")
+    frames = {}
+    for name, entry in meta["tables"].items():
+        if not set(entry["dtypes"].values()) <= DTYPES:
+            raise ValueError(f"{entry['file']} lists a type the package never writes")
+        with os.fdopen(os.open(where / Path(entry["file"]).name, _READ), "rb") as fh:
+            _check(fh.fileno(), entry["file"])
+            if _sha256(fh) != entry["sha256"]:
+                raise ValueError(f"{entry['file']} does not match its sha256")
+            fh.seek(0)
+            frame = pd.read_feather(fh)  # from the file checked, not a copy of it in memory
+        if {str(c): str(t) for c, t in frame.dtypes.items()} != entry["dtypes"]:
+            frame = frame.astype(entry["dtypes"])
+        frames[name] = frame
+    return frames, meta
+
+
+def load(key: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
+    """Return the frames and meta of the snapshot `key`, or None where there is none or it fails a check."""
+    where = folder() / f"{PREFIX}{key}"
+    if not os.path.lexists(where):
+        return None
+    try:
+        found = _frames(where, key)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        warnings.warn(f"cached data {where} is damaged or not yours ({exc}); it is ignored and made again",
+                      CacheWarning, stacklevel=3)
+        _remove(where)
+        return None
+    os.utime(where)  # most recently used: pruned last
+    return found
+
+
+def _remove(path: Path) -> None:
+    """Remove a snapshot, a temporary folder or a stray file from the cache folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _entries(base: Path) -> list[Path]:
+    return [p for p in base.iterdir() if p.name.startswith((PREFIX, TEMP))]
+
+
+def prune(keep: str = "") -> None:
+    """Remove all but the `KEEP` most recently used snapshots, never `keep` or one used within `IN_USE` seconds."""
+    base, now = folder(), time.time()
+    entries = sorted(_entries(base), key=lambda p: p.lstat().st_mtime, reverse=True)
+    snapshots = [p for p in entries if p.name.startswith(PREFIX)]
+    old = snapshots[KEEP:] + [p for p in entries if p.name.startswith(TEMP)]
+    for path in old:
+        if path.name != f"{PREFIX}{keep}" and now - path.lstat().st_mtime > IN_USE:
+            _remove(path)
+
+
+def clear() -> int:
+    """Remove every snapshot (and temporary folder) from the cache; return how many."""
+    entries = _entries(folder())
+    for path in entries:
+        _remove(path)
+    return len(entries)
