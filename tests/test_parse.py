@@ -74,3 +74,12 @@ def test_int_distinct_values_keep_row_order_and_index():
     assert values.tolist()[:2] == [3, 1] and values.isna().tolist() == [False, False, True, True, False]
     assert bad.tolist() == [False, False, False, True, False]
     assert np.issubdtype(bad.dtype, np.bool_)
+
+
+def test_datetime_fixed_width_hand_cases():
+    cells = ["1950-03-01 10:00:00", "2024-02-29 23:59", "2023-02-29 10:00", "12/31/2099 11:59:59 pm",
+             "2026-06-09t08:05:00", "0000-01-01 00:00:00", "01/01/2026 00:30:00 AM", "2026-06-09 24:00"]
+    values, bad = parse_datetime(_text(cells))
+    assert values.tolist()[:2] == [pd.Timestamp("1950-03-01 10:00"), pd.Timestamp("2024-02-29 23:59")]
+    assert values.tolist()[3:5] == [pd.Timestamp("2099-12-31 23:59:59"), pd.Timestamp("2026-06-09 08:05")]
+    assert bad.tolist() == [False, False, True, False, False, False, True, True]  # year 0 as the exact path reads it
