@@ -105,6 +105,15 @@ def previous_year(school_year: str) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def year_span(school_year: str) -> Span:
+    """Return a school year's reporting period: its parameter file's, else July 1 to June 30."""
+    try:
+        return load_school_year(school_year).year_span
+    except FileNotFoundError:
+        first = int(school_year[:4])
+        return Span(start=dt.date(first, 7, 1), end=dt.date(first + 1, 6, 30))
+
+
 def params_dir() -> Path:
     """Return the workspace's `params/` folder (see `sro_reporting.paths`)."""
     from sro_reporting.paths import params_dir as folder

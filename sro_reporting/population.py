@@ -130,7 +130,7 @@ def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.Da
     names = dict(zip(part["school_id"], part["school_name"]))
     out = table.rename_axis("key").reset_index()
     out.insert(0, "school_id", out["key"].where(out["key"].isin(names)))
-    out.insert(1, "school_name", out["key"].map(names).fillna(out["key"]))
+    out.insert(1, "school_name", out["key"].map(names).astype("str").fillna(out["key"]))  # no school: all NaN
     out.insert(2, "participation", out["key"].map(participation_notes(schools, span.start, span.end)))
     return out.drop(columns="key")
 

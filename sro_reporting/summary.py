@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.frames import measures
-from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of
+from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
 from sro_reporting.population import MEASURES, TOTAL, by_place, schools_only
 from sro_reporting.reading.dataset import DataSet
@@ -145,10 +145,21 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
                          "district_average": [round(float(schools[m].mean()), 1) for m in MEASURES]})
 
 
-def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
-    """Return the key figures of each school year the data cover, up to `year`, one column per year.
+def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:
+    """Return the key figures of school year `label`; its school days only where a parameter file has its calendar."""
+    try:
+        figures = key_figures(data, load_school_year(label), year_span(label))
+    except FileNotFoundError:
+        figures = key_figures(data, year, year_span(label))
+        figures.loc[figures["measure"] == "School days", "value"] = pd.NA
+    return figures.set_index("measure")["value"]
 
-    A year the data end inside is headed with its partial note.
+
+def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
+    """Return the key figures of each school year the calls cover, up to `year`, one column per year.
+
+    A year the data end inside is headed with its partial note; a year without a parameter file is
+    counted July 1 to June 30, its school days left blank.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year
@@ -156,19 +167,10 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
     >>> list(by_school_year(data, year).columns)
     ['measure', '2025-26']
     """
-    columns, label = {}, year.school_year
-    first = data.calls["call_datetime"].min() if len(data.calls) else pd.NaT
-    while True:
-        try:
-            each = load_school_year(label)
-        except FileNotFoundError:
-            break
-        span = each.year_span
-        if pd.isna(first) or pd.Timestamp(span.end) < first.normalize():
-            break
-        note = partial_note(span, data.as_of())
-        heading = f"{label} ({note})" if note else label
-        columns[heading] = key_figures(data, each, span).set_index("measure")["value"]
+    columns, label, first = {}, year.school_year, data.first_day("calls_for_service")
+    while first is not None and year_span(label).end >= first:
+        note = partial_note(year_span(label), data.as_of())
+        columns[f"{label} ({note})" if note else label] = _year_figures(data, year, label)
         label = previous_year(label)
     out = pd.DataFrame(dict(reversed(list(columns.items()))))
     return out.rename_axis("measure").reset_index()

@@ -203,3 +203,30 @@ def test_no_brief_is_planned_for_a_month_after_the_data(data):
     months = _entities(KINDS["monthly"], data, SPRING)
     assert [(suffix, extra["period_start"], extra["period_end"]) for suffix, _, extra in months] == [
         ("2026-01", "2026-01-26", "2026-01-31"), ("2026-02", "2026-02-01", "2026-02-28")]
+
+
+def test_years_without_a_parameter_file_are_counted_july_to_june_without_school_days(tmp_path):
+    before = pd.DataFrame([("c8", "2023-10-10 10:00", "0007"), ("c9", "2024-06-30 23:59", "0007")],
+                          columns=["incident_number", "call_datetime", "school_id"])
+    earlier = pd.concat([CALLS, before.assign(**CALLS.iloc[0][["location", "nature_of_call", "priority",
+                                                                "disposition"]])])
+    more = sro.load(write_folder(tmp_path / "earlier", schools=SCHOOLS, calls_for_service=earlier), use_cache=False)
+    table = summary.by_school_year(more, YEAR).set_index("measure")
+    assert list(table.columns) == ["2023-24", "2024-25", "2025-26 (partial: Jul 1, 2025-Feb 5, 2026)"]  # no files: 23-24, 24-25
+    assert table.loc["Calls for service"].tolist() == [2, 0, 4]  # c1-c4: 0007 and 0014 all year, 0021 after it left
+    assert table.loc["School days"].isna().tolist() == [True, True, False]
+
+
+def test_a_report_loads_only_the_linked_calls_and_counts_the_same(folder):
+    every = sro.load(folder)
+    linked = sro.load(folder, calls="linked")
+    again = sro.load(snapshot=every.version, data_dir=folder, calls="linked")
+    assert len(every.calls) == 6 and len(linked.calls) == len(again.calls) == 5  # c6 links nowhere
+    assert linked.as_of() == every.as_of() and linked.first_day("calls_for_service") == dt.date(2025, 10, 1)
+    for span in (FALL, SPRING, YEAR.year_span):
+        assert population.by_place(linked, span).equals(population.by_place(every, span))
+    assert summary.by_school_year(linked, YEAR).equals(summary.by_school_year(every, YEAR))
+    from sro_reporting.reading import dataset
+    dataset._LOADED.clear()
+    restored = sro.load(snapshot=every.version, data_dir=folder)  # every call again, in file order
+    assert restored.calls["incident_number"].tolist() == every.calls["incident_number"].tolist()

@@ -6,6 +6,8 @@ keyed by those hashes and the package's code: a second load of the same files (a
 another notebook) reads the snapshot, not the exports. A file that changes while it is read
 stops the load with `RunError`. `load(snapshot=KEY)` reads one data version by its key and
 never the data folder: that is how every report of a batch sees the same data.
+`load(calls="linked")` keeps only the calls linked to a school, all that any report counts: on a
+city-wide export of millions of calls that is a small share, so a report loads and counts much less.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -63,6 +66,8 @@ class DataSet:
     problems: pd.DataFrame = field(default_factory=problems_frame)
     version: str = ""  # the snapshot key: input files' sha256, the package's code, the checks' settings
     synthetic: bool = False  # the folder holds SYNTHETIC_MARKER: reports say so on every page and in their title
+    extent: dict[str, list[str]] = field(default_factory=dict)  # each dated table's first and last day, every row
+    calls_scope: Literal["all", "linked"] = "all"  # "linked": only the calls linked to a school are in `calls`
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -94,9 +99,20 @@ class DataSet:
 
     def as_of(self) -> dt.date | None:
         """Return the date of the newest dated record: the data's as-of date."""
-        days = [self.tables[t][c].max() for t, c in DATED.items() if len(self.tables[t])]
-        days = [d for d in days if pd.notna(d)]
-        return max(days).date() if days else None
+        days = [dt.date.fromisoformat(last) for _, last in self.extent.values()]
+        return max(days) if days else None
+
+    def first_day(self, table: str) -> dt.date | None:
+        """Return the day of a dated table's first record (of every row, whatever `calls_scope`)."""
+        return dt.date.fromisoformat(self.extent[table][0]) if table in self.extent else None
+
+    def linked_calls(self) -> DataSet:
+        """Return the data set with only the calls linked to a school: all that any report counts."""
+        if self.calls_scope == "linked":
+            return self
+        calls = self.calls
+        tables = {**self.tables, "calls_for_service": calls[calls["linked_school_id"].notna()].reset_index(drop=True)}
+        return dataclasses.replace(self, tables=tables, calls_scope="linked")
 
     def school(self, school_id: str):
         """Return one school's row; a clear error names the IDs there are where it is not found."""
@@ -233,6 +249,13 @@ def _cross_checks(tables: dict[str, pd.DataFrame],
     return tables, problems_frame(found)
 
 
+def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Return each dated table's first and last day, where it has any."""
+    found = {t: (tables[t][c].min(), tables[t][c].max()) for t, c in DATED.items() if len(tables[t])}
+    return {t: [first.date().isoformat(), last.date().isoformat()]
+            for t, (first, last) in found.items() if pd.notna(first)}
+
+
 def _read(data_dir: Path, sources: dict[str, Source], contents: dict[str, bytes], key: str,
           max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
     """Check and link every table of `data_dir` from the bytes read (each let go once parsed)."""
@@ -255,36 +278,45 @@ def _read(data_dir: Path, sources: dict[str, Source], contents: dict[str, bytes]
     tables, crossed = _cross_checks(tables, max_unknown_share)
     tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"])
     return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]),
-                   key, (data_dir / SYNTHETIC_MARKER).exists())
+                   key, (data_dir / SYNTHETIC_MARKER).exists(), _extent(tables))
 
 
 PROBLEMS = "_problems"  # the problems' frame in a snapshot, beside the tables
+UNLINKED = "_unlinked_calls"  # the calls linked to no school, apart: a report's load leaves them in the cache
 
 
 def _save(data: DataSet) -> None:
-    """Write the data set's snapshot under its version."""
-    meta = {"usable": data.usable, "files": [dataclasses.asdict(f) for f in data.files], "synthetic": data.synthetic}
-    cache.save(data.version, {**data.tables, PROBLEMS: data.problems}, meta)
+    """Write the data set's snapshot under its version, the calls linked to no school apart."""
+    meta = {"usable": data.usable, "files": [dataclasses.asdict(f) for f in data.files], "synthetic": data.synthetic,
+            "extent": data.extent}
+    linked = data.calls["linked_school_id"].notna()
+    tables = {**data.tables, "calls_for_service": data.calls[linked]}
+    cache.save(data.version, {**tables, PROBLEMS: data.problems, UNLINKED: data.calls[~linked]}, meta)
 
 
-def _restore(key: str, data_dir: Path) -> DataSet | None:
+def _restore(key: str, data_dir: Path, calls: str) -> DataSet | None:
     """Return the data set of snapshot `key`, or None where it is not in the cache (or fails its checks)."""
-    found = cache.load(key)
+    found = cache.load(key, skip=[UNLINKED] if calls == "linked" else [])
     if found is None:
         return None
     frames, meta = found
-    problems = frames.pop(PROBLEMS)
+    problems, unlinked = frames.pop(PROBLEMS), frames.pop(UNLINKED, None)
+    if unlinked is not None:  # every call again, in file order
+        both = pd.concat([frames["calls_for_service"], unlinked], ignore_index=True)
+        frames["calls_for_service"] = both.sort_values(LINE, kind="stable").reset_index(drop=True)
     files = [InputFile(**f) for f in meta["files"]]
     files = [dataclasses.replace(f, path=str(data_dir / Path(f.path).name)) for f in files]
-    return DataSet(data_dir, frames, meta["usable"], files, problems, key, bool(meta.get("synthetic")))
+    return DataSet(data_dir, frames, meta["usable"], files, problems, key, bool(meta.get("synthetic")),
+                   meta["extent"], "linked" if unlinked is None else "all")
 
 
-# Data sets already loaded in this process, by version: a warm kernel loads each data version once.
-_LOADED: dict[str, DataSet] = {}
+# Data sets already loaded in this process, by version and scope: a warm kernel loads each once.
+_LOADED: dict[tuple[str, str], DataSet] = {}
 
 
 def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: bool = True,
-         remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
+         remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE,
+         calls: Literal["all", "linked"] = "all") -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
@@ -295,11 +327,12 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
     load of the same version in this process: treat its tables as read-only (pandas copy-on-write
     makes a changed copy of a frame, not a changed original). `remember=False` leaves it out of
     that sharing (the batch's parent, which only plans); `use_cache=False` neither reads nor
-    writes the cache (`validate`).
+    writes the cache (`validate`). `calls="linked"` keeps only the calls linked to a school (what
+    report notebooks load: every count they make is of those); the data's extent stays that of all.
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if snapshot:
-        data = _LOADED.get(snapshot) or _restore(snapshot, directory)
+        data = _LOADED.get((snapshot, calls)) or _restore(snapshot, directory, calls)
         if data is None:
             raise RunError(f"data version {snapshot} is not in the cache folder {cache.folder()}; "
                            "run the batch again")
@@ -309,13 +342,14 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
                            " (run `make report` or `sro-report demo-data DIR` for the demo)")
         sources, contents = _sources(directory)
         key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
-        data = (_LOADED.get(key) or _restore(key, directory)) if use_cache else None
+        data = (_LOADED.get((key, calls)) or _restore(key, directory, calls)) if use_cache else None
         if data is None:
             data = _read(directory, sources, contents, key, max_unknown_share)
             _still_as_read(sources)
             if use_cache:
                 _save(data)
+    data = data.linked_calls() if calls == "linked" else data
     if remember and use_cache:
-        _LOADED[data.version] = data
+        _LOADED[(data.version, calls)] = data
     return data
 

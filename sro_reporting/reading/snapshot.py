@@ -26,7 +26,7 @@ import pandas as pd
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.paths import cache_dir
 
-FORMAT = 1
+FORMAT = 2
 PREFIX, TEMP = "snapshot-", ".tmp-"
 KEEP = 4  # snapshots kept, the most recently used
 IN_USE = 3600  # seconds: a snapshot (or a temporary folder) this recent may be another run's, and stays
@@ -115,8 +115,8 @@ def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
     prune(keep=key)
 
 
-def _frames(where: Path, key: str) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Read and check a snapshot folder; raise ValueError or OSError at the first thing wrong."""
+def _frames(where: Path, key: str, skip: list[str]) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Read and check a snapshot folder, less the frames in `skip`; raise ValueError or OSError at a fault."""
     info = where.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) & 0o077:
         raise ValueError("not a private folder of yours")
@@ -125,6 +125,8 @@ def _frames(where: Path, key: str) -> tuple[dict[str, pd.DataFrame], dict]:
         raise ValueError("written by another version, or for other data")
     frames = {}
     for name, entry in meta["tables"].items():
+        if name in skip:
+            continue
         if not set(entry["dtypes"].values()) <= DTYPES:
             raise ValueError(f"{entry['file']} lists a type the package never writes")
         with os.fdopen(os.open(where / Path(entry["file"]).name, _READ), "rb") as fh:
@@ -139,13 +141,13 @@ def _frames(where: Path, key: str) -> tuple[dict[str, pd.DataFrame], dict]:
     return frames, meta
 
 
-def load(key: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
-    """Return the frames and meta of the snapshot `key`, or None where there is none or it fails a check."""
+def load(key: str, skip: list[str] | None = None) -> tuple[dict[str, pd.DataFrame], dict] | None:
+    """Return snapshot `key`'s frames (less those in `skip`) and meta; None where it is missing or fails a check."""
     where = folder() / f"{PREFIX}{key}"
     if not os.path.lexists(where):
         return None
     try:
-        found = _frames(where, key)
+        found = _frames(where, key, skip or [])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         warnings.warn(f"cached data {where} is damaged or not yours ({exc}); it is ignored and made again",
                       CacheWarning, stacklevel=3)

@@ -112,28 +112,39 @@ def _unusable(text: pd.Series, column: Column) -> pd.Series | None:
     return pd.Series(why, index=text.index, dtype="str")
 
 
+def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Series, list[pd.DataFrame], pd.Series]:
+    """Parse one column; return its values, its problems and its bad cells (a clean column costs its parse only)."""
+    text, unusable = raw[column.name], _unusable(raw[column.name], column)
+    unfit = pd.Series(False, index=raw.index) if unusable is None else unusable.notna()
+    values, bad = parse_column(text.where(~unfit, "") if unusable is not None else text, column)
+    problems = []
+    if unusable is not None:
+        problems.append(problems_at(table.name, raw.loc[unfit, LINE], column.name,
+                                    raw.loc[unfit, column.name].map(shown),
+                                    unusable[unfit] + f"; {_outcome(column)}"))
+        bad = bad | unfit
+    if not bad.any():
+        return values, problems, bad
+    if not column.required and _fallback(column) is not None:
+        values = values.where(~bad, _fallback(column))
+    parsed = bad & ~unfit
+    problems.append(problems_at(table.name, raw.loc[parsed, LINE], column.name, raw.loc[parsed, column.name],
+                                f"{rule(column)}; {_outcome(column)}"))
+    return values, problems, bad
+
+
 def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
     """Parse every column; return the typed frame, the problems and the rows to leave out."""
     typed = pd.DataFrame(index=raw.index)
     problems, drop = [], pd.Series(False, index=raw.index)
     for column in table.columns:
-        text, unusable = raw[column.name], _unusable(raw[column.name], column)
-        unfit = pd.Series(False, index=raw.index) if unusable is None else unusable.notna()
-        values, bad = parse_column(text.where(~unfit, "") if unusable is not None else text, column)
-        if unusable is not None:
-            problems.append(problems_at(table.name, raw.loc[unfit, LINE], column.name,
-                                        raw.loc[unfit, column.name].map(shown),
-                                        unusable[unfit] + f"; {_outcome(column)}"))
-            bad = bad | unfit
-        if not column.required and _fallback(column) is not None:
-            values = values.where(~bad, _fallback(column))
-        parsed = bad & ~unfit
-        problems.append(problems_at(table.name, raw.loc[parsed, LINE], column.name, raw.loc[parsed, column.name],
-                                    f"{rule(column)}; {_outcome(column)}"))
+        values, found, bad = _parse_one(raw, table, column)
+        problems += found
         if column.required:
             blank = values.isna() & ~bad
-            problems.append(problems_at(table.name, raw.loc[blank, LINE], column.name, "",
-                                        "required value is blank; row left out"))
+            if blank.any():
+                problems.append(problems_at(table.name, raw.loc[blank, LINE], column.name, "",
+                                            "required value is blank; row left out"))
             drop |= bad | blank
         typed[column.name] = values
     typed[LINE] = raw[LINE]
@@ -186,13 +197,16 @@ def _impossible_times(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> l
         when = typed[name]
         early = when.notna() & latest.notna() & (when < latest)
         late = when.notna() & ~early & (when - typed[first] > LONGEST_CALL)
-        problems.append(problems_at(table.name, raw.loc[early, LINE], name, raw.loc[early, name],
-                                    "before " + latest_name[early] + f"; {outcome}"))
-        problems.append(problems_at(table.name, raw.loc[late, LINE], name, raw.loc[late, name],
-                                    f"more than a day after {first}; {outcome}"))
+        if early.any():
+            problems.append(problems_at(table.name, raw.loc[early, LINE], name, raw.loc[early, name],
+                                        "before " + latest_name[early] + f"; {outcome}"))
+        if late.any():
+            problems.append(problems_at(table.name, raw.loc[late, LINE], name, raw.loc[late, name],
+                                        f"more than a day after {first}; {outcome}"))
         bad |= early | late
         latest, latest_name = when.where(when.notna(), latest), latest_name.where(when.isna(), name)
-    typed.loc[bad, list(later)] = pd.NaT
+    if bad.any():
+        typed.loc[bad, list(later)] = pd.NaT
     return problems
 
 

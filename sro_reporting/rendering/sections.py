@@ -32,7 +32,7 @@ from sro_reporting.annual import (
     key_figures,
 )
 from sro_reporting.linking.schools import participation_notes
-from sro_reporting.params import Span, load_school_year
+from sro_reporting.params import Span, year_span
 from sro_reporting.periods import PERIOD_DEFINITION, covered, partial_note, short_span
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering import charts, protected
@@ -99,8 +99,22 @@ def annual_key_figures(rep: Report, data: DataSet) -> None:
     years = summary.by_school_year(data, rep.year)
     rep.table(years, "key_figures_by_school_year", "Key figures by school year, for the years in the data",
               labels=MEASURE_LABELS, note="Each school year from July 1 to June 30; a year the data end inside is "
-                                          "marked partial.",
-              layout=protected.measures_layout(years, {y: load_school_year(y[:7]).year_span for y in years.columns[1:]}))
+                                          "marked partial. School days are given for the years whose calendar "
+                                          "the project has (a parameter file).",
+              layout=protected.measures_layout(years, {y: year_span(y[:7]) for y in years.columns[1:]}))
+    if len(years.columns) > 2:
+        school_year_chart(rep, years)
+
+
+def school_year_chart(rep: Report, years: pd.DataFrame) -> None:
+    """Show the calls for service at participating schools in each school year of the data."""
+    calls = years.set_index("measure").loc[population.MEASURES["calls"]]
+    trend = pd.DataFrame({"school_year": [y[:7] + ("\npartial" if "(" in y else "") for y in calls.index],
+                          "calls": calls.astype("int64").to_numpy()})
+    rep.figure(charts.bars(trend, "school_year", "calls", "School year", "Calls for service"),
+               "Calls for service at participating schools by school year (the values are in the table above).",
+               "MPD CAD export.", alt=charts.describe_bars(list(calls.index), list(trend["calls"]),
+                                                           "calls for service at participating schools by school year"))
 
 
 def place_table(rep: Report, data: DataSet, span: Span) -> None:
