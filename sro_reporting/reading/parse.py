@@ -162,13 +162,26 @@ def fixed_width_datetimes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return found, values
 
 
+def _padded(cells: pa.Array) -> pa.Array:
+    """Return M/D/YYYY h:mm cells with one-digit month, day and hour padded (`9/2/2025 8:05`: `09/02/2025 08:05`)."""
+    for pattern, replacement in ((r"^(\d)/", r"0\1/"), (r"^(\d\d)/(\d)/", r"\1/0\2/"), (r" (\d):", r" 0\1:")):
+        cells = pc.replace_substring_regex(cells, pattern=pattern, replacement=replacement)
+    return cells
+
+
 def parse_datetime(text: pd.Series) -> Parsed:
     """Parse the contract's datetime forms, local time with no zone.
 
-    The shapes exports write most are read by `fixed_width_datetimes`; the other cells take the
-    format-by-format path, which reads what it can and leaves the rest for the log.
+    The shapes exports write most are read by `fixed_width_datetimes`, the city's form with or
+    without its leading zeros; the other cells take the format-by-format path, which reads what it
+    can and leaves the rest for the log.
     """
-    found, values = fixed_width_datetimes(pa.array(text.array, pa.string()))
+    cells = pa.array(text.array, pa.string())
+    found, values = fixed_width_datetimes(cells)
+    rest = np.flatnonzero(~found & text.notna().to_numpy())
+    if len(rest):
+        again, read = fixed_width_datetimes(_padded(cells.take(rest)))
+        found[rest[again]], values[rest[again]] = True, read[again]
     values[~found] = _with_formats(text[~found], DATETIME_FORMATS).to_numpy()  # %p and T match in any case
     out = pd.Series(values, index=text.index)
     return out, out.isna() & text.notna()
