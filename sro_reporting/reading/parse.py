@@ -29,6 +29,7 @@ FIXED_SHAPES = (
     {"width": 22, "year": 6, "month": 0, "day": 3, "hour": 11, "minute": 14, "second": 17, "ampm": 20,
      "sep": {2: b"/", 5: b"/", 10: b" ", 13: b":", 16: b":", 19: b" ", 21: b"Mm"}},
 )
+CHUNK = 1 << 18  # cells read at once
 SURE_YEARS = (1900, 2100)  # outside them the exact path decides (year 0, 9999: what pandas can hold)
 TRUE = {"true", "yes", "y", "1", "1.0"}
 FALSE = {"false", "no", "n", "0", "0.0"}
@@ -138,7 +139,21 @@ def _read_shape(columns: list[np.ndarray], shape: dict) -> tuple[np.ndarray, np.
     return ok, values.astype("datetime64[us]") + seconds.astype("timedelta64[s]")
 
 
-def fixed_width_datetimes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def _fixed_width_chunk(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Return which cells of one Arrow array are in one of `FIXED_SHAPES`, and their values."""
+    found = np.zeros(len(cells), bool)
+    values = np.full(len(cells), np.datetime64("NaT"), "datetime64[us]")
+    lengths = pc.fill_null(pc.binary_length(cells), 0).to_numpy(zero_copy_only=False)
+    for shape in FIXED_SHAPES:
+        every = np.flatnonzero(lengths == shape["width"])
+        for start in range(0, len(every), CHUNK):  # a chunk at a time: the byte columns stay small
+            rows = every[start:start + CHUNK]
+            ok, read = _read_shape(_byte_columns(cells, rows, shape["width"]), shape)
+            found[rows[ok]], values[rows[ok]] = True, read[ok]
+    return found, values
+
+
+def fixed_width_datetimes(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Return which cells are in one of `FIXED_SHAPES` with every part in range, and their values.
 
     A vectorized read of the text's bytes: a CAD export's four columns of 2.5 million datetimes
@@ -149,17 +164,9 @@ def fixed_width_datetimes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     >>> found.tolist(), str(values[0])
     ([True, False, False], '2023-02-06T15:59:34.000000')
     """
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
-    found = np.zeros(len(cells), bool)
-    values = np.full(len(cells), np.datetime64("NaT"), "datetime64[us]")
-    lengths = pc.fill_null(pc.binary_length(cells), 0).to_numpy(zero_copy_only=False)
-    for shape in FIXED_SHAPES:
-        rows = np.flatnonzero(lengths == shape["width"])
-        if len(rows):
-            ok, read = _read_shape(_byte_columns(cells, rows, shape["width"]), shape)
-            found[rows[ok]], values[rows[ok]] = True, read[ok]
-    return found, values
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    parts = [_fixed_width_chunk(chunk) for chunk in chunks] or [(np.zeros(0, bool), np.zeros(0, "datetime64[us]"))]
+    return np.concatenate([f for f, _ in parts]), np.concatenate([v for _, v in parts])
 
 
 def _padded(cells: pa.Array) -> pa.Array:
@@ -237,11 +244,26 @@ def _parse_kind(text: pd.Series, column: Column) -> Parsed:
     return PARSERS[column.kind](text)
 
 
+def _tidy(text: pd.Series, upper: bool) -> pd.Series:
+    """Return cells trimmed, blank as missing, upper case where asked: the column itself where that changes nothing.
+
+    A clean column of a large export then shares its memory with the text read, instead of a copy.
+    """
+    cells = pa.chunked_array(pa.array(text.array, pa.string()))
+    steps = [pc.utf8_trim_whitespace, *([pc.utf8_upper] if upper else [])]
+    tidy = cells
+    for step in steps:
+        changed = step(tidy)
+        if not pc.all(pc.fill_null(pc.equal(changed, tidy), True)).as_py():
+            tidy = changed
+    if pc.any(pc.equal(tidy, "")).as_py():
+        tidy = pc.if_else(pc.equal(tidy, ""), pa.scalar(None, pa.string()), tidy)
+    return text if tidy is cells else pd.Series(pd.arrays.ArrowStringArray(tidy), index=text.index, dtype="str")
+
+
 def parse_column(text: pd.Series, column: Column) -> Parsed:
     """Parse one text column into its contract type; blank cells are missing."""
-    text = text.astype("str").str.strip().replace("", np.nan)
-    if column.upper:
-        text = text.str.upper()
+    text = _tidy(text.astype("str"), column.upper)
     if column.kind in ("str", "datetime"):  # nothing to parse, or pandas parses each distinct value once itself
         return _parse_kind(text, column)
     # Codes, flags and numbers repeat: a million priorities are seven values, each parsed once.
