@@ -394,17 +394,21 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
                                                          summary.key_figures(data, rep.year, before)), label)
     calls_at = calls_by_school_priority(data.calls, data.schools, span).rename(columns={"total": "calls"})
-    actions = population.schools_only(enforcement.by_school(data.enforcement, data.schools, span))
-    acted = [c for c in enforcement.ACTION_LABELS if c in actions.columns]
-    actions = actions.assign(actions=actions[acted].sum(axis=1))
+    by_school = enforcement.by_school(data.enforcement, data.schools, span)
+    acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
+    by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
+    actions = population.schools_only(by_school)
     duty = staffing.on_duty(data.shifts, rep.year, span) if data.provided("shifts") else pd.DataFrame()
+    in_all = {"calls": int(len(found)),
+              "actions": int(by_school.loc[by_school["school_name"] == population.TOTAL, "actions"].iloc[0])}
     found_list = findings.pick([
         change,
-        findings.most_at(calls_at, "calls", "calls for service"),
-        findings.most_at(actions, "actions", "school-related arrests, citations and court referrals"),
+        findings.most_at(calls_at, "calls", "calls for service", "at schools taking part", in_all["calls"]),
+        findings.most_at(actions, "actions", "school-related arrests, citations and court referrals",
+                         "at schools taking part", in_all["actions"]),
         findings.floor_days(duty, rep.year.sro_floor) if len(duty) else None,
         findings.alternatives_rate(activity.alternatives(data.activities, data.enforcement, span)),
-        findings.outside_hours(call_times.split(found, rep.year, span), "at participating schools"),
+        findings.outside_hours(call_times.split(found, rep.year, span), "at schools of the SRO program"),
     ])
     findings_section(rep, found_list)
 
