@@ -119,6 +119,23 @@ def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -
              "counts here, the days before it joined or after it left included (see Participation below).")
 
 
+def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
+    """Show the school's end-of-semester consultations that count for the period, as the compliance check counts them."""
+    from sro_reporting.compliance import consultation_window, consultations_held
+
+    days = rep.year.consultation_window_days
+    window = consultation_window(span, days)
+    held = consultations_held(data.meetings[data.meetings["school_id"] == school_id], span, days,
+                              data.as_of() or window.end).sort_values("meeting_date")
+    table = pd.DataFrame({"meeting": held["meeting_type"].map(glossary.MEETING_TYPES),
+                          "meeting_date": held["meeting_date"].dt.date, "meeting_id": held["meeting_id"]})
+    rep.table(table, "consultations", "End-of-semester consultations with the school for this semester (III.E.2)",
+              note=f"A consultation counts for the semester when it is held within {days} days of the semester's "
+                   f"last day ({long_date(span.end)}): from {long_date(window.start)} to {long_date(window.end)}, "
+                   "as the compliance check counts it.",
+              labels={"meeting": "Meeting", "meeting_date": "Date", "meeting_id": "Record"})
+
+
 def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show calls for service at schools of the program (or one school): priority, response, month."""
     found = population.program_calls(data.calls, data.schools, span)
