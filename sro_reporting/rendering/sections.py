@@ -173,12 +173,13 @@ def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str 
     """Show calls by disposition and priority per school (III.F.1 layout), and deliver the long CSV."""
     schools = data.schools if school_id is None else data.schools[data.schools["school_id"] == school_id]
     long = calls_by_priority_disposition(data.calls, schools, span)
-    rep.deliver(long, "calls_by_priority_disposition")
+    here = rep.deliver(long, "calls_by_priority_disposition").relative_to(rep.out_dir).as_posix()
     rep.section("Appendix: calls by disposition and priority")
     rep.table(disposition_by_priority(long), "calls_by_disposition_and_priority",
               "Calls for service by school, disposition and priority",
-              note="The same counts, one row per school, priority and disposition, are in "
-                   "calls_by_priority_disposition.csv.",
+              note=f"The same counts for this period, one row per school, priority and disposition, are in {here}. "
+                   "The file of that name at the top of tables/ is the school year's III.F table (the annual "
+                   "report's), not this period's.",
               labels={**SCHOOL_LABELS, "disposition": "Disposition", "total": "Total"},
               group=["school_id", "school_name"])
 
@@ -514,6 +515,18 @@ def link_table(rep: Report, data: DataSet, span: Span) -> None:
               labels={"link_type": "Link", "calls": "Calls", "meaning": "Meaning"})
 
 
+def quality_note(audience: str) -> str:
+    """Return where a report's reader finds the input problems: the row-level log for MPD, counts for MPS.
+
+    >>> quality_note("mps")
+    'Counts of the problems by table, column and rule are in data_quality_summary.csv in the folder MPS receives; the log of each problem (file, line, column, rule) stays with MPD.'
+    """
+    if audience == "mps":
+        return ("Counts of the problems by table, column and rule are in data_quality_summary.csv in the folder MPS "
+                "receives; the log of each problem (file, line, column, rule) stays with MPD.")
+    return "Each problem is listed with its file, line, column and rule in data_quality.csv beside this report."
+
+
 def data_quality(rep: Report, data: DataSet) -> None:
     """Show the problems found in the input data, by table (named in words)."""
     from sro_reporting.reading import quality
@@ -521,7 +534,7 @@ def data_quality(rep: Report, data: DataSet) -> None:
     table = quality.summary(data.problems)
     table = table.assign(table=table["table"].map(lambda t: glossary.TABLES.get(t, t)))
     rep.table(table, "data_quality_summary", "Problems found in the input data, by table",
-              note="Each problem is listed with its file, line, column and rule in data_quality.csv beside this report.",
+              note=quality_note(rep.audience),
               labels={"table": "Table", "errors": "Errors", "warnings": "Warnings", "infos": "Notes"})
 
 
@@ -548,7 +561,7 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "Period": f"{span_text(span)}. Records are counted on the day they are dated.",
         "Data": f"MPD's exports as of {long_date(data.as_of()) if data.as_of() else 'no dated records'}: CAD calls "
                 "for service, arrests, citations and referrals, the SRO activity log, shifts, use of force, the SRO "
-                "roster, training and meetings. Problems found in them are listed in data_quality.csv.",
+                "roster, training and meetings. " + quality_note(rep.audience),
         "School hours": f"{staffing.weekday_window(year)} on school days. An SRO counts as on duty on a school day "
                         f"when a shift overlaps school hours; 2023 Wisconsin Act 12 asks for at least {year.sro_floor}.",
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "
