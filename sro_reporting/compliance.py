@@ -26,6 +26,8 @@ MPS_TOPICS = {
     "RESTORATIVE_PRACTICES": "Restorative practices", "PBIS": "PBIS",
 }
 MPS_PANEL_ROLES = ("mps_staff", "community", "mps_student")
+PANEL_ROLE_WORDS = {"mps_staff": "MPS staff member", "community": "community member", "mps_student": "MPS student",
+                    "mpd": "MPD officer"}
 NASRO_HOURS = 40
 SERVICE_YEARS = 3
 ACT_12_EFFECTIVE = dt.date(2024, 1, 1)  # 2023 Wisconsin Act 12: the floor of SROs from January 1, 2024
@@ -116,7 +118,7 @@ def panels(meetings: pd.DataFrame, span: Span | None = None, effective: dt.date 
     >>> meetings = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),
     ...     "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community;mpd"]})
     >>> panels(meetings, effective=dt.date(2026, 7, 20))[["status", "reason"]].values.tolist()
-    [['baseline', '2 MPS representative(s) (3 required); no mps student']]
+    [['baseline', '2 MPS representative(s) (3 required); no MPS student']]
     """
     found = meetings[meetings["meeting_type"] == "selection_panel"]
     if span is not None:
@@ -128,7 +130,7 @@ def panels(meetings: pd.DataFrame, span: Span | None = None, effective: dt.date 
         mps = sum(r in MPS_PANEL_ROLES for r in roles)
         missing = [r for r in (*MPS_PANEL_ROLES, "mpd") if r not in roles]
         problems = ([f"{mps} MPS representative(s) (3 required)"] if mps < 3 else []) + \
-                   [f"no {r.replace('_', ' ')}" for r in missing]
+                   [f"no {PANEL_ROLE_WORDS[r]}" for r in missing]
         if problems:
             rows.append((m.meeting_id, m.meeting_date, m.meeting_date.date(), "; ".join(problems)))
     out = pd.DataFrame(rows, columns=["meeting_id", "meeting_date", "due", "reason"])

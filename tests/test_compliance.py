@@ -61,7 +61,7 @@ def test_panel_missing_its_student_and_a_full_panel():
         ("P3", "2025-04-01", "selection_panel", None, "mps_staff;mps_staff;community;mps_student"),
     ]))
     assert found["meeting_id"].tolist() == ["P2", "P3"]
-    assert found["reason"].tolist() == ["2 MPS representative(s) (3 required); no mps student", "no mpd"]
+    assert found["reason"].tolist() == ["2 MPS representative(s) (3 required); no MPS student", "no MPD officer"]
 
 
 def training(rows):
