@@ -1,4 +1,4 @@
-"""Findings in words on small hand-made frames: ties name every leader, totals say what they count."""
+"""Words a reader sees, on small hand-made frames: findings name every tied leader and say what totals count; notes and labels in words."""
 
 import pandas as pd
 import pytest
@@ -71,3 +71,27 @@ def test_no_change_is_called_out_against_a_period_without_school_days(now_days, 
 def test_a_change_is_called_out_when_both_periods_have_school_days():
     found = findings.largest_change(compared(5, 4), "Dec 26-31, 2025", min_base=20)
     assert found.sentence.startswith("Calls for service rose 11.8% from Dec 26-31, 2025 (34) to this period (38)")
+
+
+@pytest.mark.parametrize(("audience", "named", "not_named"), [
+    pytest.param("mps", "data_quality_summary.csv", "data_quality.csv ", id="mps-gets-the-counts"),
+    pytest.param("mpd_internal", "data_quality.csv beside this report", "summary", id="internal-gets-the-log"),
+])
+def test_a_report_points_to_the_problems_file_its_reader_has(audience, named, not_named):
+    from sro_reporting.rendering.sections import quality_note
+
+    note = quality_note(audience)
+    assert named in note and not_named not in note
+    assert ("stays with MPD" in note) == (audience == "mps")
+
+
+def test_rows_and_reasons_are_words_not_codes():
+    import datetime as dt
+
+    from sro_reporting import compliance, population
+
+    assert "school_id" not in population.UNKNOWN_SCHOOL and "_" not in population.POPULATION_DEFINITION
+    panel = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),
+                          "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community"]})
+    assert compliance.panels(panel, effective=dt.date(2026, 7, 20))["reason"].tolist() == [
+        "2 MPS representative(s) (3 required); no MPS student; no MPD officer"]
