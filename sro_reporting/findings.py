@@ -255,7 +255,8 @@ def busiest_month(months: pd.DataFrame, value: str, what: str) -> Finding | None
     if not total:
         return None
     top = float(months[value].astype(float).max())
-    busiest = [f"{dt.date.fromisoformat(f'{m}-01'):%B %Y}" for m in months.loc[months[value].astype(float) == top, "month"]]
+    tied = months.loc[months[value].astype(float) == top, "month"]
+    busiest = [f"{dt.date.fromisoformat(f'{m}-01'):%B %Y}" for m in tied]
     each = "" if len(busiest) == 1 else " each"
     return Finding("officer", (
         f"The officer had {_n(total)} {what} in the period, most in {names(busiest)} ({_n(top)}{each})."),

@@ -1,4 +1,4 @@
-"""Words a reader sees, on small hand-made frames: findings name every tied leader and say what totals count; notes and labels in words."""
+"""Words a reader sees, on small hand-made frames: findings name every tied leader and say what totals count."""
 
 import pandas as pd
 import pytest
@@ -38,7 +38,8 @@ def test_every_number_of_a_tie_is_in_the_csv():
 def test_busiest_month_names_every_tied_month():
     months = pd.DataFrame({"month": ["2026-03", "2026-04", "2026-05"], "activities": [1, 3, 3]})
     found = findings.busiest_month(months, "activities", "activities logged")
-    assert found.sentence == "The officer had 7 activities logged in the period, most in April 2026 and May 2026 (3 each)."
+    assert found.sentence == ("The officer had 7 activities logged in the period, most in April 2026 and May 2026 "
+                              "(3 each).")
     assert found.figures == {"activities logged": 7.0, "activities logged in April 2026": 3.0,
                              "activities logged in May 2026": 3.0}
 

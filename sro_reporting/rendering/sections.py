@@ -120,7 +120,7 @@ def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -
 
 
 def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
-    """Show the school's end-of-semester consultations that count for the period, as the compliance check counts them."""
+    """Show the school's end-of-semester consultations that count for the period, as compliance counts them."""
     from sro_reporting.compliance import consultation_window, consultations_held
 
     days = rep.year.consultation_window_days
