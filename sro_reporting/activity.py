@@ -62,7 +62,7 @@ def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd
     >>> t = by_school(acts, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
     >>> t[["school_name", "mentoring", "total"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['A', 1, 2], ['At a school not taking part in the period', 0, 1],
-     ['At a school_id not in the schools table', 0, 0], ['No school recorded', 1, 1], ['Total', 2, 4]]
+     ['At a school ID not in the list of schools', 0, 0], ['No school recorded', 1, 1], ['Total', 2, 4]]
     """
     found = activities_in(activities, span)
     wide = pd.crosstab(place(found["school_id"], schools, span), found["activity_type"])

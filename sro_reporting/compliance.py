@@ -26,6 +26,8 @@ MPS_TOPICS = {
     "RESTORATIVE_PRACTICES": "Restorative practices", "PBIS": "PBIS",
 }
 MPS_PANEL_ROLES = ("mps_staff", "community", "mps_student")
+PANEL_ROLE_WORDS = {"mps_staff": "MPS staff member", "community": "community member", "mps_student": "MPS student",
+                    "mpd": "MPD officer"}
 NASRO_HOURS = 40
 SERVICE_YEARS = 3
 ACT_12_EFFECTIVE = dt.date(2024, 1, 1)  # 2023 Wisconsin Act 12: the floor of SROs from January 1, 2024
@@ -116,7 +118,7 @@ def panels(meetings: pd.DataFrame, span: Span | None = None, effective: dt.date 
     >>> meetings = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),
     ...     "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community;mpd"]})
     >>> panels(meetings, effective=dt.date(2026, 7, 20))[["status", "reason"]].values.tolist()
-    [['baseline', '2 MPS representative(s) (3 required); no mps student']]
+    [['baseline', '2 MPS representative(s) (3 required); no MPS student']]
     """
     found = meetings[meetings["meeting_type"] == "selection_panel"]
     if span is not None:
@@ -128,7 +130,7 @@ def panels(meetings: pd.DataFrame, span: Span | None = None, effective: dt.date 
         mps = sum(r in MPS_PANEL_ROLES for r in roles)
         missing = [r for r in (*MPS_PANEL_ROLES, "mpd") if r not in roles]
         problems = ([f"{mps} MPS representative(s) (3 required)"] if mps < 3 else []) + \
-                   [f"no {r.replace('_', ' ')}" for r in missing]
+                   [f"no {PANEL_ROLE_WORDS[r]}" for r in missing]
         if problems:
             rows.append((m.meeting_id, m.meeting_date, m.meeting_date.date(), "; ".join(problems)))
     out = pd.DataFrame(rows, columns=["meeting_id", "meeting_date", "due", "reason"])
@@ -276,6 +278,23 @@ def monthly_meetings(meetings: pd.DataFrame, year: SchoolYear, as_of: dt.date,
     return pd.DataFrame(rows, columns=["month", *FINDING_COLUMNS])
 
 
+def consultation_window(term: Span, days: int) -> Span:
+    """Return the days a semester's consultation counts in: `days` either side of the semester's last day.
+
+    >>> consultation_window(Span(start=dt.date(2025, 9, 2), end=dt.date(2026, 1, 23)), 30)
+    Span(start=datetime.date(2025, 12, 24), end=datetime.date(2026, 2, 22))
+    """
+    return Span(start=term.end - dt.timedelta(days=days), end=term.end + dt.timedelta(days=days))
+
+
+def consultations_held(meetings: pd.DataFrame, term: Span, days: int, as_of: dt.date) -> pd.DataFrame:
+    """Return the semester consultations that count for `term` (III.E.2): in its window and by the check date."""
+    window = consultation_window(term, days)
+    dates = meetings["meeting_date"]
+    return meetings[(meetings["meeting_type"] == "semester_consultation") & (dates >= pd.Timestamp(window.start))
+                    & (dates <= pd.Timestamp(min(window.end, as_of)))]
+
+
 def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYear,
                   as_of: dt.date, effective: dt.date | None = None) -> pd.DataFrame:
     """III.E.2: a semester consultation with every participating school near each semester's end.
@@ -293,18 +312,14 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
     >>> consultations(held, schools, year, dt.date(2026, 3, 1))[["semester", "school_id", "status"]].values.tolist()
     [['fall', '2', 'breach'], ['spring', nan, 'not yet due']]
     """
-    window = pd.Timedelta(days=year.consultation_window_days)
-    held = meetings[(meetings["meeting_type"] == "semester_consultation")
-                    & (meetings["meeting_date"] <= pd.Timestamp(as_of))]
     rows = []
     for name, term in year.semesters.items():
-        end = pd.Timestamp(term.end)
-        closes = (end + window).date()
+        closes = consultation_window(term, year.consultation_window_days).end
         if closes > as_of:
             rows.append((name, None, None, closes, NOT_YET_DUE,
                          f"not yet due: the window closes on {closes}, after the check date {as_of}"))
             continue
-        near = held[(held["meeting_date"] >= end - window) & (held["meeting_date"] <= end + window)]
+        near = consultations_held(meetings, term, year.consultation_window_days, as_of)
         status = due_status(closes, effective)
         for s in participating(schools, term.start, term.end).itertuples():
             if s.school_id not in set(near["school_id"]):

@@ -35,7 +35,7 @@ def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> p
     >>> t = by_school(enf, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))
     >>> t[["school_name", "arrest", "citation", "court_referral"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['A', 1, 0, 1], ['B', 0, 0, 0], ['At a school not taking part in the period', 0, 0, 0],
-     ['At a school_id not in the schools table', 0, 0, 0], ['No school recorded', 0, 1, 0], ['Total', 1, 1, 1]]
+     ['At a school ID not in the list of schools', 0, 0, 0], ['No school recorded', 0, 1, 0], ['Total', 1, 1, 1]]
     """
     found = actions_in(enforcement, span)
     wide = pd.crosstab(place(found["school_id"], schools, span), found["action_type"])

@@ -36,6 +36,32 @@ def _day(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def no_school_days(compared: pd.DataFrame, before: str) -> Finding | None:
+    """Return a finding that no change is given where the period before, or this one, had no school days.
+
+    >>> t = pd.DataFrame({"measure": ["Calls for service", "School days"], "current": [38, 5], "previous": [34, 0]})
+    >>> no_school_days(t, "Dec 26-31, 2025").sentence
+    'No change from Dec 26-31, 2025 is given: that period had no school days (this period had 5).'
+    >>> no_school_days(t.assign(current=[38, 0], previous=[34, 4]), "Dec 26-31, 2025").sentence
+    'No change from Dec 26-31, 2025 is given: this period had no school days (that period had 4).'
+    >>> no_school_days(t.assign(previous=[34, 4]), "Dec 26-31, 2025") is None
+    True
+    """
+    days = compared[compared["measure"] == "School days"]
+    if days.empty:
+        return None
+    now, then = (pd.to_numeric(days[c], errors="coerce").iloc[0] for c in ("current", "previous"))
+    if then == 0:
+        return Finding("change", f"No change from {before} is given: that period had no school days "
+                       f"(this period had {_n(now)}).", {"School days, this period": int(now),
+                                                         f"School days, {before}": 0})
+    if now == 0:
+        return Finding("change", f"No change from {before} is given: this period had no school days "
+                       f"(that period had {_n(then)}).", {"School days, this period": 0,
+                                                          f"School days, {before}": int(then)})
+    return None
+
+
 def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE) -> Finding | None:
     """Return the measure that changed most in percent from the period before, among those with an adequate base.
 
@@ -47,7 +73,13 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     'Calls for service rose 30.0% from fall 2025-26 (100) to this period (130), the largest change among measures with at least 20 in fall 2025-26.'
     >>> largest_change(t.assign(previous="not taking part", change_pct=None), "fall 2025-26") is None
     True
+
+    No change is called out when either period has no school days (a "School days" row of 0); the finding
+    says so instead.
     """
+    unschooled = no_school_days(compared, before)
+    if unschooled is not None:
+        return unschooled
     previous = pd.to_numeric(compared["previous"], errors="coerce")  # "not taking part" is no base
     pct = pd.to_numeric(compared["change_pct"], errors="coerce")  # nor is "small base"
     base = compared[(previous >= min_base) & pct.notna()]
@@ -66,21 +98,43 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
          f"{row['measure']}, this period": int(row["current"]), "Smallest base compared": min_base})
 
 
-def most_at(table: pd.DataFrame, value: str, what: str, name: str = "school_name") -> Finding | None:
-    """Return which row of `table` has the most `value` (the first on ties), with its share of the total.
+def names(items: list[str]) -> str:
+    """Return names joined in words: `A`, `A and B`, `A, B and C`.
+
+    >>> names(["A"]), names(["A", "B"]), names(["A", "B", "C"])
+    ('A', 'A and B', 'A, B and C')
+    """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def most_at(table: pd.DataFrame, value: str, what: str, where: str, in_all: int | None = None,
+            name: str = "school_name") -> Finding | None:
+    """Return which rows of `table` have the most `value` (every one of them on a tie), with the total they are of.
+
+    `where` says what the total counts (the rows of `table`); `in_all`, where larger, is the total of every
+    record (the key figures' count), given beside it so the two totals read apart.
 
     >>> t = pd.DataFrame({"school_name": ["A", "B"], "calls": [30, 10]})
-    >>> most_at(t, "calls", "calls for service").sentence
-    'A had the most calls for service: 30 of 40 (75.0%).'
+    >>> most_at(t, "calls", "calls for service", "at schools taking part").sentence
+    'A had the most calls for service: 30 of the 40 at schools taking part (75.0%).'
+    >>> most_at(t.assign(calls=[6, 6]), "calls", "calls for service", "at schools taking part", 14).sentence
+    'A and B had the most calls for service: 6 each of the 12 at schools taking part (50.0% each; 14 in all).'
     """
     total = float(table[value].sum()) if len(table) else 0.0
     if not total:
         return None
-    row = table.loc[table[value].astype(float).idxmax()]
-    share = round(100 * float(row[value]) / total, 1)
-    return Finding(f"most {what}", f"{row[name]} had the most {what}: {_n(row[value])} of {_n(total)} ({share:.1f}%).",
-                   {f"{what} at {row[name]}": int(row[value]), f"{what}, all": int(total),
-                    f"{what} at {row[name]}, share (%)": share})
+    top = float(table[value].astype(float).max())
+    leaders = [str(n) for n in table.loc[table[value].astype(float) == top, name]]
+    share = round(100 * top / total, 1)
+    rest = f"; {_n(in_all)} in all" if in_all is not None and in_all > total else ""
+    each = "" if len(leaders) == 1 else " each"
+    sentence = (f"{names(leaders)} had the most {what}: {_n(top)}{each} of the {_n(total)} {where} "
+                f"({share:.1f}%{each}{rest}).")
+    figures = {f"{what} at {n}": int(top) for n in leaders}
+    figures.update({f"{what} {where}": int(total), f"{what} at each of the most, share (%)": share})
+    if rest:
+        figures[f"{what}, in all"] = int(in_all)
+    return Finding(f"most {what}", sentence, figures)
 
 
 def floor_days(duty: pd.DataFrame, floor: int) -> Finding | None:
@@ -180,27 +234,33 @@ def breaches(summary: pd.DataFrame) -> list[Finding]:
     had = "a breach" if len(broken) == 1 else "breaches"
     out = [Finding("rules", f"{len(broken)} of {len(summary)} {rule} checked had {had}: "
                    f"{', '.join(broken['section'])}.", {"Rules with breaches": len(broken), "Rules checked": len(summary)})]
-    top = broken.loc[broken["breaches"].idxmax()]
-    out.append(Finding("most", f"The most breaches were under {top['section']}, {top['rule']}: {int(top['breaches'])}.",
-                       {f"Breaches under {top['section']}": int(top["breaches"])}))
+    most = broken[broken["breaches"] == broken["breaches"].max()]
+    under = names([f"{r.section}, {r.rule}" for r in most.itertuples()])
+    each = "" if len(most) == 1 else " each"
+    out.append(Finding("most", f"The most breaches were under {under}: {int(most['breaches'].iloc[0])}{each}.",
+                       {f"Breaches under {r.section}": int(r.breaches) for r in most.itertuples()}))
     return out
 
 
 def busiest_month(months: pd.DataFrame, value: str, what: str) -> Finding | None:
-    """Return an officer's total of `value` over the months and the busiest month, from `summary.officer_months`.
+    """Return an officer's total of `value` over the months and the busiest months (every one on a tie).
 
     >>> t = pd.DataFrame({"month": ["2026-01", "2026-02"], "activities": [10, 14]})
     >>> busiest_month(t, "activities", "activities logged").sentence
     'The officer had 24 activities logged in the period, most in February 2026 (14).'
+    >>> busiest_month(t.assign(activities=[3, 3]), "activities", "activities logged").sentence
+    'The officer had 6 activities logged in the period, most in January 2026 and February 2026 (3 each).'
     """
     total = float(months[value].sum()) if len(months) else 0.0
     if not total:
         return None
-    row = months.loc[months[value].astype(float).idxmax()]
-    month = dt.date.fromisoformat(f"{row['month']}-01")
+    top = float(months[value].astype(float).max())
+    tied = months.loc[months[value].astype(float) == top, "month"]
+    busiest = [f"{dt.date.fromisoformat(f'{m}-01'):%B %Y}" for m in tied]
+    each = "" if len(busiest) == 1 else " each"
     return Finding("officer", (
-        f"The officer had {_n(total)} {what} in the period, most in {month:%B %Y} ({_n(row[value])})."),
-        {f"{what}": total, f"{what} in {month:%B %Y}": row[value], "Busiest month": row["month"]})
+        f"The officer had {_n(total)} {what} in the period, most in {names(busiest)} ({_n(top)}{each})."),
+        {f"{what}": total, **{f"{what} in {m}": top for m in busiest}})
 
 
 def pick(found: list[Finding | None], most: int = MOST) -> list[Finding]:

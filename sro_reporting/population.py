@@ -29,12 +29,12 @@ POPULATION_DEFINITION = (
     "part); calls linked to no school or to a school outside the program are not program calls. "
     "School-related arrests, citations and court referrals, SRO activities and use of force: every record "
     "of the period. A record at a school taking part in the period counts for that school; every other "
-    "record counts in a row of its own (at a school not taking part in the period, at a school_id not in "
-    "the schools table, or no school recorded), so every table adds to its total. The district average is "
+    "record counts in a row of its own (at a school not taking part in the period, at a school ID not in "
+    "the list of schools, or no school recorded), so every table adds to its total. The district average is "
     "over the schools taking part only.")
 
 NOT_TAKING_PART = "At a school not taking part in the period"
-UNKNOWN_SCHOOL = "At a school_id not in the schools table"
+UNKNOWN_SCHOOL = "At a school ID not in the list of schools"
 NO_SCHOOL = "No school recorded"
 ELSEWHERE = (NOT_TAKING_PART, UNKNOWN_SCHOOL, NO_SCHOOL)
 TOTAL = "Total"
@@ -59,7 +59,7 @@ def place(school_id: pd.Series, schools: pd.DataFrame, span: Span) -> pd.Series:
     ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
     >>> span = Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))
     >>> place(pd.Series(["1", "2", "9", None]), schools, span).tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['1', 'At a school not taking part in the period', 'At a school_id not in the schools table',
+    ['1', 'At a school not taking part in the period', 'At a school ID not in the list of schools',
      'No school recorded']
     """
     part = participating(schools, span.start, span.end)["school_id"]

@@ -215,18 +215,3 @@ def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.
         ("SROs who logged an activity at the school", int(row["sros"])),
         ("Hours of SRO activity logged at the school", round(float(row["hours_logged"]), 1)),
     ])
-
-
-def consultation_history(data: DataSet, school_id: str) -> pd.DataFrame:
-    """Return the school's end-of-semester consultations on record, newest first.
-
-    >>> import sro_reporting as sro
-    >>> from sro_reporting.params import load_school_year
-    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
-    >>> len(consultation_history(data, "0056"))  # spring 2026 only: the fall 2025 one was missed
-    1
-    """
-    held = data.meetings[(data.meetings["meeting_type"] == "semester_consultation")
-                         & (data.meetings["school_id"] == school_id)]
-    out = held.sort_values("meeting_date", ascending=False)[["meeting_date", "meeting_id"]]
-    return out.assign(meeting_date=out["meeting_date"].dt.date).reset_index(drop=True)

@@ -61,7 +61,7 @@ def test_panel_missing_its_student_and_a_full_panel():
         ("P3", "2025-04-01", "selection_panel", None, "mps_staff;mps_staff;community;mps_student"),
     ]))
     assert found["meeting_id"].tolist() == ["P2", "P3"]
-    assert found["reason"].tolist() == ["2 MPS representative(s) (3 required); no mps student", "no mpd"]
+    assert found["reason"].tolist() == ["2 MPS representative(s) (3 required); no MPS student", "no MPD officer"]
 
 
 def training(rows):
@@ -225,3 +225,16 @@ def test_a_clean_data_set_shows_a_clean_report(tmp_path):
     found = compliance.check_all(data, year, year.year_span, dt.date(2026, 7, 12))  # every window closed
     assert {k: len(v) for k, v in found.items()} == {k: 0 for k in found}
     assert set(compliance.summary(found)["status"]) == {"kept"}
+
+
+def test_a_packet_lists_only_the_consultations_that_count_for_its_semester():
+    meetings = pd.DataFrame({"meeting_id": ["M1", "M2", "M3", "M4", "M5"],
+                             "meeting_type": ["semester_consultation", "semester_consultation", "semester_consultation",
+                                              "mps_safety_monthly", "semester_consultation"],
+                             "school_id": ["0007"] * 5,
+                             "meeting_date": pd.to_datetime(["2025-12-23", "2025-12-24", "2026-02-22", "2026-01-10",
+                                                             "2026-06-09"])})
+    held = compliance.consultations_held(meetings, YEAR.semesters["fall"], 30, dt.date(2026, 11, 20))
+    assert held["meeting_id"].tolist() == ["M2", "M3"]  # Dec 24 and Feb 22: 30 days either side of Jan 23
+    assert compliance.consultations_held(meetings, YEAR.semesters["fall"], 30, dt.date(2026, 2, 1))[
+        "meeting_id"].tolist() == ["M2"]  # not yet held on the check date

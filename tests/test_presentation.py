@@ -76,6 +76,24 @@ def test_charts_are_vector_count_axes_from_zero_floor_labelled():
     assert {"5", "9"} <= {t.get_text() for t in bars.axes[0].texts}  # each bar carries its value
 
 
+@pytest.mark.parametrize(("start", "end", "form"), [
+    pytest.param("2026-01-26", "2026-06-12", r"[A-Z][a-z]{2} 2026", id="semester-months"),
+    pytest.param("2026-06-01", "2026-06-12", r"Jun \d{1,2}", id="partial-month-days"),
+])
+def test_floor_label_sits_outside_the_plot_and_ticks_read_one_way(start, end, form):
+    report.style_charts()
+    days = pd.bdate_range(start, end)
+    duty = pd.DataFrame({"date": days, "sros_on_duty": [24 + i % 4 for i in range(len(days))]})
+    fig = charts.on_duty(duty, 25)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    label = next(t for t in ax.texts if t.get_text() == "Act 12 floor: 25")
+    box = label.get_window_extent().transformed(ax.transAxes.inverted())
+    assert box.x0 > 1  # right of the plot area: no data line can cross it
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(re.fullmatch(form, t) for t in ticks), ticks
+
+
 def test_stacked_bars_read_apart_in_grayscale():
     report.style_charts()
     table = pd.DataFrame({"school_name": ["A", "B"], **{p: [1, 2] for p in "123456"}})

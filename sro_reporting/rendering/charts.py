@@ -122,8 +122,10 @@ def on_duty(duty: pd.DataFrame, floor: int) -> plt.Figure:
         ax.plot(below["date"], below["sros_on_duty"], linestyle="none", marker="v", markersize=6,
                 color=colours[3], markeredgecolor=EDGE, markeredgewidth=0.5, label="Day under the floor")
     ax.axhline(floor, color=EDGE, linestyle="--", linewidth=1)
+    # The label sits outside the plot, right of the axes at the floor's height, where no data point can cross it.
     ax.annotate(f"Act 12 floor: {floor}", xy=(1, floor), xycoords=("axes fraction", "data"),
-                xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8)
+                xytext=(4, 0), textcoords="offset points", ha="left", va="center", fontsize=8,
+                annotation_clip=False)
     top = max(float(duty["sros_on_duty"].max()) if len(duty) else 0, floor)
     ax.set_ylim(0, top * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -131,12 +133,31 @@ def on_duty(duty: pd.DataFrame, floor: int) -> plt.Figure:
     return _finish(fig, ax, "School day", "SROs on duty", "legend")
 
 
+def date_ticks(first: pd.Timestamp, last: pd.Timestamp) -> tuple[mdates.DateLocator, str]:
+    """Return where a date axis is ticked and its one label form: months as `Jan 2026`, else days as `Jan 26`.
+
+    Past two months each tick is a month's first day (at most seven ticks); else a day, every few days.
+
+    >>> locator, form = date_ticks(pd.Timestamp("2026-01-26"), pd.Timestamp("2026-06-12"))
+    >>> form, [mdates.num2date(t).strftime(form) for t in locator.tick_values(pd.Timestamp("2026-01-26"),
+    ...                                                                      pd.Timestamp("2026-06-12"))]
+    ('%b %Y', ['Feb 2026', 'Mar 2026', 'Apr 2026', 'May 2026', 'Jun 2026'])
+    >>> date_ticks(pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-12"))[1]
+    '%b %-d'
+    """
+    days = (last - first).days
+    if days > 62:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        return mdates.MonthLocator(interval=-(-months // 7)), "%b %Y"
+    return mdates.DayLocator(interval=max(1, -(-days // 8))), "%b %-d"
+
+
 def _date_axis(ax: plt.Axes, values: pd.Series) -> None:
-    """Tick a date axis by day, week or month as the span needs, with month names (never half-days)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        locator = mdates.AutoDateLocator(minticks=3)
+    """Tick a date axis by day or month as the span needs, in one label form (never half-days)."""
+    if pd.api.types.is_datetime64_any_dtype(values) and len(values):
+        locator, form = date_ticks(values.min(), values.max())
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(form))
 
 
 def _finish(fig: plt.Figure, ax: plt.Axes, xlabel: str, ylabel: str, hue: str | None) -> plt.Figure:

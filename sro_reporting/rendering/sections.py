@@ -133,6 +133,23 @@ def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -
              "counts here, the days before it joined or after it left included (see Participation below).")
 
 
+def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
+    """Show the school's end-of-semester consultations that count for the period, as compliance counts them."""
+    from sro_reporting.compliance import consultation_window, consultations_held
+
+    days = rep.year.consultation_window_days
+    window = consultation_window(span, days)
+    held = consultations_held(data.meetings[data.meetings["school_id"] == school_id], span, days,
+                              data.as_of() or window.end).sort_values("meeting_date")
+    table = pd.DataFrame({"meeting": held["meeting_type"].map(glossary.MEETING_TYPES),
+                          "meeting_date": held["meeting_date"].dt.date, "meeting_id": held["meeting_id"]})
+    rep.table(table, "consultations", "End-of-semester consultations with the school for this semester (III.E.2)",
+              note=f"A consultation counts for the semester when it is held within {days} days of the semester's "
+                   f"last day ({long_date(span.end)}): from {long_date(window.start)} to {long_date(window.end)}, "
+                   "as the compliance check counts it.",
+              labels={"meeting": "Meeting", "meeting_date": "Date", "meeting_id": "Record"})
+
+
 def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show calls for service at schools of the program (or one school): priority, response, month."""
     found = population.program_calls(data.calls, data.schools, span)
@@ -170,12 +187,13 @@ def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str 
     """Show calls by disposition and priority per school (III.F.1 layout), and deliver the long CSV."""
     schools = data.schools if school_id is None else data.schools[data.schools["school_id"] == school_id]
     long = calls_by_priority_disposition(data.calls, schools, span)
-    rep.deliver(long, "calls_by_priority_disposition")
+    here = rep.deliver(long, "calls_by_priority_disposition").relative_to(rep.out_dir).as_posix()
     rep.section("Appendix: calls by disposition and priority")
     rep.table(disposition_by_priority(long), "calls_by_disposition_and_priority",
               "Calls for service by school, disposition and priority",
-              note="The same counts, one row per school, priority and disposition, are in "
-                   "calls_by_priority_disposition.csv.",
+              note=f"The same counts for this period, one row per school, priority and disposition, are in {here}. "
+                   "The file of that name at the top of tables/ is the school year's III.F table (the annual "
+                   "report's), not this period's.",
               labels={**SCHOOL_LABELS, "disposition": "Disposition", "total": "Total"},
               group=["school_id", "school_name"])
 
@@ -408,17 +426,21 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
                                                          summary.key_figures(data, rep.year, before)), label)
     calls_at = calls_by_school_priority(data.calls, data.schools, span).rename(columns={"total": "calls"})
-    actions = population.schools_only(enforcement.by_school(data.enforcement, data.schools, span))
-    acted = [c for c in enforcement.ACTION_LABELS if c in actions.columns]
-    actions = actions.assign(actions=actions[acted].sum(axis=1))
+    by_school = enforcement.by_school(data.enforcement, data.schools, span)
+    acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
+    by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
+    actions = population.schools_only(by_school)
     duty = staffing.on_duty(data.shifts, rep.year, span) if data.provided("shifts") else pd.DataFrame()
+    in_all = {"calls": int(len(found)),
+              "actions": int(by_school.loc[by_school["school_name"] == population.TOTAL, "actions"].iloc[0])}
     found_list = findings.pick([
         change,
-        findings.most_at(calls_at, "calls", "calls for service"),
-        findings.most_at(actions, "actions", "school-related arrests, citations and court referrals"),
+        findings.most_at(calls_at, "calls", "calls for service", "at schools taking part", in_all["calls"]),
+        findings.most_at(actions, "actions", "school-related arrests, citations and court referrals",
+                         "at schools taking part", in_all["actions"]),
         findings.floor_days(duty, rep.year.sro_floor) if len(duty) else None,
         findings.alternatives_rate(activity.alternatives(data.activities, data.enforcement, span)),
-        findings.outside_hours(call_times.split(found, rep.year, span), "at participating schools"),
+        findings.outside_hours(call_times.split(found, rep.year, span), "at schools of the SRO program"),
     ])
     findings_section(rep, found_list)
 
@@ -507,6 +529,18 @@ def link_table(rep: Report, data: DataSet, span: Span) -> None:
               labels={"link_type": "Link", "calls": "Calls", "meaning": "Meaning"})
 
 
+def quality_note(audience: str) -> str:
+    """Return where a report's reader finds the input problems: the row-level log for MPD, counts for MPS.
+
+    >>> quality_note("mps")
+    'Counts of the problems by table, column and rule are in data_quality_summary.csv in the folder MPS receives; the log of each problem (file, line, column, rule) stays with MPD.'
+    """
+    if audience == "mps":
+        return ("Counts of the problems by table, column and rule are in data_quality_summary.csv in the folder MPS "
+                "receives; the log of each problem (file, line, column, rule) stays with MPD.")
+    return "Each problem is listed with its file, line, column and rule in data_quality.csv beside this report."
+
+
 def data_quality(rep: Report, data: DataSet) -> None:
     """Show the problems found in the input data, by table (named in words)."""
     from sro_reporting.reading import quality
@@ -514,7 +548,7 @@ def data_quality(rep: Report, data: DataSet) -> None:
     table = quality.summary(data.problems)
     table = table.assign(table=table["table"].map(lambda t: glossary.TABLES.get(t, t)))
     rep.table(table, "data_quality_summary", "Problems found in the input data, by table",
-              note="Each problem is listed with its file, line, column and rule in data_quality.csv beside this report.",
+              note=quality_note(rep.audience),
               labels={"table": "Table", "errors": "Errors", "warnings": "Warnings", "infos": "Notes"})
 
 
@@ -541,7 +575,7 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "Period": f"{span_text(span)}. Records are counted on the day they are dated.",
         "Data": f"MPD's exports as of {long_date(data.as_of()) if data.as_of() else 'no dated records'}: CAD calls "
                 "for service, arrests, citations and referrals, the SRO activity log, shifts, use of force, the SRO "
-                "roster, training and meetings. Problems found in them are listed in data_quality.csv.",
+                "roster, training and meetings. " + quality_note(rep.audience),
         "School hours": f"{staffing.weekday_window(year)} on school days. An SRO counts as on duty on a school day "
                         f"when a shift overlaps school hours; 2023 Wisconsin Act 12 asks for at least {year.sro_floor}.",
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "

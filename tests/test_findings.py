@@ -1,0 +1,98 @@
+"""Words a reader sees, on small hand-made frames: findings name every tied leader and say what totals count."""
+
+import pandas as pd
+import pytest
+
+from sro_reporting import findings
+
+
+def calls(*counts: int) -> pd.DataFrame:
+    return pd.DataFrame({"school_name": ["Copperhaven", "Hollowwick", "Marigoldglen", "Ashby"][:len(counts)],
+                         "calls": list(counts)})
+
+
+@pytest.mark.parametrize(("counts", "in_all", "sentence"), [
+    pytest.param((6, 6, 6, 2), 24, "Copperhaven, Hollowwick and Marigoldglen had the most calls for service: 6 each "
+                 "of the 20 at schools taking part (30.0% each; 24 in all).", id="three-way-tie"),
+    pytest.param((6, 2, 6), None, "Copperhaven and Marigoldglen had the most calls for service: 6 each of the 14 at "
+                 "schools taking part (42.9% each).", id="two-way-tie"),
+    pytest.param((64, 10), 80, "Copperhaven had the most calls for service: 64 of the 74 at schools taking part "
+                 "(86.5%; 80 in all).", id="one-leader-with-the-total-of-every-record"),
+    pytest.param((64, 10), 74, "Copperhaven had the most calls for service: 64 of the 74 at schools taking part "
+                 "(86.5%).", id="same-total-said-once"),
+])
+def test_most_names_every_tied_leader_and_both_totals(counts, in_all, sentence):
+    found = findings.most_at(calls(*counts), "calls", "calls for service", "at schools taking part", in_all)
+    assert found.sentence == sentence
+
+
+def test_every_number_of_a_tie_is_in_the_csv():
+    found = findings.most_at(calls(6, 6, 6, 2), "calls", "calls for service", "at schools taking part", 24)
+    rows = findings.frame([found])
+    assert dict(zip(rows["measure"], rows["value"])) == {
+        "calls for service at Copperhaven": "6", "calls for service at Hollowwick": "6",
+        "calls for service at Marigoldglen": "6", "calls for service at schools taking part": "20",
+        "calls for service at each of the most, share (%)": "30", "calls for service, in all": "24"}
+
+
+def test_busiest_month_names_every_tied_month():
+    months = pd.DataFrame({"month": ["2026-03", "2026-04", "2026-05"], "activities": [1, 3, 3]})
+    found = findings.busiest_month(months, "activities", "activities logged")
+    assert found.sentence == ("The officer had 7 activities logged in the period, most in April 2026 and May 2026 "
+                              "(3 each).")
+    assert found.figures == {"activities logged": 7.0, "activities logged in April 2026": 3.0,
+                             "activities logged in May 2026": 3.0}
+
+
+def test_most_breaches_names_every_tied_rule():
+    rules = pd.DataFrame({"section": ["IV.C", "V", "III.A"], "rule": ["Selection panel", "MOU", "Floor"],
+                          "breaches": [2, 2, 1], "status": ["breached"] * 3})
+    assert findings.breaches(rules)[1].sentence == \
+        "The most breaches were under IV.C, Selection panel and V, MOU: 2 each."
+
+
+def compared(now_days: int, before_days: int) -> pd.DataFrame:
+    return pd.DataFrame({"measure": ["Calls for service", "School days"], "current": [38, now_days],
+                         "previous": [34, before_days], "change": [4, now_days - before_days],
+                         "change_pct": [11.8, "small base"]})
+
+
+@pytest.mark.parametrize(("now_days", "before_days", "sentence"), [
+    pytest.param(5, 0, "No change from Dec 26-31, 2025 is given: that period had no school days (this period had 5).",
+                 id="winter-break-before"),
+    pytest.param(0, 4, "No change from Dec 26-31, 2025 is given: this period had no school days (that period had 4).",
+                 id="no-school-days-now"),
+])
+def test_no_change_is_called_out_against_a_period_without_school_days(now_days, before_days, sentence):
+    found = findings.largest_change(compared(now_days, before_days), "Dec 26-31, 2025", min_base=20)
+    assert found.sentence == sentence
+    assert "rose" not in found.sentence
+
+
+def test_a_change_is_called_out_when_both_periods_have_school_days():
+    found = findings.largest_change(compared(5, 4), "Dec 26-31, 2025", min_base=20)
+    assert found.sentence.startswith("Calls for service rose 11.8% from Dec 26-31, 2025 (34) to this period (38)")
+
+
+@pytest.mark.parametrize(("audience", "named", "not_named"), [
+    pytest.param("mps", "data_quality_summary.csv", "data_quality.csv ", id="mps-gets-the-counts"),
+    pytest.param("mpd_internal", "data_quality.csv beside this report", "summary", id="internal-gets-the-log"),
+])
+def test_a_report_points_to_the_problems_file_its_reader_has(audience, named, not_named):
+    from sro_reporting.rendering.sections import quality_note
+
+    note = quality_note(audience)
+    assert named in note and not_named not in note
+    assert ("stays with MPD" in note) == (audience == "mps")
+
+
+def test_rows_and_reasons_are_words_not_codes():
+    import datetime as dt
+
+    from sro_reporting import compliance, population
+
+    assert "school_id" not in population.UNKNOWN_SCHOOL and "_" not in population.POPULATION_DEFINITION
+    panel = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),
+                          "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community"]})
+    assert compliance.panels(panel, effective=dt.date(2026, 7, 20))["reason"].tolist() == [
+        "2 MPS representative(s) (3 required); no MPS student; no MPD officer"]
