@@ -147,6 +147,25 @@ def test_every_planned_table_keeps_the_contracts_rules(demo_plan):
         assert (shown.where(shown != "*", values) == values).all().all(), view  # shown cells are exact
 
 
+def test_every_table_with_a_star_hides_a_cell_the_rules_do_not_name(demo_plan):
+    # An attacker who knows the contract's rules could otherwise tell which hidden counts are under 10.
+    _, year, family, plan = demo_plan
+    rules = family.close(set(), frozenset(), year.min_cell)
+    for view in family.views:
+        cells = protect._view_cells(family.grids[(view.breakdown, view.period)], view)
+        could = [k for k, v in cells.items() if v > 0 and k not in rules]
+        if could and any(k in rules for k in cells) and (view.name, view.period) not in plan.omitted:
+            assert any(k in plan.hidden for k in could), view
+
+
+def test_the_drawn_cell_depends_on_the_data_version_only(demo_plan):
+    _, year, family, plan = demo_plan
+    rules = family.close(set(), plan.omitted, year.min_cell)
+    first = protect._drawn(family, rules, "version-a")
+    assert first == protect._drawn(family, rules, "version-a") and first > rules
+    assert any(protect._drawn(family, rules, f"version-{n}") != first for n in range(5))
+
+
 def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
     uof = pd.DataFrame({"uof_id": ["U1", "U2", "U3"], "uof_datetime": ["2026-02-03 10:00"] * 3,
                         "officer_id": ["1"] * 3, "force_type": ["Takedown"] * 3,

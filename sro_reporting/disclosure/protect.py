@@ -8,7 +8,10 @@ and the year, since each year's releases together tie them (the year is the seme
 rest), and it assumes the attacker knows every count that is not broken down by a person's
 attributes (key figures, per-school and per-month totals).
 
-Steps: the contract's rules (`privacy.suppress_counts`) per table; then the attack: every hidden
+Steps: the contract's rules (`privacy.suppress_counts`) per table; then, in every table they leave
+a `*` in, one more of its shown cells hidden, drawn by a hash keyed with the data version (so an
+attacker who knows the contract's rules cannot tell which `*` are the rules' and narrow the hidden
+counts by the pattern alone); then the attack: every hidden
 count whose range is under half the minimum cell, or exact, gets one more cell hidden on a line
 it shares (the smallest one that widens the range enough); a count that no further suppression
 can protect takes its table out of the release. Repeat until the attack finds nothing.
@@ -16,6 +19,7 @@ can protect takes its table out of the release. Repeat until the attack finds no
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -225,6 +229,19 @@ class Family:
         return model
 
 
+def _drawn(family: Family, hidden: set[Key], secret: str) -> set[Key]:
+    """Return `hidden` and one more shown cell of each printed view that hides any, drawn by a hash of `secret`."""
+    # The secret is the data version (the input files' sha256): no one outside MPD can replay the draw.
+    out = set(hidden)
+    for view in family.views:
+        cells = _view_cells(family.grids[(view.breakdown, view.period)], view)
+        shown = sorted(k for k, v in cells.items() if v > 0 and k not in hidden)
+        if shown and any(k in hidden for k in cells):
+            digest = hashlib.sha256(f"{secret}:{view.name}:{view.period}".encode()).digest()
+            out.add(shown[int.from_bytes(digest[:8], "big") % len(shown)])
+    return out
+
+
 def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], need: int) -> Key | None:
     """Return the printed cell to hide next for `bad`: on a sum it shares, same period first, smallest enough."""
     lines = [(t, p) for t, p in model.all_sums() if bad == t or bad in p]
@@ -238,8 +255,8 @@ def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], 
 def plan(data: DataSet, year: SchoolYear) -> Plan:
     """Return the protection of the school year's MPS people tables."""
     family = Family(data, year)
-    hidden: set[Key] = set()
     omitted: frozenset[tuple[str, str]] = frozenset()
+    hidden = _drawn(family, family.close(set(), omitted, year.min_cell), data.version)
     for rounds in range(1, MAX_ROUNDS + 1):
         hidden = family.close(hidden, omitted, year.min_cell)
         model = family.model(hidden, omitted)
