@@ -15,6 +15,10 @@ from sro_reporting.staffing import school_days, school_presence, shift_times
 
 SMALL_BASE = 10  # a change in percent from a smaller count is not given
 NOT_TAKING_PART = "not taking part"
+SOURCES = {**{MEASURES[m]: t for m, t in (
+    ("calls", "calls_for_service"), ("arrests", "enforcement"), ("citations", "enforcement"),
+    ("court_referrals", "enforcement"), ("activities", "activities"), ("youth_referrals", "activities"),
+    ("alternatives", "activities"), ("use_of_force", "use_of_force"))}, "SRO shifts worked": "shifts"}
 COMPARE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or more; from a smaller one it reads "
                 "\"small base\". \"Not taking part\": the school did not take part in that period.")
 
@@ -146,12 +150,21 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
 
 
 def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:
-    """Return the key figures of school year `label`; its school days only where a parameter file has its calendar."""
+    """Return the key figures of school year `label`, blank where the data cannot give them.
+
+    School days need the year's calendar (a parameter file); a count needs its table's records to
+    reach back into the year (an enforcement export may start years after the calls).
+    """
+    span = year_span(label)
     try:
-        figures = key_figures(data, load_school_year(label), year_span(label))
+        figures = key_figures(data, load_school_year(label), span)
     except FileNotFoundError:
-        figures = key_figures(data, year, year_span(label))
+        figures = key_figures(data, year, span)
         figures.loc[figures["measure"] == "School days", "value"] = pd.NA
+    for measure, table in SOURCES.items():
+        first = data.first_day(table)
+        if first is not None and first > span.end:
+            figures.loc[figures["measure"] == measure, "value"] = pd.NA
     return figures.set_index("measure")["value"]
 
 
@@ -159,7 +172,7 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
     """Return the key figures of each school year the calls cover, up to `year`, one column per year.
 
     A year the data end inside is headed with its partial note; a year without a parameter file is
-    counted July 1 to June 30, its school days left blank.
+    counted July 1 to June 30, its school days left blank; a count whose table starts after the year is blank.
 
     >>> import sro_reporting as sro
     >>> from sro_reporting.params import load_school_year

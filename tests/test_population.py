@@ -210,11 +210,14 @@ def test_years_without_a_parameter_file_are_counted_july_to_june_without_school_
                           columns=["incident_number", "call_datetime", "school_id"])
     earlier = pd.concat([CALLS, before.assign(**CALLS.iloc[0][["location", "nature_of_call", "priority",
                                                                 "disposition"]])])
-    more = sro.load(write_folder(tmp_path / "earlier", schools=SCHOOLS, calls_for_service=earlier), use_cache=False)
+    more = sro.load(write_folder(tmp_path / "earlier", schools=SCHOOLS, calls_for_service=earlier,
+                                 enforcement=ENFORCEMENT), use_cache=False)
     table = summary.by_school_year(more, YEAR).set_index("measure")
     assert list(table.columns) == ["2023-24", "2024-25", "2025-26 (partial: Jul 1, 2025-Feb 5, 2026)"]  # no files: 23-24, 24-25
     assert table.loc["Calls for service"].tolist() == [2, 0, 4]  # c1-c4: 0007 and 0014 all year, 0021 after it left
     assert table.loc["School days"].isna().tolist() == [True, True, False]
+    # Enforcement starts in October 2025: its counts before are not zeros but unknown.
+    assert table.loc["School-related arrests"].isna().tolist() == [True, True, False]
 
 
 def test_a_report_loads_only_the_linked_calls_and_counts_the_same(folder):

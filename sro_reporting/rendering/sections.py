@@ -100,7 +100,8 @@ def annual_key_figures(rep: Report, data: DataSet) -> None:
     rep.table(years, "key_figures_by_school_year", "Key figures by school year, for the years in the data",
               labels=MEASURE_LABELS, note="Each school year from July 1 to June 30; a year the data end inside is "
                                           "marked partial. School days are given for the years whose calendar "
-                                          "the project has (a parameter file).",
+                                          "the project has (a parameter file); a blank count: that table's "
+                                          "records begin after the year.",
               layout=protected.measures_layout(years, {y: year_span(y[:7]) for y in years.columns[1:]}))
     if len(years.columns) > 2:
         school_year_chart(rep, years)
