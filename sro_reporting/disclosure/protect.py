@@ -8,13 +8,13 @@ and the year, since each year's releases together tie them (the year is the seme
 rest), and it assumes the attacker knows every count that is not broken down by a person's
 attributes (key figures, per-school and per-month totals).
 
-Steps: the contract's rules (`privacy.suppress_counts`) per table; then the attack: every hidden
+Steps: the contract's rules (`privacy.suppress_counts`) per table; then, in every table they leave
+a `*` in, one more of its shown cells hidden, drawn by a hash keyed with the data version (so an
+attacker who knows the contract's rules cannot tell which `*` are the rules' and narrow the hidden
+counts by the pattern alone); then the attack: every hidden
 count whose range is under half the minimum cell, or exact, gets one more cell hidden on a line
 it shares (the smallest one that widens the range enough); a count that no further suppression
-can protect takes its table out of the release. Repeat until the attack finds nothing; then, in
-every table with a `*`, one more of its shown cells is hidden, drawn by a hash keyed with the data
-version (so an attacker who knows the contract's public rules cannot tell which `*` are the rules'
-and narrow the hidden counts by the pattern), and the attack runs again.
+can protect takes its table out of the release. Repeat until the attack finds nothing.
 """
 
 from __future__ import annotations
@@ -255,18 +255,14 @@ def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], 
 def plan(data: DataSet, year: SchoolYear) -> Plan:
     """Return the protection of the school year's MPS people tables."""
     family = Family(data, year)
-    hidden: set[Key] = set()
     omitted: frozenset[tuple[str, str]] = frozenset()
-    drawn = False
+    hidden = _drawn(family, family.close(set(), omitted, year.min_cell), data.version)
     for rounds in range(1, MAX_ROUNDS + 1):
         hidden = family.close(hidden, omitted, year.min_cell)
         model = family.model(hidden, omitted)
         bad = failures(ranges(model, close_to=year.min_cell / 2 + 1), year.min_cell)
-        if bad.empty and drawn:
+        if bad.empty:
             return Plan(year.min_cell, frozenset(hidden), omitted, rounds)
-        if bad.empty:  # drawn once the attack is satisfied: one more round checks them, and seldom more
-            hidden, drawn = _drawn(family, hidden, data.version), True
-            continue
         cells, touched = family.published(omitted), set()
         for row in bad.itertuples():
             lines = [(t, p) for t, p in model.all_sums() if row.key == t or row.key in p]
