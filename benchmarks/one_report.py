@@ -12,14 +12,13 @@ machine's load average before and after.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import sro_reporting as sro
 from sro_reporting.running.batch import run_report
+from timing import report, repeat
 
 
 def main() -> None:
@@ -33,17 +32,9 @@ def main() -> None:
         start = time.perf_counter()
         pdf = run_report("school", out, "2025-26", "spring", school_id="0007")
         print(f"first call (starts the report kernel): {time.perf_counter() - start:.2f} s -> {pdf.name}")
-        load_before = os.getloadavg()
-        seconds = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            run_report("school", out, "2025-26", "spring", school_id="0007")
-            seconds.append(time.perf_counter() - start)
-        load_after = os.getloadavg()
-    print(f"school packet re-made from a warm kernel: {', '.join(f'{s:.2f}' for s in seconds)} s; "
-          f"median {statistics.median(seconds):.2f} s (target at most 1.5 s)")
-    print(f"load average (1, 5, 15 min) before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
-          f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}, on {os.cpu_count()} cores")
+        seconds, before, after = repeat(
+            lambda: run_report("school", out, "2025-26", "spring", school_id="0007"), args.repeat)
+    report("school packet re-made from a warm kernel", seconds, 1.5, before, after)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,21 @@ and starts no worker or kernel.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from sro_reporting.paths import demo_data_dir
+from timing import report, repeat
 
 BIN = Path(sys.executable).parent
+
+
+def _unchanged(command: list[str]) -> None:
+    """Run the batch again; it must find every report unchanged."""
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    assert " 0 made, 72 unchanged, 0 failed." in result.stderr, result.stderr
 
 
 def main() -> None:
@@ -34,18 +38,8 @@ def main() -> None:
         command = [str(BIN / "sro-report"), "run", "--data", str(demo_data_dir()), "--out", str(Path(tmp) / "demo"),
                    "--school-year", "2025-26", "--semester", "spring"]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        load_before = os.getloadavg()
-        seconds = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            result = subprocess.run(command, check=True, capture_output=True, text=True)
-            seconds.append(time.perf_counter() - start)
-            assert " 0 made, 72 unchanged, 0 failed." in result.stderr, result.stderr
-        load_after = os.getloadavg()
-    print(f"no-change re-run of the demo batch (72 reports): {', '.join(f'{s:.2f}' for s in seconds)} s; "
-          f"median {statistics.median(seconds):.2f} s (target at most 5 s)")
-    print(f"load average (1, 5, 15 min) before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
-          f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}, on {os.cpu_count()} cores")
+        seconds, before, after = repeat(lambda: _unchanged(command), args.repeat)
+    report("no-change re-run of the demo batch (72 reports)", seconds, 5, before, after)
 
 
 if __name__ == "__main__":

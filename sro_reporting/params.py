@@ -89,8 +89,12 @@ class SchoolYear(Frozen):
     @property
     def year_span(self) -> Span:
         """Return the reporting period of the year (default July 1 to June 30)."""
-        return self.period or Span(start=dt.date(self.first_year, 7, 1),
-                                   end=dt.date(self.first_year + 1, 6, 30))
+        return self.period or july_to_june(self.first_year)
+
+
+def july_to_june(first_year: int) -> Span:
+    """Return a school year's default reporting period, July 1 to June 30."""
+    return Span(start=dt.date(first_year, 7, 1), end=dt.date(first_year + 1, 6, 30))
 
 
 def school_year_of(day: dt.date) -> str:
@@ -110,8 +114,7 @@ def year_span(school_year: str) -> Span:
     try:
         return load_school_year(school_year).year_span
     except FileNotFoundError:
-        first = int(school_year[:4])
-        return Span(start=dt.date(first, 7, 1), end=dt.date(first + 1, 6, 30))
+        return july_to_june(int(school_year[:4]))
 
 
 def params_dir() -> Path:
