@@ -121,6 +121,73 @@ def test_ranges_are_whole_numbers():
     assert ranges(model)[["low", "high"]].values.tolist() == [[3, 7], [6, 10]]
 
 
+def test_a_hidden_count_tied_only_to_an_unprinted_total_is_unbounded_above():
+    from sro_reporting.disclosure.attack import ranges
+    from sro_reporting.disclosure.model import Key, Model
+
+    model = Model()
+    total, a, b = (Key.of("p", "y", age=x) for x in ("*", "a", "b"))
+    model.show(a, "*")
+    model.show(b, 3)
+    model.add_sum(total, [a, b])  # the total is never printed
+    assert ranges(model)[["low", "high"]].values.tolist() == [[1, float("inf")]]
+
+
+def test_the_solver_prints_nothing():
+    """A report's notebook keeps what its kernel prints, even below Python: HiGHS's banner must not reach it."""
+    import subprocess
+    import sys
+
+    code = ("from sro_reporting.disclosure.attack import ranges\n"
+            "from sro_reporting.disclosure.model import Key, Model\n"
+            "m = Model(); t, a, b = (Key.of('p', 'y', age=x) for x in '*ab')\n"
+            "m.show(t, 7); m.show(a, '*'); m.show(b, '*'); m.add_sum(t, [a, b]); ranges(m, close_to=9)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (done.stdout, done.stderr) == ("", "")
+
+
+def test_printed_numbers_that_contradict_each_other_are_an_error():
+    from sro_reporting.disclosure.attack import InconsistentRelease, ranges
+    from sro_reporting.disclosure.model import Key, Model
+
+    model = Model()
+    total, a, b = (Key.of("p", "y", age=x) for x in ("*", "a", "b"))
+    for key, value in ((total, 1), (a, "*"), (b, "*")):  # two hidden counts of at least 1 cannot add to 1
+        model.show(key, value)
+    model.add_sum(total, [a, b])
+    with pytest.raises(InconsistentRelease):
+        ranges(model)
+
+
+def test_ranges_match_a_fresh_linprog_per_bound_on_the_demo_plan(demo_plan):
+    """The solver keeps one model per group and changes only the objective: check it against scipy's linprog."""
+    import math
+
+    from scipy.optimize import linprog
+
+    from sro_reporting.disclosure import attack
+
+    _, _, family, plan = demo_plan
+    model = family.model(set(plan.hidden), plan.omitted)
+    found = attack.ranges(model).set_index("cell")
+    checked = 0
+    for keys, sums in attack._components(model, model.unknowns()):
+        matrix, rhs, bounds = attack._system(model, keys, sums)
+        for i, key in enumerate(keys):
+            if key not in model.hidden:
+                continue
+            cost = [0.0] * len(keys)
+            cost[i] = 1.0
+            low = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=list(zip(bounds.lb, bounds.ub)), method="highs").fun
+            cost[i] = -1.0
+            high = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=list(zip(bounds.lb, bounds.ub)), method="highs")
+            high = math.inf if high.status == 3 else -high.fun
+            assert found.loc[key.label(), "low"] == math.ceil(low - 1e-6)
+            assert found.loc[key.label(), "high"] == (high if math.isinf(high) else math.floor(high + 1e-6))
+            checked += 1
+    assert checked == len(plan.hidden) > 0
+
+
 @pytest.fixture(scope="module")
 def demo_plan():
     year = load_school_year("2025-26")

@@ -1,19 +1,21 @@
 """The attack on a release: for each hidden cell, the smallest and largest value that every printed number allows.
 
-Linear programming (HiGHS through scipy) over the model's sums, one connected group of unknown
+Linear programming (HiGHS, through highspy) over the model's sums, one connected group of unknown
 cells at a time; each bound is rounded to the whole numbers counts are, and bounds that come
 close to the rule are solved again as integer programs, so rounding cannot hide a narrower range.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 
+import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds
 
 from sro_reporting.disclosure.model import Key, Model
 
@@ -70,24 +72,72 @@ def _system(model: Model, keys: list[Key], sums: list) -> tuple[sp.csr_matrix, n
     return matrix, np.array(rhs), Bounds(low, high)
 
 
-def _extreme(matrix, rhs, bounds: Bounds, i: int, sense: float, integer: bool) -> float:
-    """Return the smallest (sense 1) or largest (sense -1) value of cell `i`."""
-    cost = np.zeros(matrix.shape[1])
-    cost[i] = sense
-    if integer:
-        found = milp(cost, constraints=LinearConstraint(matrix, rhs, rhs), bounds=bounds,
-                     integrality=np.ones(matrix.shape[1]))
-        status = {0: 0, 2: 2, 3: 3}.get(found.status, found.status)
-    else:
-        found = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=list(zip(bounds.lb, bounds.ub)), method="highs")
-        status = found.status
-    if status == 3:
-        return math.inf * -sense
-    if status == 2:
-        raise InconsistentRelease("the printed numbers admit no whole counts: a sum and its parts disagree")
-    if status != 0:
-        raise RuntimeError(f"the solver stopped without an answer (status {status})")
-    return float(found.fun) * sense
+class _Solver:
+    """A group's sums loaded into HiGHS once: each bound after the first changes only the objective,
+    so the solver starts from the last basis (a fresh `linprog` per bound took most of a plan's time)."""
+
+    def __init__(self, matrix: sp.csr_matrix, rhs: np.ndarray, bounds: Bounds, integer: bool) -> None:
+        self.highs, lp = highspy.Highs(), highspy.HighsLp()
+        self.highs.setOptionValue("output_flag", False)
+        if not integer:
+            self.highs.setOptionValue("presolve", "off")  # tells unbounded from infeasible, and keeps the basis
+            self.highs.setOptionValue("simplex_strategy", 4)  # primal: the last basis stays feasible for a new objective
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(matrix.shape[1]), bounds.lb, bounds.ub
+        lp.row_lower_ = lp.row_upper_ = rhs
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+        if integer:
+            lp.integrality_ = [highspy.HighsVarType.kInteger] * matrix.shape[1]
+        self.highs.passModel(lp)
+
+    def extreme(self, i: int, sense: float) -> float:
+        """Return the smallest (sense 1) or largest (sense -1) value of cell `i`."""
+        self.highs.changeColCost(i, sense)
+        self.highs.run()
+        status, value = self.highs.getModelStatus(), self.highs.getInfo().objective_function_value
+        self.highs.changeColCost(i, 0.0)
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return math.inf * -sense
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise InconsistentRelease("the printed numbers admit no whole counts: a sum and its parts disagree")
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the solver stopped without an answer ({self.highs.modelStatusToString(status)})")
+        return value * sense
+
+
+def _signature(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int], close_to: float) -> bytes:
+    """Return a digest of everything a group's ranges depend on."""
+    matrix, rhs, bounds = system
+    parts = (matrix.indptr, matrix.indices, matrix.data, rhs, bounds.lb, bounds.ub, np.array(hidden), np.array(close_to))
+    return hashlib.sha256(b"|".join(np.ascontiguousarray(p).tobytes() for p in parts)).digest()
+
+
+_SOLVED: dict[bytes, list[tuple[float, float]]] = {}  # a plan's next round meets again every group its new `*` missed
+SOLVED_KEPT = 10_000
+
+
+def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int],
+                  close_to: float) -> list[tuple[float, float]]:
+    """Return the whole-number range of each hidden cell of one group (solved once per distinct group)."""
+    signature = _signature(system, hidden, close_to)
+    if signature in _SOLVED:
+        return _SOLVED[signature]
+    real, whole, found = _Solver(*system, integer=False), None, []
+    for i in hidden:
+        low = math.ceil(real.extreme(i, 1.0) - EPS)
+        high = real.extreme(i, -1.0)
+        high = high if math.isinf(high) else math.floor(high + EPS)
+        if high - low < close_to:
+            whole = whole or _Solver(*system, integer=True)
+            low = round(whole.extreme(i, 1.0))
+            upper = whole.extreme(i, -1.0)
+            high = upper if math.isinf(upper) else round(upper)
+        found.append((low, high))
+    if len(_SOLVED) >= SOLVED_KEPT:
+        _SOLVED.clear()
+    _SOLVED[signature] = found
+    return found
 
 
 def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
@@ -105,18 +155,9 @@ def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
     rows = []
     for keys, sums in _components(model, model.unknowns()):
         hidden = [i for i, k in enumerate(keys) if k in model.hidden]
-        if not hidden:
-            continue
-        matrix, rhs, bounds = _system(model, keys, sums)
-        for i in hidden:
-            low = math.ceil(_extreme(matrix, rhs, bounds, i, 1.0, False) - EPS)
-            high = _extreme(matrix, rhs, bounds, i, -1.0, False)
-            high = high if math.isinf(high) else math.floor(high + EPS)
-            if high - low < close_to:
-                low = round(_extreme(matrix, rhs, bounds, i, 1.0, True))
-                upper = _extreme(matrix, rhs, bounds, i, -1.0, True)
-                high = upper if math.isinf(upper) else round(upper)
-            rows.append((keys[i].label(), keys[i], low, high))
+        if hidden:
+            found = _group_ranges(_system(model, keys, sums), hidden, close_to)
+            rows += [(keys[i].label(), keys[i], low, high) for i, (low, high) in zip(hidden, found)]
     out = pd.DataFrame(rows, columns=["cell", "key", "low", "high"])
     out["width"] = out["high"] - out["low"]
     return out.sort_values("cell").reset_index(drop=True)
