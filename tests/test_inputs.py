@@ -88,9 +88,10 @@ def test_a_bad_id_is_a_problem_with_its_line_and_the_row_left_out(tmp_path, bad_
     assert words in hit["rule"] and hit["rule"].endswith("row left out") and "\x00" not in hit["value"]
 
 
-def test_a_64_character_id_is_fine(tmp_path):
+@pytest.mark.parametrize("long_id", ["0" * 64, "é" * 64], ids=["ascii", "two-bytes-a-character"])
+def test_a_64_character_id_is_fine(tmp_path, long_id):
     path = tmp_path / "schools.csv"
-    SCHOOLS.assign(school_id=["0" * 64, "0020", "0030", "0040"]).to_csv(path, index=False)
+    SCHOOLS.assign(school_id=[long_id, "0020", "0030", "0040"]).to_csv(path, index=False)
     clean, problems = clean_table(read_table(path, SCHOOLS_TABLE))
     assert len(clean) == 4 and problems.empty
 

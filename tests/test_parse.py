@@ -83,3 +83,34 @@ def test_datetime_fixed_width_hand_cases():
     assert values.tolist()[:2] == [pd.Timestamp("1950-03-01 10:00"), pd.Timestamp("2024-02-29 23:59")]
     assert values.tolist()[3:5] == [pd.Timestamp("2099-12-31 23:59:59"), pd.Timestamp("2026-06-09 08:05")]
     assert bad.tolist() == [False, False, True, False, False, False, True, True]  # year 0 as the exact path reads it
+
+
+def test_tidy_trims_unicode_space_upper_cases_and_blanks_whatever_the_byte_check_says():
+    from sro_reporting.reading.parse import _tidy
+
+    cells = _text(["\u3000école ", "a\u00a0", "   ", "", "OK", None, "ÉTÉ"])
+    assert _tidy(cells, upper=True).fillna("-").tolist()[:5] == ["ÉCOLE", "A", "-", "-", "OK"]
+    assert _tidy(cells, upper=False).tolist()[:2] == ["école", "a"]
+    clean = _text(["OK", "ÉTÉ", "A B"])
+    assert _tidy(clean, upper=True) is clean  # nothing to change: the column itself, no copy
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.characters(codec="utf-8"), max_size=6)), max_size=12),
+       st.booleans())
+def test_tidy_matches_trim_upper_blank_cell_by_cell(values, upper):
+    """The byte check that skips work never skips a cell that Arrow's trim or upper case would change."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sro_reporting.reading.parse import _tidy
+
+    def one(value):
+        if pd.isna(value):
+            return None
+        value = pc.utf8_trim_whitespace(pa.array([value]))
+        value = (pc.utf8_upper(value) if upper else value).to_pylist()[0]
+        return value or None
+
+    got = [None if pd.isna(v) else v for v in _tidy(_text(values), upper).tolist()]
+    assert got == [one(v) for v in _text(values).tolist()]

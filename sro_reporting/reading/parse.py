@@ -244,19 +244,39 @@ def _parse_kind(text: pd.Series, column: Column) -> Parsed:
     return PARSERS[column.kind](text)
 
 
+ASCII_SPACE = np.zeros(256, bool)
+ASCII_SPACE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True  # as Arrow trims them
+MAY_BE_SPACE = ASCII_SPACE | (np.arange(256) >= 0x80)  # a byte of a character that may be Unicode white space
+MAY_BE_LOWER = (np.arange(256) >= ord("a")) & (np.arange(256) <= ord("z")) | (np.arange(256) >= 0x80)
+
+
+def _changes(cells: pa.ChunkedArray, upper: bool) -> tuple[bool, bool, bool]:
+    """Return whether tidying may trim a cell, may change a letter's case, and finds a blank, read off the
+    bytes alone: a cell starting or ending with what may be white space, a byte that may be a lower-case letter."""
+    trim = lower = blank = False
+    for chunk in (c for c in cells.chunks if len(c)):
+        offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2] or b"", np.uint8)
+        filled = offsets[1:] > offsets[:-1]
+        blank = blank or not filled.all()
+        trim = trim or bool(MAY_BE_SPACE[data[offsets[:-1][filled]]].any() or MAY_BE_SPACE[data[offsets[1:][filled] - 1]].any())
+        lower = lower or (upper and bool(MAY_BE_LOWER[data[offsets[0]:offsets[-1]]].any()))
+    return trim, lower, blank
+
+
 def _tidy(text: pd.Series, upper: bool) -> pd.Series:
     """Return cells trimmed, blank as missing, upper case where asked: the column itself where that changes nothing.
 
     A clean column of a large export then shares its memory with the text read, instead of a copy.
     """
     cells = pa.chunked_array(pa.array(text.array, pa.string()))
-    steps = [pc.utf8_trim_whitespace, *([pc.utf8_upper] if upper else [])]
+    trim, lower, blank = _changes(cells, upper)
     tidy = cells
-    for step in steps:
+    for step in [*([pc.utf8_trim_whitespace] if trim else []), *([pc.utf8_upper] if lower else [])]:
         changed = step(tidy)
         if not pc.all(pc.fill_null(pc.equal(changed, tidy), True)).as_py():
             tidy = changed
-    if pc.any(pc.equal(tidy, "")).as_py():
+    if (blank or trim) and pc.any(pc.equal(tidy, "")).as_py():
         tidy = pc.if_else(pc.equal(tidy, ""), pa.scalar(None, pa.string()), tidy)
     return text if tidy is cells else pd.Series(pd.arrays.ArrowStringArray(tidy), index=text.index, dtype="str")
 

@@ -87,12 +87,27 @@ def shown(value: str) -> str:
     return re.sub(CONTROL, lambda m: m.group().encode("unicode_escape").decode(), value[:200])
 
 
+def _printable_ascii(cells: pyarrow.ChunkedArray) -> bool:
+    """Return whether the text's bytes are all printable ASCII, where no control or invisible character can be."""
+    for chunk in cells.chunks:
+        data = chunk.buffers()[2]
+        found = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+        if ((found < 0x20) | (found >= 0x7F)).any():
+            return False
+    return True
+
+
 def _suspect(text: pd.Series, column: Column) -> bool:
-    """Return whether any cell may be unusable, in one pass over the column (most columns have none)."""
-    cells = pyarrow.array(text.array)
-    longest = pc.max(pc.utf8_length(cells)).as_py() or 0
-    return longest > MAX_CELL or (is_id(column) and (
-        longest > ID_LENGTH or bool(pc.any(pc.match_substring_regex(cells, CONTROL)).as_py())))
+    """Return whether any cell may be unusable, in one pass over the column (most columns have none).
+
+    A cell's characters are at most its bytes, so the bytes' lengths (read off the offsets) clear most columns.
+    """
+    cells = pyarrow.chunked_array(pyarrow.array(text.array))
+    longest = pc.max(pc.binary_length(cells)).as_py() or 0
+    if longest > MAX_CELL or (is_id(column) and longest > ID_LENGTH):
+        longest = pc.max(pc.utf8_length(cells)).as_py() or 0
+    return longest > MAX_CELL or (is_id(column) and (longest > ID_LENGTH or (
+        not _printable_ascii(cells) and bool(pc.any(pc.match_substring_regex(cells, CONTROL)).as_py()))))
 
 
 def _unusable(text: pd.Series, column: Column) -> pd.Series | None:
