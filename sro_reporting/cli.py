@@ -231,7 +231,8 @@ def cache(clear: Annotated[bool, typer.Option(help="remove every cached snapshot
         return
     entries = sorted(p for p in folder.iterdir() if p.name.startswith(snapshot.PREFIX))
     size = sum(f.stat().st_size for p in entries for f in p.iterdir())
-    typer.echo(f"{folder}: {len(entries)} snapshot(s), {size / 2**20:,.1f} MiB (`sro-report cache --clear` removes them)")
+    versions = len({snapshot.version_of(p) for p in entries})
+    typer.echo(f"{folder}: {versions} snapshot(s), {size / 2**20:,.1f} MiB (`sro-report cache --clear` removes them)")
 
 
 @app.command()

@@ -32,6 +32,21 @@ def test_cp1252_is_read_with_a_warning(tmp_path):
     assert problems["rule"].str.contains("not UTF-8").tolist() == [True]
 
 
+def test_cp1252_far_into_a_large_file_is_found_too(tmp_path):
+    rows = "".join(f"{i:06d},School {i},{i} N 1ST ST,Y\n" for i in range(60_000))  # past Arrow's first block
+    clean, problems = load_schools(tmp_path, (HEADER + rows + "999999,Ignácio,1 N 1ST ST,Y\n").encode("cp1252"))
+    assert clean["school_name"].iloc[-1] == "Ignácio" and len(clean) == 60_001
+    assert problems["rule"].str.contains("not UTF-8").tolist() == [True]
+
+
+def test_bom_and_windows_line_endings_read_as_plain_utf8(tmp_path):
+    plain = HEADER + "001,A,1 N 1ST ST,Y\n002,\"B, with a comma\",2 N 1ST ST,N\n"
+    expected, _ = load_schools(tmp_path, plain)
+    clean, problems = load_schools(tmp_path, ("\ufeff" + plain).replace("\n", "\r\n"))
+    pd.testing.assert_frame_equal(clean, expected)
+    assert problems.empty
+
+
 def test_ragged_long_row_left_out_with_its_line(tmp_path):
     clean, problems = load_schools(tmp_path, HEADER + "001,A,1 N 1ST ST,Y\n002,B,2 N 1ST ST,Y,extra\n003,C,3 N 1ST ST,N\n")
     assert clean["school_id"].tolist() == ["001", "003"]

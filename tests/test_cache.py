@@ -130,6 +130,56 @@ def test_old_snapshots_are_pruned_and_the_cache_cleared(folder, monkeypatch):
     assert list(snapshot.folder().iterdir()) == []
 
 
+CALLS = pd.DataFrame({
+    "incident_number": ["1", "2", "3", "4"],
+    "call_datetime": ["2026-02-02 09:00", "2026-02-02 10:00", "2026-02-03 11:00", "2026-02-04 12:00"],
+    "location": ["1017 N 12TH ST", "900 W STATE ST", "2751 S LENOX ST", "77 E MAIN ST"],
+    "nature_of_call": ["THEFT"] * 4, "priority": [2, 3, 3, 1], "disposition": ["REPORT TAKEN"] * 4,
+})
+
+
+@pytest.fixture
+def with_calls(tmp_path):
+    dataset._LOADED.clear()
+    yield write_folder(tmp_path / "calls", calls_for_service=CALLS)
+    dataset._LOADED.clear()
+
+
+def test_the_unlinked_calls_written_later_come_back_with_the_rest_in_file_order(with_calls):
+    folder = with_calls
+    first = sro.load(folder, remember=False, unlinked_later=True)
+    dataset.cache_written()
+    dataset._LOADED.clear()
+    again = sro.load(folder)
+    assert first.calls["linked_school_id"].fillna("-").tolist() == ["0010", "-", "0020", "-"]
+    assert again.calls_scope == "all" and (snapshot.folder() / f"{snapshot.PREFIX}{first.version}-unlinked").is_dir()
+    pd.testing.assert_frame_equal(again.calls, first.calls)
+
+
+def test_without_its_unlinked_part_a_snapshot_serves_reports_and_a_full_load_reads_again(with_calls):
+    folder = with_calls
+    data = sro.load(folder)
+    snapshot._remove(snapshot.folder() / f"{snapshot.PREFIX}{data.version}-unlinked")
+    dataset._LOADED.clear()
+    linked = dataset.load(folder, snapshot=data.version, calls="linked")
+    assert linked.calls["linked_school_id"].notna().all() and len(linked.calls) < len(data.calls)
+    dataset._LOADED.clear()
+    pd.testing.assert_frame_equal(sro.load(folder).calls, data.calls)  # read from the folder, not half a cache
+    assert (snapshot.folder() / f"{snapshot.PREFIX}{data.version}-unlinked").is_dir()
+
+
+def test_a_data_versions_parts_are_pruned_together(folder, monkeypatch):
+    monkeypatch.setattr(snapshot, "IN_USE", -1)
+    for i in range(snapshot.KEEP + 1):
+        for key in (f"{i:024d}", f"{i:024d}-unlinked"):
+            snapshot.save(key, {"t": pd.DataFrame({"x": [i]})}, {})
+            os.utime(snapshot.folder() / f"{snapshot.PREFIX}{key}", (1000 + i, 1000 + i))
+    snapshot.prune()
+    left = {snapshot.version_of(p) for p in snapshot.folder().iterdir()}
+    assert left == {f"{i:024d}" for i in range(1, snapshot.KEEP + 1)} and len(list(snapshot.folder().iterdir())) == 8
+    assert snapshot.clear() == snapshot.KEEP
+
+
 def test_an_unwritable_cache_is_one_clear_line_and_exit_2(folder, tmp_path):
     (tmp_path / "a-file").write_text("")
     result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(folder), "--out",

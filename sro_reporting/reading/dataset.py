@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -282,32 +283,56 @@ def _read(data_dir: Path, sources: dict[str, Source], contents: dict[str, bytes]
 
 
 PROBLEMS = "_problems"  # the problems' frame in a snapshot, beside the tables
-UNLINKED = "_unlinked_calls"  # the calls linked to no school, apart: a report's load leaves them in the cache
+UNLINKED = "_unlinked_calls"  # the calls linked to no school: a snapshot of their own, which a report never reads
 
 
-def _save(data: DataSet) -> None:
-    """Write the data set's snapshot under its version, the calls linked to no school apart."""
+def _unlinked_key(key: str) -> str:
+    return f"{key}{cache.PART}unlinked"
+
+
+_WRITERS: list[threading.Thread] = []  # snapshots of unlinked calls still being written
+
+
+def _save(data: DataSet, unlinked_later: bool = False) -> None:
+    """Write the data set's snapshot under its version, and the calls linked to no school in a snapshot apart.
+
+    With `unlinked_later`, those calls (most of a city-wide export) are written by a thread: a batch's
+    reports read the first snapshot only, so they need not wait for it (`cache_written` waits).
+    """
     meta = {"usable": data.usable, "files": [dataclasses.asdict(f) for f in data.files], "synthetic": data.synthetic,
             "extent": data.extent}
     linked = data.calls["linked_school_id"].notna()
-    tables = {**data.tables, "calls_for_service": data.calls[linked]}
-    cache.save(data.version, {**tables, PROBLEMS: data.problems, UNLINKED: data.calls[~linked]}, meta)
+    cache.save(data.version, {**data.tables, "calls_for_service": data.calls[linked], PROBLEMS: data.problems}, meta)
+    rest = {UNLINKED: data.calls[~linked]}
+    if not unlinked_later:
+        cache.save(_unlinked_key(data.version), rest, {})
+        return
+    _WRITERS.append(threading.Thread(target=cache.save_quietly, args=(_unlinked_key(data.version), rest, {}),
+                                     name="sro-cache-unlinked"))
+    _WRITERS[-1].start()
+
+
+def cache_written() -> None:
+    """Wait until every snapshot this process began is written."""
+    while _WRITERS:
+        _WRITERS.pop().join()
 
 
 def _restore(key: str, data_dir: Path, calls: str) -> DataSet | None:
     """Return the data set of snapshot `key`, or None where it is not in the cache (or fails its checks)."""
-    found = cache.load(key, skip=[UNLINKED] if calls == "linked" else [])
-    if found is None:
+    found = cache.load(key)
+    rest = cache.load(_unlinked_key(key)) if found is not None and calls == "all" else None
+    if found is None or (calls == "all" and rest is None):
         return None
     frames, meta = found
-    problems, unlinked = frames.pop(PROBLEMS), frames.pop(UNLINKED, None)
-    if unlinked is not None:  # every call again, in file order
-        both = pd.concat([frames["calls_for_service"], unlinked], ignore_index=True)
+    problems = frames.pop(PROBLEMS)
+    if rest is not None:  # every call again, in file order
+        both = pd.concat([frames["calls_for_service"], rest[0][UNLINKED]], ignore_index=True)
         frames["calls_for_service"] = both.sort_values(LINE, kind="stable").reset_index(drop=True)
     files = [InputFile(**f) for f in meta["files"]]
     files = [dataclasses.replace(f, path=str(data_dir / Path(f.path).name)) for f in files]
     return DataSet(data_dir, frames, meta["usable"], files, problems, key, bool(meta.get("synthetic")),
-                   meta["extent"], "linked" if unlinked is None else "all")
+                   meta["extent"], "linked" if rest is None else "all")
 
 
 # Data sets already loaded in this process, by version and scope: a warm kernel loads each once.
@@ -316,7 +341,7 @@ _LOADED: dict[tuple[str, str], DataSet] = {}
 
 def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: bool = True,
          remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE,
-         calls: Literal["all", "linked"] = "all") -> DataSet:
+         calls: Literal["all", "linked"] = "all", unlinked_later: bool = False) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
@@ -329,6 +354,8 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
     that sharing (the batch's parent, which only plans); `use_cache=False` neither reads nor
     writes the cache (`validate`). `calls="linked"` keeps only the calls linked to a school (what
     report notebooks load: every count they make is of those); the data's extent stays that of all.
+    `unlinked_later` writes the snapshot of the calls linked to no school in the background (a batch's
+    parent, whose reports never read them; `cache_written` waits for it).
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if snapshot:
@@ -347,7 +374,7 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
             data = _read(directory, sources, contents, key, max_unknown_share)
             _still_as_read(sources)
             if use_cache:
-                _save(data)
+                _save(data, unlinked_later)
     data = data.linked_calls() if calls == "linked" else data
     if remember and use_cache:
         _LOADED[(data.version, calls)] = data

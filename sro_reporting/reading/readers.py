@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.csv
 
 from sro_reporting.reading.quality import problem, problems_frame
 from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
@@ -80,20 +82,38 @@ def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
     return lines
 
 
+def _read_with_arrow(data: bytes | memoryview) -> pd.DataFrame:
+    """Read CSV bytes as text columns with Arrow, every cell as written: the fast path, several times quicker
+    than the exact one on a large export; it stops at the first ragged row."""
+    buffer = pyarrow.py_buffer(data)
+    names = pyarrow.csv.open_csv(buffer).schema.names  # the header, off the first block
+    options = pyarrow.csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.large_string()),
+                                         strings_can_be_null=False)
+    table = pyarrow.csv.read_csv(buffer, convert_options=options)
+    return pd.DataFrame({label: pd.Series(pd.arrays.ArrowStringArray(table.column(i)), dtype="str", copy=False)
+                         for i, label in enumerate(_header(names, list(range(len(names)))))})
+
+
 def _read_csv(data: bytes, path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     """Read a CSV's bytes as text; ragged long rows are reported and left out."""
+    if b"\r" not in data:  # Arrow checks the UTF-8 as it reads: no pass of our own over a large export
+        try:
+            frame = _read_with_arrow(memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0:])
+            frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
+            return frame, []
+        except pyarrow.ArrowInvalid:
+            pass  # not UTF-8, ragged or empty: the paths below tell which
     data, encoding = _utf8(data)
     problems = []
     if encoding:
         problems.append(problem(name, None, "", path.name,
                                 "file is not UTF-8; read as Windows-1252 (cp1252)", "warning"))
     try:
-        # Fast path, several times quicker on a large export; it stops at the first ragged row.
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, engine="pyarrow")
+        frame = _read_with_arrow(data)
         frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
         return frame, problems
-    except pd.errors.ParserError:
-        pass  # the exact path below names every ragged row by its line
+    except pyarrow.ArrowInvalid:
+        pass  # the exact path below names every ragged row by its line (or finds the file empty)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, keep_default_na=False,

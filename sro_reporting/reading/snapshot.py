@@ -1,13 +1,13 @@
 """The cleaned-data cache: one snapshot per data version, private to the user, and unable to run code.
 
 A snapshot is a folder `<cache>/snapshot-<key>/` with one Arrow IPC (Feather, LZ4) file per table
-and `meta.json`,
-which lists each file's sha256 and each column's dtype; the key hashes the input files' bytes and
+and `meta.json`, which lists each file's sha256 and each column's dtype; the key hashes the input files' bytes and
 the package's code. The cache folder is the user's own (mode 0700, files 0600); a snapshot is
 written in a temporary folder and renamed in whole. On read every file is checked (a plain file,
 the user's, private, its sha256 as listed, the dtypes allowed); a snapshot that fails a check is
 ignored with a warning, removed, and rebuilt by the caller. The most recently used snapshots are
-kept; older ones are pruned.
+kept; older ones are pruned. A data version may have a second snapshot, `<key>-<part>` (the calls
+linked to no school, which a batch writes while its reports run): it is kept and pruned with the first.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from sro_reporting.paths import cache_dir
 
 FORMAT = 2
 PREFIX, TEMP = "snapshot-", ".tmp-"
-KEEP = 4  # snapshots kept, the most recently used
+PART = "-"  # `<key>-<part>`: a snapshot written apart from its data version's first one, kept and pruned with it
+KEEP = 4  # data versions kept, the most recently used
 IN_USE = 3600  # seconds: a snapshot (or a temporary folder) this recent may be another run's, and stays
 # The column types a data set holds: text, nullable numbers and flags, times of any resolution.
 DTYPES = {"str", "Int64", "Float64", "boolean", "int64", "float64", "bool"} | {
@@ -115,6 +116,14 @@ def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
     prune(keep=key)
 
 
+def save_quietly(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
+    """Write a snapshot as `save` does; where it cannot be written, warn (a missing snapshot is read again later)."""
+    try:
+        save(key, frames, meta)
+    except RunError as exc:
+        warnings.warn(f"{exc}; the data will be read again next time", CacheWarning, stacklevel=2)
+
+
 def _frames(where: Path, key: str, skip: list[str]) -> tuple[dict[str, pd.DataFrame], dict]:
     """Read and check a snapshot folder, less the frames in `skip`; raise ValueError or OSError at a fault."""
     info = where.lstat()
@@ -169,20 +178,26 @@ def _entries(base: Path) -> list[Path]:
     return [p for p in base.iterdir() if p.name.startswith((PREFIX, TEMP))]
 
 
+def version_of(path: Path) -> str:
+    """Return the data version a snapshot folder belongs to (its key without a part)."""
+    return path.name.removeprefix(PREFIX).split(PART)[0]
+
+
 def prune(keep: str = "") -> None:
-    """Remove all but the `KEEP` most recently used snapshots, never `keep` or one used within `IN_USE` seconds."""
+    """Remove all but the `KEEP` most recently used data versions, never `keep` or one used within `IN_USE` seconds."""
     base, now = folder(), time.time()
     entries = sorted(_entries(base), key=lambda p: p.lstat().st_mtime, reverse=True)
-    snapshots = [p for p in entries if p.name.startswith(PREFIX)]
-    old = snapshots[KEEP:] + [p for p in entries if p.name.startswith(TEMP)]
+    versions = list(dict.fromkeys(version_of(p) for p in entries if p.name.startswith(PREFIX)))
+    old = [p for p in entries if p.name.startswith(TEMP) or version_of(p) in versions[KEEP:]]
     for path in old:
-        if path.name != f"{PREFIX}{keep}" and now - path.lstat().st_mtime > IN_USE:
+        if version_of(path) != keep.split(PART)[0] and now - path.lstat().st_mtime > IN_USE:
             _remove(path)
 
 
 def clear() -> int:
-    """Remove every snapshot (and temporary folder) from the cache; return how many."""
+    """Remove every snapshot (and temporary folder) from the cache; return how many data versions they held."""
     entries = _entries(folder())
+    versions = {version_of(p) for p in entries if p.name.startswith(PREFIX)}
     for path in entries:
         _remove(path)
-    return len(entries)
+    return len(versions)

@@ -36,7 +36,7 @@ from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
 from sro_reporting.reading import snapshot
-from sro_reporting.reading.dataset import DataSet, load
+from sro_reporting.reading.dataset import DataSet, cache_written, load
 from sro_reporting.reading.fingerprint import file_sha256, files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
 from sro_reporting.running import checks, outputs, release
@@ -378,7 +378,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         if force or not _all_unchanged_before(internal, key):
             pool.start()  # kernels start and import while the data loads
         with say.loading(data_dir):
-            data = load(data_dir, remember=False)
+            data = load(data_dir, remember=False, unlinked_later=True)
         _stop_if(checks.check_data(data, making), data_dir)
         write_quality(data.problems, internal / "data_quality.csv", out)
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
@@ -400,6 +400,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         with say.reports([one.stem for one, _ in pending], workers) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())
+    cache_written()
     remove(internal / outputs.STAGING, out)  # every worker is done
     made = [entries[j.stem] for j in todo]
     released = {}
