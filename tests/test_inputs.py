@@ -1,5 +1,6 @@
 """Hostile and unlucky inputs: files that change while read or cannot be read, bad IDs, workbooks that bomb."""
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -43,6 +44,17 @@ def test_a_file_that_changes_while_read_stops_the_load_and_caches_nothing(tmp_pa
     assert not any(p.name.startswith("snapshot-") for p in Path(os.environ["SRO_CACHE"]).iterdir())
     result = CliRunner().invoke(app, ["validate", "--data", str(folder)])
     assert result.exit_code == 2 and "changed while it was read" in result.output
+
+
+@pytest.mark.parametrize("name", ["schools.csv", "calls_for_service.csv"])
+def test_bytes_parsed_that_differ_from_those_hashed_stop_the_load(tmp_path, monkeypatch, name):
+    """The parse hashes what it reads again (a large export streams from disk): the two hashes must agree."""
+    folder = write_folder(tmp_path / "data")
+    read = dataset._read_source
+    monkeypatch.setattr(dataset, "_read_source", lambda path: dataclasses.replace(read(path), sha256="0" * 64)
+                        if path.name == name else read(path))
+    with pytest.raises(RunError, match=rf"input file .*{name} changed while it was read"):
+        sro.load(folder)
 
 
 def test_an_unreadable_input_is_exit_2_with_the_file_and_why(tmp_path):

@@ -4,6 +4,8 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import write_folder
 from typer.testing import CliRunner
 
@@ -123,3 +125,21 @@ def test_a_name_the_chart_font_cannot_draw_is_a_warning(tmp_path):
     problems = sro.load(write_folder(tmp_path, schools=schools)).problems
     found = problems[problems["rule"].str.startswith("characters not in the report font")]
     assert found[["table", "line", "column", "severity"]].values.tolist() == [["schools", 3, "school_name", "warning"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.from_regex(r"[+-]?0*[0-9]{1,20}", fullmatch=True), st.text(max_size=3)), max_size=30))
+def test_the_uniqueness_check_agrees_with_pandas_whatever_the_ids_look_like(ids):
+    from sro_reporting.reading.validate import _all_distinct
+
+    values = pd.Series(ids, dtype="str").dropna()
+    found = _all_distinct(values)
+    expected = ~values.duplicated(keep=False)
+    assert (found is True and expected.all()) or (found is not True and found.tolist() == expected.tolist())
+
+
+def test_whole_number_ids_with_leading_zeros_are_told_apart():
+    from sro_reporting.reading.validate import _all_distinct
+
+    assert _all_distinct(pd.Series(["7", "07", "007"], dtype="str")) is True
+    assert _all_distinct(pd.Series(["12", "5", "12"], dtype="str")).tolist() == [False, True, False]

@@ -10,16 +10,23 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from typing import NamedTuple
 
 import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import Bounds
 
 from sro_reporting.disclosure.model import Key, Model
 
 EPS = 1e-6
+
+
+class Bounds(NamedTuple):
+    """Each cell's smallest and largest value before any sum is read."""
+
+    lb: np.ndarray
+    ub: np.ndarray
 
 
 class InconsistentRelease(ValueError):

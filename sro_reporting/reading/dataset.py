@@ -1,10 +1,11 @@
 """One data set: every contract table read, checked and typed, the calls linked, and the problems.
 
-`load(data_dir)` is the single way in, for report notebooks and analysts alike. It reads each
-input file once, hashes the bytes it parses, and keeps a cleaned snapshot (`reading.snapshot`)
-keyed by those hashes and the package's code: a second load of the same files (another cell,
-another notebook) reads the snapshot, not the exports. A file that changes while it is read
-stops the load with `RunError`. `load(snapshot=KEY)` reads one data version by its key and
+`load(data_dir)` is the single way in, for report notebooks and analysts alike. It hashes each
+input file, and keeps a cleaned snapshot (`reading.snapshot`) keyed by those hashes and the
+package's code: a second load of the same files (another cell, another notebook) reads the
+snapshot, not the exports. Where there is none, it parses each file, hashing the bytes again as
+they are parsed (a large export streams from disk, never whole in memory): a file whose bytes
+differ from those first hashed, or that changes while it is read, stops the load with `RunError`. `load(snapshot=KEY)` reads one data version by its key and
 never the data folder: that is how every report of a batch sees the same data.
 `load(calls="linked")` keeps only the calls linked to a school, all that any report counts: on a
 city-wide export of millions of calls that is a small share, so a report loads and counts much less.
@@ -162,28 +163,30 @@ def _changed(path: Path) -> RunError:
     return RunError(f"input file {path} changed while it was read; run again once it is written completely")
 
 
-def _read_source(path: Path) -> tuple[Source, bytes]:
-    """Read a file whole; `RunError` where it cannot be read or changes meanwhile."""
+def _read_source(path: Path) -> Source:
+    """Hash a file, read through once; `RunError` where it cannot be read or changes meanwhile."""
+    digest, size = hashlib.sha256(), 0
     try:
         with path.open("rb") as fh:
             before = os.fstat(fh.fileno())
-            data = fh.read()
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                digest.update(chunk)
+                size += len(chunk)
             after = os.fstat(fh.fileno())
     except OSError as exc:
         raise cannot("read", path, exc) from exc
-    if _identity(before) != _identity(after) or len(data) != after.st_size:
+    if _identity(before) != _identity(after) or size != after.st_size:
         raise _changed(path)
-    return Source(path, hashlib.sha256(data).hexdigest(), _identity(after)), data
+    return Source(path, digest.hexdigest(), _identity(after))
 
 
-def _sources(data_dir: Path) -> tuple[dict[str, Source], dict[str, bytes]]:
-    """Return each table's file in the folder and its bytes."""
+def _sources(data_dir: Path) -> dict[str, Source]:
+    """Return each table's file in the folder, hashed."""
     try:
         found = {name: p for name, t in TABLES.items() if (p := find_file(data_dir, t)) is not None}
     except OSError as exc:
         raise cannot("read", data_dir, exc) from exc
-    read = {name: _read_source(path) for name, path in found.items()}
-    return {name: source for name, (source, _) in read.items()}, {name: data for name, (_, data) in read.items()}
+    return {name: _read_source(path) for name, path in found.items()}
 
 
 def _still_as_read(sources: dict[str, Source]) -> None:
@@ -257,9 +260,9 @@ def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
             for t, (first, last) in found.items() if pd.notna(first)}
 
 
-def _read(data_dir: Path, sources: dict[str, Source], contents: dict[str, bytes], key: str,
+def _read(data_dir: Path, sources: dict[str, Source], key: str,
           max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
-    """Check and link every table of `data_dir` from the bytes read (each let go once parsed)."""
+    """Check and link every table of `data_dir`, parsing the very bytes hashed in `sources`."""
     tables, usable, listed, problems = {}, {}, [], []
     for name, table in TABLES.items():
         source = sources.get(name)
@@ -271,7 +274,9 @@ def _read(data_dir: Path, sources: dict[str, Source], contents: dict[str, bytes]
                     f"file missing (expected {name}.csv or {name}.xlsx); reports that need it fail",
                     "error" if name == "schools" else "warning")]))
             continue
-        raw = read_table(source.path, table, contents.pop(name))
+        raw = read_table(source.path, table)
+        if raw.sha256 and raw.sha256 != source.sha256:
+            raise _changed(source.path)
         tables[name], found = clean_table(raw)
         usable[name] = raw.readable
         problems.append(found)
@@ -303,7 +308,7 @@ def _save(data: DataSet, unlinked_later: bool = False) -> None:
             "extent": data.extent}
     linked = data.calls["linked_school_id"].notna()
     cache.save(data.version, {**data.tables, "calls_for_service": data.calls[linked], PROBLEMS: data.problems}, meta)
-    rest = {UNLINKED: data.calls[~linked]}
+    rest = {UNLINKED: (data.calls, ~linked.to_numpy())}  # most of the calls: written without a copy of them
     if not unlinked_later:
         cache.save(_unlinked_key(data.version), rest, {})
         return
@@ -367,11 +372,11 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
         if not directory.is_dir():
             raise RunError(f"data folder {directory} does not exist"
                            " (run `make report` or `sro-report demo-data DIR` for the demo)")
-        sources, contents = _sources(directory)
+        sources = _sources(directory)
         key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
         data = (_LOADED.get((key, calls)) or _restore(key, directory, calls)) if use_cache else None
         if data is None:
-            data = _read(directory, sources, contents, key, max_unknown_share)
+            data = _read(directory, sources, key, max_unknown_share)
             _still_as_read(sources)
             if use_cache:
                 _save(data, unlinked_later)

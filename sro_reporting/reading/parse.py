@@ -92,11 +92,19 @@ def parse_date(text: pd.Series) -> Parsed:
     return values, values.isna() & text.notna()
 
 
+def text_bytes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Return a text array's offsets (one per cell and one past the last) and the bytes they index, uncopied."""
+    offsets_type = np.int64 if pa.types.is_large_string(cells.type) else np.int32
+    if not len(cells):
+        return np.zeros(1, offsets_type), np.zeros(0, np.uint8)
+    offsets = np.frombuffer(cells.buffers()[1], dtype=offsets_type)[cells.offset:cells.offset + len(cells) + 1]
+    data = cells.buffers()[2]
+    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+
+
 def _byte_columns(cells: pa.Array, rows: np.ndarray, width: int) -> list[np.ndarray]:
     """Return, for the given rows of a text array, one array per byte position (each cell `width` bytes)."""
-    offsets_type = np.int64 if pa.types.is_large_string(cells.type) else np.int32
-    offsets = np.frombuffer(cells.buffers()[1], dtype=offsets_type)[cells.offset:]
-    data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)
+    offsets, data = text_bytes(cells)
     starts = offsets[rows].astype(np.int64)
     return [data[starts + i] for i in range(width)]
 
@@ -255,8 +263,7 @@ def _changes(cells: pa.ChunkedArray, upper: bool) -> tuple[bool, bool, bool]:
     bytes alone: a cell starting or ending with what may be white space, a byte that may be a lower-case letter."""
     trim = lower = blank = False
     for chunk in (c for c in cells.chunks if len(c)):
-        offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2] or b"", np.uint8)
+        offsets, data = text_bytes(chunk)
         filled = offsets[1:] > offsets[:-1]
         blank = blank or not filled.all()
         trim = trim or bool(MAY_BE_SPACE[data[offsets[:-1][filled]]].any() or MAY_BE_SPACE[data[offsets[1:][filled] - 1]].any())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import hashlib
 import io
 import math
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 import pyarrow.csv
 
 from sro_reporting.reading.quality import problem, problems_frame
@@ -34,6 +36,7 @@ class RawTable:
     frame: pd.DataFrame
     problems: pd.DataFrame
     readable: bool = True
+    sha256: str = ""  # of the bytes parsed: the caller checks they are the bytes it hashed before
 
 
 def find_file(data_dir: Path, table: Table) -> Path | None:
@@ -82,23 +85,66 @@ def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
     return lines
 
 
-def _read_with_arrow(data: bytes | memoryview) -> pd.DataFrame:
-    """Read CSV bytes as text columns with Arrow, every cell as written: the fast path, several times quicker
-    than the exact one on a large export; it stops at the first ragged row."""
-    buffer = pyarrow.py_buffer(data)
-    names = pyarrow.csv.open_csv(buffer).schema.names  # the header, off the first block
+class _Hashing(io.RawIOBase):
+    """A file read through once: the sha256 of the bytes read, and whether one was a carriage return."""
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        super().__init__()
+        self.raw, self.digest, self.carriage_return = raw, hashlib.sha256(), False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        chunk = memoryview(buffer)[:count]
+        self.digest.update(chunk)
+        self.carriage_return = self.carriage_return or b"\r" in chunk.tobytes()
+        return count
+
+
+def _read_with_arrow(source, names: list[str]) -> pd.DataFrame:
+    """Read a CSV (bytes, or a file) as text columns with Arrow, every cell as written: the fast path, several
+    times quicker than the exact one on a large export; it stops at the first ragged row or bad UTF-8."""
     options = pyarrow.csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.large_string()),
                                          strings_can_be_null=False)
-    table = pyarrow.csv.read_csv(buffer, convert_options=options)
+    table = pyarrow.csv.read_csv(source, convert_options=options)
     return pd.DataFrame({label: pd.Series(pd.arrays.ArrowStringArray(table.column(i)), dtype="str", copy=False)
                          for i, label in enumerate(_header(names, list(range(len(names)))))})
+
+
+def _newlines(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with line breaks inside values written `\\n`, as the exact path reads them."""
+    for column in frame.columns:
+        cells = pyarrow.chunked_array(pyarrow.array(frame[column].array))
+        if pc.any(pc.match_substring(cells, "\r")).as_py():
+            fixed = pc.replace_substring_regex(cells, pattern="\r\n?", replacement="\n")
+            frame[column] = pd.Series(pd.arrays.ArrowStringArray(fixed), index=frame.index, dtype="str")
+    return frame
+
+
+def _stream_csv(path: Path) -> tuple[pd.DataFrame, str] | None:
+    """Read a UTF-8 CSV file with Arrow as it streams from disk, hashing its bytes on the way (the whole file is
+    never in memory); return the frame and the sha256, or None where the exact path must read it."""
+    try:
+        names = pyarrow.csv.open_csv(str(path)).schema.names  # the header, off the first block
+        with path.open("rb") as fh:
+            reader = _Hashing(fh)
+            frame = _read_with_arrow(pyarrow.PythonFile(reader, mode="r"), names)
+            reader.read()  # to the end: the hash is of the whole file
+    except pyarrow.ArrowInvalid:
+        return None  # not UTF-8, ragged or empty: the exact path tells which
+    frame = _newlines(frame) if reader.carriage_return else frame
+    frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
+    return frame, reader.digest.hexdigest()
 
 
 def _read_csv(data: bytes, path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     """Read a CSV's bytes as text; ragged long rows are reported and left out."""
     if b"\r" not in data:  # Arrow checks the UTF-8 as it reads: no pass of our own over a large export
         try:
-            frame = _read_with_arrow(memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0:])
+            buffer = pyarrow.py_buffer(memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0:])
+            frame = _read_with_arrow(buffer, pyarrow.csv.open_csv(buffer).schema.names)
             frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
             return frame, []
         except pyarrow.ArrowInvalid:
@@ -109,7 +155,8 @@ def _read_csv(data: bytes, path: Path, name: str) -> tuple[pd.DataFrame, list[di
         problems.append(problem(name, None, "", path.name,
                                 "file is not UTF-8; read as Windows-1252 (cp1252)", "warning"))
     try:
-        frame = _read_with_arrow(data)
+        buffer = pyarrow.py_buffer(data)
+        frame = _read_with_arrow(buffer, pyarrow.csv.open_csv(buffer).schema.names)
         frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
         return frame, problems
     except pyarrow.ArrowInvalid:
@@ -226,16 +273,26 @@ def _missing_columns(frame: pd.DataFrame, table: Table) -> list[dict]:
     ]
 
 
+def _read_file(path: Path, table: Table, data: bytes | None) -> tuple[pd.DataFrame, list[dict], str]:
+    """Read a table file (or its bytes) as text; return it, its problems and the sha256 of the bytes read."""
+    streamed = _stream_csv(path) if data is None and path.suffix.lower() == ".csv" else None
+    if streamed is not None:
+        frame, sha256 = streamed
+        return frame, [], sha256
+    data = path.read_bytes() if data is None else data
+    frame, problems = (_read_xlsx(data), []) if path.suffix.lower() == ".xlsx" else _read_csv(data, path, table.name)
+    return frame, problems, hashlib.sha256(data).hexdigest()
+
+
 def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
     """Read one table file (or its bytes, read already) as text with its spreadsheet line numbers and problems."""
     try:
-        data = path.read_bytes() if data is None else data
-        frame, problems = (_read_xlsx(data), []) if path.suffix.lower() == ".xlsx" \
-            else _read_csv(data, path, table.name)
+        frame, problems, sha256 = _read_file(path, table, data)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pd.errors.EmptyDataError):
-            message = "file is empty (no header row)" if _BLANK.fullmatch(data or b"") \
+            data = data if data is not None else path.read_bytes()
+            message = "file is empty (no header row)" if _BLANK.fullmatch(data) \
                 else f"no header row in its {len(data):,} bytes"
         found = problems_frame([problem(table.name, None, "", path.name,
                                         f"file cannot be read: {message}")])
@@ -246,4 +303,4 @@ def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
         if col not in frame.columns:
             frame[col] = ""
     frame = frame[[*table.names, LINE]]
-    return RawTable(table, path, frame, problems_frame(problems + renamed + missing), not missing)
+    return RawTable(table, path, frame, problems_frame(problems + renamed + missing), not missing, sha256)

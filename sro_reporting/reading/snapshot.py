@@ -21,7 +21,10 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.ipc
 
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.paths import cache_dir
@@ -89,7 +92,23 @@ def _sha256(fh) -> str:
     return digest.hexdigest()
 
 
-def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
+ROWS = 1 << 18  # rows converted and written at a time
+Rows = tuple[pd.DataFrame, np.ndarray]  # the rows of a frame where a mask is true: saved without a copy of them all
+
+
+def _write_frame(frame: pd.DataFrame | Rows, fh) -> pd.Series:
+    """Write a frame (or some of its rows) as Feather (Arrow IPC, LZ4) a slice at a time, never converted whole;
+    return its dtypes."""
+    frame, keep = frame if isinstance(frame, tuple) else (frame, None)
+    table = pyarrow.Table.from_pandas(frame, preserve_index=False)  # text columns are Arrow's already: not copied
+    with pyarrow.ipc.new_file(fh, table.schema, options=pyarrow.ipc.IpcWriteOptions(compression="lz4")) as writer:
+        for start in range(0, len(frame), ROWS):
+            part = table.slice(start, ROWS)
+            writer.write_table(part if keep is None else part.filter(keep[start:start + ROWS]))
+    return frame.dtypes
+
+
+def save(key: str, frames: dict[str, pd.DataFrame | Rows], meta: dict) -> None:
     """Write a snapshot of `frames` (and the JSON-able `meta`) under `key`; prune old ones."""
     base = folder()
     target = base / f"{PREFIX}{key}"
@@ -98,10 +117,10 @@ def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
         temp.mkdir(mode=0o700)
         listed = {}
         for i, (name, frame) in enumerate(frames.items()):
-            with _create(temp / f"{i}.arrow") as fh:  # written as it is encoded: no copy of a large table in memory
-                frame.to_feather(fh, compression="lz4")
+            with _create(temp / f"{i}.arrow") as fh:
+                dtypes = _write_frame(frame, fh)
             listed[name] = {"file": f"{i}.arrow", "sha256": _sha256_of(temp / f"{i}.arrow"),
-                            "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()}}
+                            "dtypes": {str(c): str(t) for c, t in dtypes.items()}}
         with _create(temp / "meta.json") as fh:
             fh.write(json.dumps({"format": FORMAT, "key": key, "tables": listed, **meta}).encode())
         try:
@@ -116,7 +135,7 @@ def save(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
     prune(keep=key)
 
 
-def save_quietly(key: str, frames: dict[str, pd.DataFrame], meta: dict) -> None:
+def save_quietly(key: str, frames: dict[str, pd.DataFrame | Rows], meta: dict) -> None:
     """Write a snapshot as `save` does; where it cannot be written, warn (a missing snapshot is read again later)."""
     try:
         save(key, frames, meta)

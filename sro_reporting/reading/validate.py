@@ -18,7 +18,7 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from sro_reporting.reading.parse import parse_column, rule
+from sro_reporting.reading.parse import parse_column, rule, text_bytes
 from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
@@ -51,14 +51,36 @@ def _checks(column: Column) -> list[pa.Check]:
 UNIQUE = "field_uniqueness"  # the check's name, as pandera's own uniqueness check is named
 
 
+LONGEST_NUMBER = 18  # digits an int64 always holds
+
+
+def _as_numbers(cells: pyarrow.ChunkedArray) -> np.ndarray | None:
+    """Return IDs as whole numbers where every one is written as one (digits only, no leading zero), so that two
+    IDs are equal exactly when their numbers are; else None."""
+    for chunk in cells.chunks:
+        offsets, data = text_bytes(chunk)
+        lengths = np.diff(offsets)
+        if (lengths < 1).any() or (lengths > LONGEST_NUMBER).any():
+            return None
+        digits = data[offsets[0]:offsets[-1]] - np.uint8(ord("0")) if len(chunk) else data  # below "0" wraps to over 9
+        if (digits > 9).any() or ((data[offsets[:-1]] == ord("0")) & (lengths > 1)).any():
+            return None
+    return pc.cast(cells, pyarrow.int64()).to_numpy()
+
+
 def _all_distinct(values: pd.Series) -> bool | pd.Series:
     """Return True where no value repeats (blanks left out), else which values repeat.
 
-    Arrow counts the distinct values of a million IDs in half the time pandera's own check takes.
+    A CAD export's incident numbers are whole numbers: sorted as such, a million of them are checked several
+    times faster, and with less memory, than as text (pandera's own check, or Arrow's count of distinct values).
     """
-    if pc.count_distinct(pyarrow.chunked_array(pyarrow.array(values.array))).as_py() == len(values):
-        return True
-    return ~values.duplicated(keep=False)
+    cells = pyarrow.chunked_array(pyarrow.array(values.array))
+    numbers = _as_numbers(cells)
+    if numbers is not None:
+        distinct = not (np.diff(np.sort(numbers)) == 0).any()
+    else:
+        distinct = pc.count_distinct(cells).as_py() == len(values)
+    return True if distinct else ~values.duplicated(keep=False)
 
 
 def schema(table: Table) -> pa.DataFrameSchema:
@@ -104,8 +126,8 @@ def shown(value: str) -> str:
 def _printable_ascii(cells: pyarrow.ChunkedArray) -> bool:
     """Return whether the text's bytes are all printable ASCII, where no control or invisible character can be."""
     for chunk in cells.chunks:
-        data = chunk.buffers()[2]
-        found = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+        offsets, data = text_bytes(chunk)
+        found = data[offsets[0]:offsets[-1]] if len(chunk) else data[:0]
         if ((found < 0x20) | (found >= 0x7F)).any():
             return False
     return True
@@ -183,7 +205,7 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataF
 def _schema_failures(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Run the pandera schema lazily and return its failure cases (empty when none)."""
     try:
-        schema(table).validate(typed, lazy=True)
+        schema(table).validate(typed, lazy=True, inplace=True)  # no copy of a large table (nothing is coerced)
     except SchemaErrors as exc:
         return exc.failure_cases
     return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
@@ -219,21 +241,24 @@ def _impossible_times(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> l
     if table.name not in ORDERED_TIMES:
         return []
     first, later = ORDERED_TIMES[table.name]
-    latest, latest_name = typed[first], pd.Series(first, index=typed.index)
-    problems, bad = [], pd.Series(False, index=typed.index)
+    names = np.array([first, *later])
+    latest, latest_at = typed[first].to_numpy(), np.zeros(len(typed), np.int8)  # each call's latest time so far
+    problems, bad = [], np.zeros(len(typed), bool)
     outcome = "the call's response times read as blank"
-    for name in later:
-        when = typed[name]
-        early = when.notna() & latest.notna() & (when < latest)
-        late = when.notna() & ~early & (when - typed[first] > LONGEST_CALL)
+    for at, name in enumerate(later, start=1):
+        when = typed[name].to_numpy()
+        early = ~np.isnat(when) & ~np.isnat(latest) & (when < latest)
+        late = ~np.isnat(when) & ~early & (when - typed[first].to_numpy() > LONGEST_CALL.to_timedelta64())
         if early.any():
             problems.append(problems_at(table.name, raw.loc[early, LINE], name, raw.loc[early, name],
-                                        "before " + latest_name[early] + f"; {outcome}"))
+                                        "before " + pd.Series(names[latest_at[early]], index=raw.index[early])
+                                        + f"; {outcome}"))
         if late.any():
             problems.append(problems_at(table.name, raw.loc[late, LINE], name, raw.loc[late, name],
                                         f"more than a day after {first}; {outcome}"))
         bad |= early | late
-        latest, latest_name = when.where(when.notna(), latest), latest_name.where(when.isna(), name)
+        given = ~np.isnat(when)
+        latest, latest_at = np.where(given, when, latest), np.where(given, np.int8(at), latest_at)
     if bad.any():
         typed.loc[bad, list(later)] = pd.NaT
     return problems

@@ -323,6 +323,16 @@ def _stop_if(messages: list[str], data_dir: Path) -> None:
                          + "\n  ".join(messages) + "\n`sro-report validate --data FOLDER` lists every problem.")
 
 
+def _arrow_returns_memory() -> None:
+    """Have Arrow hand memory back to the system as soon as it is freed (jemalloc, where this build of pyarrow
+    has it): the load's large temporaries then do not pile up into the run's peak."""
+    try:
+        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+        pyarrow.jemalloc_set_decay_ms(0)
+    except NotImplementedError:  # a build without jemalloc keeps its default pool
+        pass
+
+
 def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               reports: list[str] | None, jobs: int | None, force: bool = False,
               only: dict[str, list[str]] | None = None) -> list[str]:
@@ -336,6 +346,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
     snapshot.folder()  # a cache that cannot be used stops the run before any kernel starts
+    _arrow_returns_memory()
     with hold(out):
         outputs.sweep(out)
         return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
