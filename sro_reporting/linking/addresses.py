@@ -130,11 +130,9 @@ def normalize_address(text: object) -> Address:
 
 def normalize_distinct(locations: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     """Normalize each distinct text once: return every location's code and, by code, the `Address` columns."""
-    texts = pa.array(locations.astype("str").array, pa.string())  # zero-copy: pandas' str is Arrow already
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
+    texts = pa.chunked_array(pa.array(locations.astype("str").array)).combine_chunks()  # as pandas holds it
     codes = pc.fill_null(texts, "").dictionary_encode()
-    return codes.indices.to_numpy(), _parse(codes.dictionary)
+    return codes.indices.to_numpy(), _parse(codes.dictionary.cast(pa.string()))  # the distinct ones only
 
 
 def normalize_many(locations: pd.Series) -> pd.DataFrame:

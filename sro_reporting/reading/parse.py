@@ -191,7 +191,7 @@ def parse_datetime(text: pd.Series) -> Parsed:
     without its leading zeros; the other cells take the format-by-format path, which reads what it
     can and leaves the rest for the log.
     """
-    cells = pa.array(text.array, pa.string())
+    cells = pa.array(text.array)  # as pandas holds it (large_string): a cast would copy the column
     found, values = fixed_width_datetimes(cells)
     rest = np.flatnonzero(~found & text.notna().to_numpy())
     if len(rest):
@@ -276,7 +276,7 @@ def _tidy(text: pd.Series, upper: bool) -> pd.Series:
 
     A clean column of a large export then shares its memory with the text read, instead of a copy.
     """
-    cells = pa.chunked_array(pa.array(text.array, pa.string()))
+    cells = pa.chunked_array(pa.array(text.array))  # as pandas holds it: no copy
     trim, lower, blank = _changes(cells, upper)
     tidy = cells
     for step in [*([pc.utf8_trim_whitespace] if trim else []), *([pc.utf8_upper] if lower else [])]:
@@ -284,7 +284,7 @@ def _tidy(text: pd.Series, upper: bool) -> pd.Series:
         if not pc.all(pc.fill_null(pc.equal(changed, tidy), True)).as_py():
             tidy = changed
     if (blank or trim) and pc.any(pc.equal(tidy, "")).as_py():
-        tidy = pc.if_else(pc.equal(tidy, ""), pa.scalar(None, pa.string()), tidy)
+        tidy = pc.if_else(pc.equal(tidy, ""), pa.scalar(None, tidy.type), tidy)
     return text if tidy is cells else pd.Series(pd.arrays.ArrowStringArray(tidy), index=text.index, dtype="str")
 
 

@@ -186,7 +186,7 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Seri
 
 def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
     """Parse every column; return the typed frame, the problems and the rows to leave out."""
-    typed = pd.DataFrame(index=raw.index)
+    typed = {}  # columns gathered first: a frame grown column by column copies its blocks as it goes
     problems, drop = [], pd.Series(False, index=raw.index)
     for column in table.columns:
         values, found, bad = _parse_one(raw, table, column)
@@ -199,7 +199,7 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataF
             drop |= bad | blank
         typed[column.name] = values
     typed[LINE] = raw[LINE]
-    return typed, problems, drop
+    return pd.DataFrame(typed, index=raw.index), problems, drop
 
 
 def _schema_failures(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
