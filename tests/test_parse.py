@@ -1,6 +1,7 @@
 """Cell parsers: hand cases, and the fast paths agreeing with the exact ones."""
 
 import numpy as np
+import pyarrow as pa
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -114,3 +115,15 @@ def test_tidy_matches_trim_upper_blank_cell_by_cell(values, upper):
 
     got = [None if pd.isna(v) else v for v in _tidy(_text(values), upper).tolist()]
     assert got == [one(v) for v in _text(values).tolist()]
+
+
+def test_fixed_width_cells_read_alike_end_to_end_with_blanks_between_or_among_other_widths():
+    """Cells of one width with only blanks between are read from a view of the bytes, others gathered: same values."""
+    from sro_reporting.reading.parse import fixed_width_datetimes
+
+    times = ["2026-01-02 03:04:05", None, "", "2026-12-31 23:59:59", "2026-02-29 10:00:00"]
+    found, values = fixed_width_datetimes(pa.array(times))
+    mixed, mixed_values = fixed_width_datetimes(pa.array([*times, "2026-01-02 03:04"]))
+    assert found.tolist() == [True, False, False, True, False] == mixed.tolist()[:5]
+    assert (values[[0, 3]] == mixed_values[[0, 3]]).all() and str(values[3]) == "2026-12-31T23:59:59.000000"
+    assert mixed.tolist()[5] and str(mixed_values[5]) == "2026-01-02T03:04:00.000000"

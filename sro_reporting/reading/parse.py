@@ -29,7 +29,7 @@ FIXED_SHAPES = (
     {"width": 22, "year": 6, "month": 0, "day": 3, "hour": 11, "minute": 14, "second": 17, "ampm": 20,
      "sep": {2: b"/", 5: b"/", 10: b" ", 13: b":", 16: b":", 19: b" ", 21: b"Mm"}},
 )
-CHUNK = 1 << 18  # cells read at once
+CHUNK = 1 << 16  # cells read at once
 SURE_YEARS = (1900, 2100)  # outside them the exact path decides (year 0, 9999: what pandas can hold)
 TRUE = {"true", "yes", "y", "1", "1.0"}
 FALSE = {"false", "no", "n", "0", "0.0"}
@@ -105,6 +105,10 @@ def text_bytes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _byte_columns(cells: pa.Array, rows: np.ndarray, width: int) -> list[np.ndarray]:
     """Return, for the given rows of a text array, one array per byte position (each cell `width` bytes)."""
     offsets, data = text_bytes(cells)
+    first, end = int(offsets[rows[0]]), int(offsets[rows[-1] + 1])
+    if end - first == width * len(rows):  # end to end (the blanks between take no bytes): a view, not a copy
+        view = data[first:end].reshape(-1, width)
+        return [view[:, i] for i in range(width)]
     starts = offsets[rows].astype(np.int64)
     return [data[starts + i] for i in range(width)]
 
@@ -153,9 +157,8 @@ def _fixed_width_chunk(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     values = np.full(len(cells), np.datetime64("NaT"), "datetime64[us]")
     lengths = pc.fill_null(pc.binary_length(cells), 0).to_numpy(zero_copy_only=False)
     for shape in FIXED_SHAPES:
-        every = np.flatnonzero(lengths == shape["width"])
-        for start in range(0, len(every), CHUNK):  # a chunk at a time: the byte columns stay small
-            rows = every[start:start + CHUNK]
+        rows = np.flatnonzero(lengths == shape["width"])
+        if len(rows):
             ok, read = _read_shape(_byte_columns(cells, rows, shape["width"]), shape)
             found[rows[ok]], values[rows[ok]] = True, read[ok]
     return found, values
@@ -172,8 +175,11 @@ def fixed_width_datetimes(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray
     >>> found.tolist(), str(values[0])
     ([True, False, False], '2023-02-06T15:59:34.000000')
     """
-    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
-    parts = [_fixed_width_chunk(chunk) for chunk in chunks] or [(np.zeros(0, bool), np.zeros(0, "datetime64[us]"))]
+    cells = cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])
+    # A block of `CHUNK` cells at a time: a CSV reader's small chunks joined, a large array cut, so the byte
+    # columns stay in the processor's cache and numpy's calls are few.
+    blocks = [cells.slice(start, CHUNK).combine_chunks() for start in range(0, len(cells), CHUNK)]
+    parts = [_fixed_width_chunk(block) for block in blocks] or [(np.zeros(0, bool), np.zeros(0, "datetime64[us]"))]
     return np.concatenate([f for f, _ in parts]), np.concatenate([v for _, v in parts])
 
 
