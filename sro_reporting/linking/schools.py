@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sro_reporting.linking.addresses import normalize_distinct, normalize_many
 from sro_reporting.reading.quality import problem, problems_frame
@@ -73,18 +76,24 @@ def _by_block(parts: pd.DataFrame, addresses: pd.DataFrame) -> pd.Series:
     return linked["school_id"].reindex(parts.index)
 
 
+def _str(cells: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """Return Arrow text as a pandas text column, uncopied."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([cells]) if isinstance(cells, pa.Array) else cells),
+                     index=index, dtype="str")
+
+
 def link_calls(calls: pd.DataFrame, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add `linked_school_id` and `link_type` to every call; return the calls and the warnings."""
     addresses = school_addresses(schools)
     premise, unknown = _by_premise(calls, set(schools["school_id"]))
     codes, places = normalize_distinct(calls["location"])  # address rules once per distinct location
-    on_property, adjacent = (pd.Series(found.to_numpy()[codes], index=calls.index, dtype="str")
-                             for found in (_by_address(places, addresses), _by_block(places, addresses)))
-    link_type = pd.Series(None, index=calls.index, dtype="str")
-    for kind, found in (("adjacent", adjacent), ("on_property", on_property), ("premise", premise)):
-        link_type[found.notna()] = kind
-    out = calls.assign(linked_school_id=premise.fillna(on_property).fillna(adjacent).astype("str"),
-                       link_type=link_type)  # no copy of the calls themselves (copy-on-write)
+    # Each call's school by each rule, taken by Arrow from the distinct places' (a million calls, no Python objects)
+    found = [pa.chunked_array(pa.array(premise.array, pa.large_string()))] + [
+        pc.take(pa.array(by_place.astype("str").array, pa.large_string()), codes)
+        for by_place in (_by_address(places, addresses), _by_block(places, addresses))]
+    rule = np.select([f.is_valid().to_numpy(zero_copy_only=False) for f in found], [0, 1, 2], len(LINK_TYPES))
+    out = calls.assign(linked_school_id=_str(pc.coalesce(*found), calls.index),
+                       link_type=_str(pc.take(pa.array([*LINK_TYPES, None], pa.large_string()), rule), calls.index))
     return out, pd.concat([unknown, shared_addresses(addresses)], ignore_index=True)
 
 
