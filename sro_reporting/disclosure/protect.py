@@ -23,6 +23,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sro_reporting import people
@@ -90,7 +91,8 @@ class Grid:
         full = suppress_counts(b.counts, 1)  # totals added; nothing hidden at a minimum cell of 1
         labels = {c: (c if b.columns else ALL) for c in full.columns}
         labels[TOTAL] = ALL
-        values = {(r if r != TOTAL else ALL, labels[c]): int(full.loc[r, c]) for r in full.index for c in full.columns}
+        values = {(r if r != TOTAL else ALL, labels[c]): int(v)
+                  for r, row in zip(full.index, full.to_numpy()) for c, v in zip(full.columns, row)}
         return cls(b, period, keys, values)
 
 
@@ -110,10 +112,13 @@ class Plan:
 
     def shown(self, view: View, breakdown: people.Breakdown) -> pd.DataFrame | None:
         """Return a view's table as printed (with totals, `*` where hidden), or None when it is left out."""
+        return self.shown_in(view, Grid.of(breakdown, view.period))
+
+    def shown_in(self, view: View, grid: Grid) -> pd.DataFrame | None:
+        """Return a view of a grid as printed, or None when it is left out."""
         if (view.name, view.period) in self.omitted:
             return None
-        grid = Grid.of(breakdown, view.period)
-        frame = view.frame(breakdown.counts)
+        frame = view.frame(grid.breakdown.counts)
         hide = [(r, c) for r in [*frame.index, TOTAL] for c in [*frame.columns, TOTAL]
                 if _view_key(grid, view, r, c) in self.hidden]
         return suppress_counts(frame, self.min_cell, hide)
@@ -213,9 +218,9 @@ class Family:
                 if (view.name, view.period) in omitted:
                     continue
                 grid = self.grids[(view.breakdown, view.period)]
-                shown = Plan(min_cell, frozenset(hidden), omitted).shown(view, grid.breakdown)
-                stars = {_view_key(grid, view, r, c) for r in shown.index for c in shown.columns
-                         if shown.loc[r, c] == SUPPRESSED}
+                shown = Plan(min_cell, frozenset(hidden), omitted).shown_in(view, grid)
+                rows, cols = np.nonzero(shown.to_numpy() == SUPPRESSED)
+                stars = {_view_key(grid, view, shown.index[r], shown.columns[c]) for r, c in zip(rows, cols)}
                 new = {k for k in stars if sensitive(k)} - hidden
                 if new:
                     hidden |= new
