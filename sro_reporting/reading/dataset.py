@@ -163,12 +163,21 @@ def _changed(path: Path) -> RunError:
     return RunError(f"input file {path} changed while it was read; run again once it is written completely")
 
 
+_HASHED: dict[tuple[str, tuple[int, ...]], str] = {}  # files hashed in this process, by path and identity
+
+
 def _read_source(path: Path) -> Source:
-    """Hash a file, read through once; `RunError` where it cannot be read or changes meanwhile."""
+    """Hash a file, read through once; `RunError` where it cannot be read or changes meanwhile.
+
+    A file hashed before in this process and unchanged since (the same inode, size and times) is not read
+    again: a run hashes its inputs for its key, then loads them.
+    """
     digest, size = hashlib.sha256(), 0
     try:
         with path.open("rb") as fh:
             before = os.fstat(fh.fileno())
+            if (str(path), _identity(before)) in _HASHED:
+                return Source(path, _HASHED[(str(path), _identity(before))], _identity(before))
             for chunk in iter(lambda: fh.read(1 << 22), b""):
                 digest.update(chunk)
                 size += len(chunk)
@@ -177,6 +186,7 @@ def _read_source(path: Path) -> Source:
         raise cannot("read", path, exc) from exc
     if _identity(before) != _identity(after) or size != after.st_size:
         raise _changed(path)
+    _HASHED[(str(path), _identity(after))] = digest.hexdigest()
     return Source(path, digest.hexdigest(), _identity(after))
 
 
@@ -187,6 +197,11 @@ def _sources(data_dir: Path) -> dict[str, Source]:
     except OSError as exc:
         raise cannot("read", data_dir, exc) from exc
     return {name: _read_source(path) for name, path in found.items()}
+
+
+def input_hashes(data_dir: Path) -> list[tuple[str, str]]:
+    """Return each table's input file in the folder as (table, sha256), in table order."""
+    return sorted((name, source.sha256) for name, source in _sources(data_dir).items())
 
 
 def _still_as_read(sources: dict[str, Source]) -> None:

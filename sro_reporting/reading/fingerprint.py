@@ -9,15 +9,6 @@ from pathlib import Path
 from sro_reporting import __version__
 
 
-def file_sha256(path: Path) -> str:
-    """Return a file's sha256."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def files_hash(paths: list[Path]) -> str:
     """Return one hash over the names and contents of files, in the order given."""
     digest = hashlib.sha256(__version__.encode())

@@ -185,9 +185,13 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Seri
 
 
 def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
-    """Parse every column; return the typed frame, the problems and the rows to leave out."""
+    """Parse every column; return the typed frame, the problems and the rows to leave out.
+
+    The text of each column of datetimes is let go from `raw` once read and checked (nothing after needs it:
+    the schema has no check on them): in a large export it is a third of the memory.
+    """
     typed = {}  # columns gathered first: a frame grown column by column copies its blocks as it goes
-    problems, drop = [], pd.Series(False, index=raw.index)
+    problems, drop, times = [], pd.Series(False, index=raw.index), _CallTimes(table, len(raw))
     for column in table.columns:
         values, found, bad = _parse_one(raw, table, column)
         problems += found
@@ -198,6 +202,10 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataF
                                             "required value is blank; row left out"))
             drop |= bad | blank
         typed[column.name] = values
+        problems += times.see(column.name, values, raw)
+        if column.kind == "datetime":
+            del raw[column.name]
+    times.blank(typed)
     typed[LINE] = raw[LINE]
     return pd.DataFrame(typed, index=raw.index), problems, drop
 
@@ -233,35 +241,51 @@ def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
     return problems, drop
 
 
-def _impossible_times(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> list[pd.DataFrame]:
-    """Log call times out of order or over a day after the call, and read that call's times as blank.
+class _CallTimes:
+    """A call's later times checked as each is parsed (`ORDERED_TIMES`): one out of order, or over a day after the
+    call, is logged with its text, and that call's later times are read as blank at the end (`blank`).
 
-    So an impossible time (arrival before dispatch before the call) never reaches a median.
+    So an impossible time (arrival before dispatch before the call) never reaches a median; and checked as
+    they are parsed, the times' text need not be kept for the log once each is read.
     """
-    if table.name not in ORDERED_TIMES:
-        return []
-    first, later = ORDERED_TIMES[table.name]
-    names = np.array([first, *later])
-    latest, latest_at = typed[first].to_numpy(), np.zeros(len(typed), np.int8)  # each call's latest time so far
-    problems, bad = [], np.zeros(len(typed), bool)
-    outcome = "the call's response times read as blank"
-    for at, name in enumerate(later, start=1):
-        when = typed[name].to_numpy()
-        early = ~np.isnat(when) & ~np.isnat(latest) & (when < latest)
-        late = ~np.isnat(when) & ~early & (when - typed[first].to_numpy() > LONGEST_CALL.to_timedelta64())
+
+    def __init__(self, table: Table, rows: int) -> None:
+        self.table = table.name
+        self.first, self.later = ORDERED_TIMES.get(table.name, ("", ()))
+        order = [c.name for c in table.columns if c.name in (self.first, *self.later)]
+        if order and order != [self.first, *self.later]:
+            raise AssertionError(f"{table.name}'s times are not in their order in the contract: {order}")
+        self.latest, self.latest_at = np.full(rows, np.datetime64("NaT"), "datetime64[us]"), np.zeros(rows, np.int8)
+        self.called, self.bad = self.latest, np.zeros(rows, bool)
+
+    def see(self, name: str, values: pd.Series, raw: pd.DataFrame) -> list[pd.DataFrame]:
+        """Check one parsed column of times against those before it; return its log rows."""
+        when = values.to_numpy()
+        if name == self.first:
+            self.called = self.latest = when
+            return []
+        if name not in self.later:
+            return []
+        outcome, problems = "the call's response times read as blank", []
+        early = ~np.isnat(when) & ~np.isnat(self.latest) & (when < self.latest)
+        late = ~np.isnat(when) & ~early & (when - self.called > LONGEST_CALL.to_timedelta64())
         if early.any():
-            problems.append(problems_at(table.name, raw.loc[early, LINE], name, raw.loc[early, name],
-                                        "before " + pd.Series(names[latest_at[early]], index=raw.index[early])
-                                        + f"; {outcome}"))
+            before = np.array([self.first, *self.later])[self.latest_at[early]]
+            problems.append(problems_at(self.table, raw.loc[early, LINE], name, raw.loc[early, name],
+                                        "before " + pd.Series(before, index=raw.index[early]) + f"; {outcome}"))
         if late.any():
-            problems.append(problems_at(table.name, raw.loc[late, LINE], name, raw.loc[late, name],
-                                        f"more than a day after {first}; {outcome}"))
-        bad |= early | late
+            problems.append(problems_at(self.table, raw.loc[late, LINE], name, raw.loc[late, name],
+                                        f"more than a day after {self.first}; {outcome}"))
+        self.bad |= early | late
         given = ~np.isnat(when)
-        latest, latest_at = np.where(given, when, latest), np.where(given, np.int8(at), latest_at)
-    if bad.any():
-        typed.loc[bad, list(later)] = pd.NaT
-    return problems
+        at = np.int8(self.later.index(name) + 1)
+        self.latest, self.latest_at = np.where(given, when, self.latest), np.where(given, at, self.latest_at)
+        return problems
+
+    def blank(self, typed: dict[str, pd.Series]) -> None:
+        """Read the later times of every call found impossible as blank."""
+        for name in self.later if self.bad.any() else ():
+            typed[name] = typed[name].mask(self.bad)
 
 
 def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
@@ -283,13 +307,15 @@ def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
 
 
 def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the table's good rows, typed, and every problem found in it."""
+    """Return the table's good rows, typed, and every problem found in it.
+
+    It uses the raw table up: the text of its datetime columns is let go as they are parsed.
+    """
     if not raw.readable:
         return schema_frame(raw.table), raw.problems
     typed, parsed, drop = _parse(raw.frame, raw.table)
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
-    checked += _impossible_times(typed, raw.frame, raw.table)
     keep = ~(drop | drop_more)
     clean = (typed if keep.all() else typed[keep]).reset_index(drop=True)  # no copy of a clean export
     return clean, combine([raw.problems, *parsed, *checked])

@@ -36,8 +36,8 @@ from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
 from sro_reporting.reading import snapshot
-from sro_reporting.reading.dataset import DataSet, cache_written, load
-from sro_reporting.reading.fingerprint import file_sha256, files_hash, source_hash
+from sro_reporting.reading.dataset import DataSet, cache_written, input_hashes, load
+from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
 from sro_reporting.running import checks, outputs, release
 from sro_reporting.running import index as run_index
@@ -273,10 +273,7 @@ def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
 
 def run_key(data_dir: Path, scope: dict) -> str:
     """Return a hash of all a run depends on: the input files, the scope, the code, the notebooks' cells."""
-    from sro_reporting.reading.readers import find_file
-    from sro_reporting.reading.tables import TABLES
-
-    files = sorted((name, file_sha256(p)) for name, t in TABLES.items() if (p := find_file(data_dir, t)))
+    files = input_hashes(data_dir)
     notebooks = {name: KINDS[name].code_hash() for name in scope["reports"]}
     blob = json.dumps([files, scope, _code_hash(), notebooks], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
