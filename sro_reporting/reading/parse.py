@@ -164,6 +164,20 @@ def _fixed_width_chunk(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return found, values
 
 
+def _blocks(cells: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """Return the cells in arrays of about `CHUNK` cells: a CSV reader's small chunks joined, a large one cut, so
+    the byte columns stay in the processor's cache and numpy's calls are few."""
+    blocks, group, size = [], [], 0
+    for chunk in cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]:
+        for start in range(0, len(chunk), CHUNK):
+            group.append(chunk.slice(start, CHUNK))
+            size += len(group[-1])
+            if size >= CHUNK:
+                blocks.append(pa.concat_arrays(group))
+                group, size = [], 0
+    return blocks + ([pa.concat_arrays(group)] if group else [])
+
+
 def fixed_width_datetimes(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Return which cells are in one of `FIXED_SHAPES` with every part in range, and their values.
 
@@ -175,11 +189,8 @@ def fixed_width_datetimes(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray
     >>> found.tolist(), str(values[0])
     ([True, False, False], '2023-02-06T15:59:34.000000')
     """
-    cells = cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])
-    # A block of `CHUNK` cells at a time: a CSV reader's small chunks joined, a large array cut, so the byte
-    # columns stay in the processor's cache and numpy's calls are few.
-    blocks = [cells.slice(start, CHUNK).combine_chunks() for start in range(0, len(cells), CHUNK)]
-    parts = [_fixed_width_chunk(block) for block in blocks] or [(np.zeros(0, bool), np.zeros(0, "datetime64[us]"))]
+    parts = [_fixed_width_chunk(block) for block in _blocks(cells)] \
+        or [(np.zeros(0, bool), np.zeros(0, "datetime64[us]"))]
     return np.concatenate([f for f, _ in parts]), np.concatenate([v for _, v in parts])
 
 
