@@ -141,14 +141,6 @@ def _stream_csv(path: Path) -> tuple[pd.DataFrame, str] | None:
 
 def _read_csv(data: bytes, path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
     """Read a CSV's bytes as text; ragged long rows are reported and left out."""
-    if b"\r" not in data:  # Arrow checks the UTF-8 as it reads: no pass of our own over a large export
-        try:
-            buffer = pyarrow.py_buffer(memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0:])
-            frame = _read_with_arrow(buffer, pyarrow.csv.open_csv(buffer).schema.names)
-            frame[LINE] = np.arange(len(frame), dtype=np.int64) + 2
-            return frame, []
-        except pyarrow.ArrowInvalid:
-            pass  # not UTF-8, ragged or empty: the paths below tell which
     data, encoding = _utf8(data)
     problems = []
     if encoding:
