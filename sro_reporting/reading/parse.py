@@ -288,6 +288,14 @@ def _changes(cells: pa.ChunkedArray, upper: bool) -> tuple[bool, bool, bool]:
     return trim, lower, blank
 
 
+def _blank_as_missing(cells: pa.Array) -> pa.Array:
+    """Return text with the empty cells missing: a new validity bitmap over the same bytes, not a copy of them."""
+    valid = pc.and_(pc.is_valid(cells), pc.not_equal(pc.binary_length(cells), 0))
+    if cells.offset or valid.offset:  # a slice's bitmap would not line up with its bytes
+        return pc.if_else(valid, cells, pa.scalar(None, cells.type))
+    return pa.Array.from_buffers(cells.type, len(cells), [valid.buffers()[1], *cells.buffers()[1:]])
+
+
 def _tidy(text: pd.Series, upper: bool) -> pd.Series:
     """Return cells trimmed, blank as missing, upper case where asked: the column itself where that changes nothing.
 
@@ -301,7 +309,7 @@ def _tidy(text: pd.Series, upper: bool) -> pd.Series:
         if not pc.all(pc.fill_null(pc.equal(changed, tidy), True)).as_py():
             tidy = changed
     if (blank or trim) and pc.any(pc.equal(tidy, "")).as_py():
-        tidy = pc.if_else(pc.equal(tidy, ""), pa.scalar(None, tidy.type), tidy)
+        tidy = pa.chunked_array([_blank_as_missing(chunk) for chunk in tidy.chunks], tidy.type)
     return text if tidy is cells else pd.Series(pd.arrays.ArrowStringArray(tidy), index=text.index, dtype="str")
 
 

@@ -207,7 +207,7 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataF
             del raw[column.name]
     times.blank(typed)
     typed[LINE] = raw[LINE]
-    return pd.DataFrame(typed, index=raw.index), problems, drop
+    return pd.DataFrame(typed, index=raw.index, copy=False), problems, drop
 
 
 def _schema_failures(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -260,12 +260,12 @@ class _CallTimes:
 
     def see(self, name: str, values: pd.Series, raw: pd.DataFrame) -> list[pd.DataFrame]:
         """Check one parsed column of times against those before it; return its log rows."""
-        when = values.to_numpy()
         if name == self.first:
-            self.called = self.latest = when
+            self.called = self.latest = values.to_numpy()
             return []
         if name not in self.later:
             return []
+        when = values.to_numpy()
         outcome, problems = "the call's response times read as blank", []
         early = ~np.isnat(when) & ~np.isnat(self.latest) & (when < self.latest)
         late = ~np.isnat(when) & ~early & (when - self.called > LONGEST_CALL.to_timedelta64())
