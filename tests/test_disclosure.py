@@ -245,3 +245,11 @@ def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
     # or nearly; even "3 of 3 were students" is a hidden 3 under a total of 3.
     for name in ("use_of_force_by_age_band", "use_of_force_by_race", "use_of_force_by_student"):
         assert (name, spring) in plan.omitted
+
+
+def test_a_plan_kept_in_the_cache_is_read_back_whole_not_made_again(demo_plan, monkeypatch):
+    data, year, _, made = demo_plan
+    protect.keep_plan(data, year)
+    protect._PLANS.clear()
+    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the kept plan was made again"))
+    assert protect.plan_for(data, year) == made and protect.Plan.from_json(made.as_json()) == made

@@ -32,6 +32,7 @@ from sro_reporting.disclosure.layout import period
 from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.privacy import SUPPRESSED, TOTAL, suppress_counts
+from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet
 
 PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")
@@ -109,6 +110,17 @@ class Plan:
     hidden: frozenset[Key]
     omitted: frozenset[tuple[str, str]]  # (view name, period)
     rounds: int = 0
+
+    def as_json(self) -> dict:
+        """Return the plan as JSON-able values (the cache holds no pickle)."""
+        return {"min_cell": self.min_cell, "rounds": self.rounds, "omitted": sorted(map(list, self.omitted)),
+                "hidden": sorted([k.population, k.period, list(map(list, k.categories))] for k in self.hidden)}
+
+    @classmethod
+    def from_json(cls, found: dict) -> Plan:
+        """Return the plan `as_json` gave."""
+        hidden = frozenset(Key(p, when, tuple(map(tuple, cats))) for p, when, cats in found["hidden"])
+        return cls(int(found["min_cell"]), hidden, frozenset(map(tuple, found["omitted"])), int(found["rounds"]))
 
     def shown(self, view: View, breakdown: people.Breakdown) -> pd.DataFrame | None:
         """Return a view's table as printed (with totals, `*` where hidden), or None when it is left out."""
@@ -303,9 +315,27 @@ def _plan(family: Family, year: SchoolYear, secret: str) -> Plan:
 _PLANS: dict[tuple, Plan] = {}
 
 
+def _cache_key(data: DataSet, year: SchoolYear) -> str:
+    """Return the cache key of a school year's plan: a part of the data version's snapshot."""
+    return f"{data.version}{snapshot.PART}plan{hashlib.sha256(year.model_dump_json().encode()).hexdigest()[:16]}"
+
+
+def _cached(data: DataSet, year: SchoolYear) -> Plan | None:
+    """Return the plan a run kept in the cache for this data version and year, if there is one."""
+    found = snapshot.load(_cache_key(data, year)) if data.version else None
+    return Plan.from_json(found[1]["plan"]) if found is not None else None
+
+
 def plan_for(data: DataSet, year: SchoolYear) -> Plan:
-    """Return the school year's plan, computed once per data set and year in this process."""
+    """Return the school year's plan: once per data set and year in this process, and read from the cache where
+    the run's parent kept it (`keep_plan`)."""
     key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json())
     if key not in _PLANS:
-        _PLANS[key] = plan(data, year)
+        _PLANS[key] = _cached(data, year) or plan(data, year)
     return _PLANS[key]
+
+
+def keep_plan(data: DataSet, year: SchoolYear) -> None:
+    """Plan the school year and keep the plan in the cache, for the reports' kernels to read rather than make."""
+    if data.version:
+        snapshot.save_quietly(_cache_key(data, year), {}, {"plan": plan_for(data, year).as_json()})

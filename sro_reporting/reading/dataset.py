@@ -310,7 +310,7 @@ def _unlinked_key(key: str) -> str:
     return f"{key}{cache.PART}unlinked"
 
 
-_WRITERS: list[threading.Thread] = []  # snapshots of unlinked calls still being written
+_WRITERS: list[threading.Thread] = []  # cache writes still going on in this process
 
 
 def _save(data: DataSet, unlinked_later: bool = False) -> None:
@@ -327,13 +327,17 @@ def _save(data: DataSet, unlinked_later: bool = False) -> None:
     if not unlinked_later:
         cache.save(_unlinked_key(data.version), rest, {})
         return
-    _WRITERS.append(threading.Thread(target=cache.save_quietly, args=(_unlinked_key(data.version), rest, {}),
-                                     name="sro-cache-unlinked"))
+    in_background(cache.save_quietly, _unlinked_key(data.version), rest, {})
+
+
+def in_background(write, *args) -> None:
+    """Write something to the cache in a thread of this process (`cache_written` waits for it)."""
+    _WRITERS.append(threading.Thread(target=write, args=args, name="sro-cache-writer"))
     _WRITERS[-1].start()
 
 
 def cache_written() -> None:
-    """Wait until every snapshot this process began is written."""
+    """Wait until everything this process began to write to the cache is written."""
     while _WRITERS:
         _WRITERS.pop().join()
 

@@ -32,11 +32,12 @@ from typing import Literal, Self
 
 import pyarrow
 
+from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
 from sro_reporting.reading import snapshot
-from sro_reporting.reading.dataset import DataSet, cache_written, input_hashes, load
+from sro_reporting.reading.dataset import DataSet, cache_written, in_background, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
 from sro_reporting.running import checks, outputs, release
@@ -64,6 +65,7 @@ from sro_reporting.running.release import INTERNAL
 WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
 
 
+PROTECTING = {"annual", "semester"}  # the kinds whose reports print people tables the disclosure plan protects
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
@@ -401,6 +403,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         entries, pending = _split_unchanged(todo, data, internal, force)
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
+        if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
+            in_background(protect.keep_plan, data, year)
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
