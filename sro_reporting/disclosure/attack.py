@@ -88,7 +88,8 @@ class _Solver:
         self.highs.setOptionValue("output_flag", False)
         if not integer:
             self.highs.setOptionValue("presolve", "off")  # tells unbounded from infeasible, and keeps the basis
-            self.highs.setOptionValue("simplex_strategy", 4)  # primal: the last basis stays feasible for a new objective
+            # Primal simplex: the last basis stays feasible for a new objective.
+            self.highs.setOptionValue("simplex_strategy", 4)
         lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
         lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(matrix.shape[1]), bounds.lb, bounds.ub
         lp.row_lower_ = lp.row_upper_ = rhs
@@ -116,7 +117,8 @@ class _Solver:
 def _signature(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int], close_to: float) -> bytes:
     """Return a digest of everything a group's ranges depend on."""
     matrix, rhs, bounds = system
-    parts = (matrix.indptr, matrix.indices, matrix.data, rhs, bounds.lb, bounds.ub, np.array(hidden), np.array(close_to))
+    parts = (matrix.indptr, matrix.indices, matrix.data, rhs, bounds.lb, bounds.ub,
+             np.array(hidden), np.array(close_to))
     return hashlib.sha256(b"|".join(np.ascontiguousarray(p).tobytes() for p in parts)).digest()
 
 

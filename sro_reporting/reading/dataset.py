@@ -5,8 +5,9 @@ input file, and keeps a cleaned snapshot (`reading.snapshot`) keyed by those has
 package's code: a second load of the same files (another cell, another notebook) reads the
 snapshot, not the exports. Where there is none, it parses each file, hashing the bytes again as
 they are parsed (a large export streams from disk, never whole in memory): a file whose bytes
-differ from those first hashed, or that changes while it is read, stops the load with `RunError`. `load(snapshot=KEY)` reads one data version by its key and
-never the data folder: that is how every report of a batch sees the same data.
+differ from those first hashed, or that changes while it is read, stops the load with `RunError`.
+`load(snapshot=KEY)` reads one data version by its key and never the data folder: that is how
+every report of a batch sees the same data.
 `load(calls="linked")` keeps only the calls linked to a school, all that any report counts: on a
 city-wide export of millions of calls that is a small share, so a report loads and counts much less.
 """

@@ -283,7 +283,8 @@ def _changes(cells: pa.ChunkedArray, upper: bool) -> tuple[bool, bool, bool]:
         offsets, data = text_bytes(chunk)
         filled = offsets[1:] > offsets[:-1]
         blank = blank or not filled.all()
-        trim = trim or bool(MAY_BE_SPACE[data[offsets[:-1][filled]]].any() or MAY_BE_SPACE[data[offsets[1:][filled] - 1]].any())
+        ends = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
+        trim = trim or bool(MAY_BE_SPACE[ends].any())
         lower = lower or (upper and bool(MAY_BE_LOWER[data[offsets[0]:offsets[-1]]].any()))
     return trim, lower, blank
 
