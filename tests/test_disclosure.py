@@ -1,5 +1,6 @@
 """Disclosure control over the whole MPS release: the attack, the audit on hand-made releases, the protection."""
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -13,6 +14,7 @@ from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate
 from sro_reporting.params import load_school_year
 from sro_reporting.privacy import suppress_counts
+from sro_reporting.reading import snapshot
 
 SPRING, JAN, FEB = "2026-01-26/2026-06-12", "2026-01-26/2026-01-31", "2026-02-01/2026-02-28"
 ARRESTS = Part(categories={"action_type": "arrest"})
@@ -253,3 +255,12 @@ def test_a_plan_kept_in_the_cache_is_read_back_whole_not_made_again(demo_plan, m
     protect._PLANS.clear()
     monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the kept plan was made again"))
     assert protect.plan_for(data, year) == made and protect.Plan.from_json(made.as_json()) == made
+
+
+def test_a_plan_that_cannot_be_made_is_left_to_the_reports(demo_plan, monkeypatch):
+    data, year, _, _ = demo_plan
+    protect._PLANS.clear()
+    monkeypatch.setattr(protect, "plan", lambda *_: (_ for _ in ()).throw(RuntimeError("did not settle")))
+    protect.keep_plan(dataclasses.replace(data, version="f" * 24), year)  # no traceback, nothing kept
+    assert not list(snapshot.folder().glob("snapshot-ffff*"))
+    protect._PLANS.clear()

@@ -336,6 +336,13 @@ def plan_for(data: DataSet, year: SchoolYear) -> Plan:
 
 
 def keep_plan(data: DataSet, year: SchoolYear) -> None:
-    """Plan the school year and keep the plan in the cache, for the reports' kernels to read rather than make."""
+    """Plan the school year and keep the plan in the cache, for the reports' kernels to read rather than make.
+
+    A plan that cannot be made is left to the reports: each one that needs it fails, saying why, in its notebook.
+    """
+    try:
+        found = plan_for(data, year)
+    except Exception:  # noqa: BLE001 - see above: a traceback from this thread would only repeat it
+        return
     if data.version:
-        snapshot.save_quietly(_cache_key(data, year), {}, {"plan": plan_for(data, year).as_json()})
+        snapshot.save_quietly(_cache_key(data, year), {}, {"plan": found.as_json()})
