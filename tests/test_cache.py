@@ -148,7 +148,7 @@ def with_calls(tmp_path):
 def test_the_unlinked_calls_written_later_come_back_with_the_rest_in_file_order(with_calls):
     folder = with_calls
     first = sro.load(folder, remember=False, unlinked_later=True)
-    dataset.cache_written()
+    snapshot.written()
     dataset._LOADED.clear()
     again = sro.load(folder)
     assert first.calls["linked_school_id"].fillna("-").tolist() == ["0010", "-", "0020", "-"]

@@ -18,7 +18,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -311,14 +310,11 @@ def _unlinked_key(key: str) -> str:
     return f"{key}{cache.PART}unlinked"
 
 
-_WRITERS: list[threading.Thread] = []  # cache writes still going on in this process
-
-
 def _save(data: DataSet, unlinked_later: bool = False) -> None:
     """Write the data set's snapshot under its version, and the calls linked to no school in a snapshot apart.
 
     With `unlinked_later`, those calls (most of a city-wide export) are written by a thread: a batch's
-    reports read the first snapshot only, so they need not wait for it (`cache_written` waits).
+    reports read the first snapshot only, so they need not wait for it (`snapshot.written` waits).
     """
     meta = {"usable": data.usable, "files": [dataclasses.asdict(f) for f in data.files], "synthetic": data.synthetic,
             "extent": data.extent}
@@ -328,19 +324,7 @@ def _save(data: DataSet, unlinked_later: bool = False) -> None:
     if not unlinked_later:
         cache.save(_unlinked_key(data.version), rest, {})
         return
-    in_background(cache.save_quietly, _unlinked_key(data.version), rest, {})
-
-
-def in_background(write, *args) -> None:
-    """Write something to the cache in a thread of this process (`cache_written` waits for it)."""
-    _WRITERS.append(threading.Thread(target=write, args=args, name="sro-cache-writer"))
-    _WRITERS[-1].start()
-
-
-def cache_written() -> None:
-    """Wait until everything this process began to write to the cache is written."""
-    while _WRITERS:
-        _WRITERS.pop().join()
+    cache.in_background(cache.save_quietly, _unlinked_key(data.version), rest, {})
 
 
 def _restore(key: str, data_dir: Path, calls: str) -> DataSet | None:
@@ -380,7 +364,7 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
     writes the cache (`validate`). `calls="linked"` keeps only the calls linked to a school (what
     report notebooks load: every count they make is of those); the data's extent stays that of all.
     `unlinked_later` writes the snapshot of the calls linked to no school in the background (a batch's
-    parent, whose reports never read them; `cache_written` waits for it).
+    parent, whose reports never read them; `snapshot.written` waits for it).
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if snapshot:

@@ -102,6 +102,12 @@ def text_bytes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
 
 
+def cell_bytes(cells: pa.Array) -> np.ndarray:
+    """Return the bytes of a text array's cells, end to end (none of its buffer's others)."""
+    offsets, data = text_bytes(cells)
+    return data[offsets[0]:offsets[-1]]
+
+
 def _byte_columns(cells: pa.Array, rows: np.ndarray, width: int) -> list[np.ndarray]:
     """Return, for the given rows of a text array, one array per byte position (each cell `width` bytes)."""
     offsets, data = text_bytes(cells)
@@ -285,7 +291,7 @@ def _changes(cells: pa.ChunkedArray, upper: bool) -> tuple[bool, bool, bool]:
         blank = blank or not filled.all()
         ends = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
         trim = trim or bool(MAY_BE_SPACE[ends].any())
-        lower = lower or (upper and bool(MAY_BE_LOWER[data[offsets[0]:offsets[-1]]].any()))
+        lower = lower or (upper and bool(MAY_BE_LOWER[cell_bytes(chunk)].any()))
     return trim, lower, blank
 
 

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import stat
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -141,6 +142,21 @@ def save_quietly(key: str, frames: dict[str, pd.DataFrame | Rows], meta: dict) -
         save(key, frames, meta)
     except RunError as exc:
         warnings.warn(f"{exc}; the data will be read again next time", CacheWarning, stacklevel=2)
+
+
+_WRITERS: list[threading.Thread] = []  # cache writes still going on in this process
+
+
+def in_background(write, *args) -> None:
+    """Write to the cache in a thread of this process (`written` waits for it)."""
+    _WRITERS.append(threading.Thread(target=write, args=args, name="sro-cache-writer"))
+    _WRITERS[-1].start()
+
+
+def written() -> None:
+    """Wait until everything this process began to write to the cache is written."""
+    while _WRITERS:
+        _WRITERS.pop().join()
 
 
 def _frames(where: Path, key: str, skip: list[str]) -> tuple[dict[str, pd.DataFrame], dict]:

@@ -18,7 +18,7 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from sro_reporting.reading.parse import parse_column, rule, text_bytes
+from sro_reporting.reading.parse import cell_bytes, parse_column, rule, text_bytes
 from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
@@ -62,7 +62,7 @@ def _as_numbers(cells: pyarrow.ChunkedArray) -> np.ndarray | None:
         lengths = np.diff(offsets)
         if (lengths < 1).any() or (lengths > LONGEST_NUMBER).any():
             return None
-        digits = data[offsets[0]:offsets[-1]] - np.uint8(ord("0")) if len(chunk) else data  # below "0" wraps to over 9
+        digits = cell_bytes(chunk) - np.uint8(ord("0"))  # below "0" wraps round to over 9
         if (digits > 9).any() or ((data[offsets[:-1]] == ord("0")) & (lengths > 1)).any():
             return None
     return pc.cast(cells, pyarrow.int64()).to_numpy()
@@ -126,8 +126,7 @@ def shown(value: str) -> str:
 def _printable_ascii(cells: pyarrow.ChunkedArray) -> bool:
     """Return whether the text's bytes are all printable ASCII, where no control or invisible character can be."""
     for chunk in cells.chunks:
-        offsets, data = text_bytes(chunk)
-        found = data[offsets[0]:offsets[-1]] if len(chunk) else data[:0]
+        found = cell_bytes(chunk)
         if ((found < 0x20) | (found >= 0x7F)).any():
             return False
     return True

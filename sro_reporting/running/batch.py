@@ -37,7 +37,7 @@ from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
 from sro_reporting.reading import snapshot
-from sro_reporting.reading.dataset import DataSet, cache_written, in_background, input_hashes, load
+from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
 from sro_reporting.running import checks, outputs, release
@@ -404,7 +404,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
         if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
-            in_background(protect.keep_plan, data, year)
+            snapshot.in_background(protect.keep_plan, data, year)
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
@@ -412,7 +412,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         with say.reports([one.stem for one, _ in pending], workers) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())
-    cache_written()
+    snapshot.written()
     remove(internal / outputs.STAGING, out)  # every worker is done
     made = [entries[j.stem] for j in todo]
     released = {}
