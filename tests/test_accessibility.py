@@ -21,7 +21,7 @@ from sro_reporting import demo
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import demo_data_dir
 from sro_reporting.reading.dataset import SYNTHETIC_MARKER
-from sro_reporting.rendering import render
+from sro_reporting.rendering import appendix, render
 from sro_reporting.rendering.report import SYNTHETIC_MARK
 from sro_reporting.running.batch import execute
 from sro_reporting.running.kernels import WARM, kernel_name
@@ -190,12 +190,12 @@ def test_dates_and_months_written_out(reports):
 
 
 def _laid_out(stem: str, reports: Path):
-    """Return WeasyPrint's pages of a report's print markup."""
+    """Return WeasyPrint's pages of a report's print markup: the body's, then the appendix's."""
     from weasyprint import HTML
 
     nb = nbformat.read(reports / f"{stem}.ipynb", as_version=4)
-    markup = render.finish(render._exporter().markup(nb), "print")
-    return HTML(string=markup, base_url=str(render.TEMPLATES)).render().pages
+    parts = appendix.split(render.finish(render._exporter().markup(nb), "print"))
+    return [page for part in parts if part for page in HTML(string=part, base_url=str(render.TEMPLATES)).render().pages]
 
 
 def _boxes(box):

@@ -15,12 +15,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import multiprocessing
 import re
+import sys
+import warnings
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
+
+from sro_reporting.rendering import appendix
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLES = TEMPLATES / "sro_pdf"
@@ -30,6 +36,7 @@ SCREEN_CSS = STYLES / "screen.css"
 CSS_SLOT = "/*sro-css*/"
 CONTENTS_FROM = 5  # section headings; a report with this many gets a contents list
 PDF_VARIANT = "pdf/ua-1"
+PARALLEL_FROM = 40_000  # characters of an appendix's page: a shorter one renders after the body, in this process
 
 
 class AccessibilityError(RuntimeError):
@@ -106,9 +113,10 @@ class SroPdfExporter(SroHtmlExporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        markup, resources = super().from_notebook_node(nb, resources, **kw)
+        resources = resources or {}
+        markup = self.markup(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
-        return html_to_pdf(markup), resources
+        return print_pdf(markup), resources
 
 
 def finish(markup: str, medium: str) -> str:
@@ -131,10 +139,10 @@ def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
     headings = []
 
     def anchor(match: re.Match) -> str:
-        headings.append(match.group(1))
-        return f'<h2 id="section-{len(headings)}">{match.group(1)}</h2>'
+        headings.append(match.group(2))
+        return f'<h2{match.group(1) or ""} id="section-{len(headings)}">{match.group(2)}</h2>'
 
-    markup = re.sub(r"<h2>(.*?)</h2>", anchor, markup)
+    markup = re.sub(r'<h2( class="appendix")?>(.*?)</h2>', anchor, markup)
     if len(headings) < min_sections or "</header>" not in markup:
         return markup
     items = "".join(f'<li><a href="#section-{i}">{text}</a></li>' for i, text in enumerate(headings, 1))
@@ -206,6 +214,24 @@ def html_to_pdf(markup: str) -> bytes:
     return pdf
 
 
+def print_pdf(markup: str) -> bytes:
+    """Render a report's markup to PDF/UA-1: the body and its appendix (if any) as two documents, joined.
+
+    A long appendix renders in a forked process while this one renders the body.
+    """
+    body, extra = appendix.split(finish(markup, "print"))
+    if extra is None:
+        return html_to_pdf(body)
+    if len(extra) < PARALLEL_FROM or sys.platform != "linux":  # macOS and Windows cannot fork a renderer safely
+        return appendix.join(html_to_pdf(body), html_to_pdf(extra))
+    with warnings.catch_warnings():
+        # Forking a process with threads (a kernel client's) is safe here: the child only renders, and exits.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            later = pool.submit(html_to_pdf, extra)
+            return appendix.join(html_to_pdf(body), later.result())
+
+
 @functools.cache
 def _exporter() -> SroPdfExporter:
     """Return this process's exporter: its templates are compiled once."""
@@ -233,7 +259,7 @@ def _write(path: Path, body: bytes) -> Path:
 
 def render_pdf(notebook: Path | nbformat.NotebookNode, pdf: Path) -> Path:
     """Render an executed notebook (a file, or one in memory) to a PDF/UA-1 file."""
-    return _write(pdf, html_to_pdf(finish(_exporter().markup(_notebook(notebook)), "print")))
+    return _write(pdf, print_pdf(_exporter().markup(_notebook(notebook))))
 
 
 def render_html(notebook: Path | nbformat.NotebookNode, page: Path) -> Path:
@@ -245,6 +271,6 @@ def render_report(notebook: Path | nbformat.NotebookNode, pdf: Path) -> tuple[Pa
     """Render an executed notebook to its PDF and, beside it, the same report as HTML; one conversion."""
     markup = _exporter().markup(_notebook(notebook))
     page = pdf.with_suffix(".html")
-    body = html_to_pdf(finish(markup, "print"))  # first: an inaccessible report leaves no file at all
+    body = print_pdf(markup)  # first: an inaccessible report leaves no file at all
     _write(page, finish(markup, "screen").encode())
     return _write(pdf, body), page

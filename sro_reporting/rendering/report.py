@@ -205,6 +205,14 @@ class Report:
         para = f"<p>{_e(text)}</p>" if text else ""
         _display(f"<h2>{_e(heading)}</h2>{para}")
 
+    def appendix(self, heading: str, text: str = "") -> None:
+        """Start the report's appendix, after its methods: what follows is Table A1, A2 and, in the PDF, pages A-1, A-2.
+
+        The PDF renders the appendix as a document of its own beside the body (a second core's work), then joins them.
+        """
+        para = f"<p>{_e(text)}</p>" if text else ""
+        _display(f'<h2 class="appendix">{_e(heading)}</h2>{para}')
+
     def definitions(self, terms: dict[str, str], heading: str = "Definitions") -> None:
         """Show the definitions the report uses."""
         _display(f"<h3>{_e(heading)}</h3>{definition_list(terms)}")

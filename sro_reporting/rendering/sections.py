@@ -189,7 +189,7 @@ def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str 
     schools = data.schools if school_id is None else data.schools[data.schools["school_id"] == school_id]
     long = calls_by_priority_disposition(data.calls, schools, span)
     here = rep.deliver(long, "calls_by_priority_disposition").relative_to(rep.out_dir).as_posix()
-    rep.section("Appendix: calls by disposition and priority")
+    rep.appendix("Appendix A. Calls by disposition and priority")
     rep.table(disposition_by_priority(long), "calls_by_disposition_and_priority",
               "Calls for service by school, disposition and priority",
               note=f"The same counts for this period, one row per school, priority and disposition, are in {here}. "
