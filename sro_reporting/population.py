@@ -69,6 +69,18 @@ def place(school_id: pd.Series, schools: pd.DataFrame, span: Span) -> pd.Series:
     return out.mask(school_id.isna(), NO_SCHOOL).astype("str")
 
 
+def _in_program(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return the period's calls linked to a school of the program."""
+    program = schools.loc[schools["sro_participating"].fillna(False), "school_id"]
+    return calls[calls["linked_school_id"].isin(program) & in_span(calls["call_datetime"], span)]
+
+
+def _placed_calls(found: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return program calls with `school_id`, `place` and `priority_label`."""
+    found = found.drop(columns="school_id", errors="ignore").assign(school_id=found["linked_school_id"])
+    return found.assign(place=place(found["school_id"], schools, span), priority_label=priority_label(found["priority"]))
+
+
 def program_calls(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
     """Return the period's calls linked to a school of the program, with `school_id`, `place` and `priority_label`.
 
@@ -80,35 +92,52 @@ def program_calls(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.
     >>> program_calls(calls, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["place"].tolist()
     ['1', 'At a school not taking part in the period']
     """
-    program = schools.loc[schools["sro_participating"].fillna(False), "school_id"]
-    found = calls[calls["linked_school_id"].isin(program) & in_span(calls["call_datetime"], span)]
-    found = found.drop(columns="school_id", errors="ignore").assign(school_id=found["linked_school_id"])
-    return found.assign(place=place(found["school_id"], schools, span), priority_label=priority_label(found["priority"]))
+    return _placed_calls(_in_program(calls, schools, span), schools, span)
+
+
+def _records(data: DataSet, span: Span, calls: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Return the records each count covers in the period: calls (of `calls`, the data's), actions, activities, force."""
+    enf = data.enforcement
+    return {"calls": _in_program(calls, data.schools, span),
+            "actions": enf[enf["school_related"].fillna(False) & in_span(enf["action_datetime"], span)],
+            "activities": data.activities[in_span(data.activities["activity_date"], span)],
+            "force": data.use_of_force[in_span(data.use_of_force["uof_datetime"], span)]}
 
 
 def counted(data: DataSet, span: Span) -> dict[str, pd.DataFrame]:
     """Return the records each count covers in the period, each with its `place`: calls, actions, activities, force."""
-    enf = data.enforcement
-    actions = enf[enf["school_related"].fillna(False) & in_span(enf["action_datetime"], span)]
-    acts = data.activities[in_span(data.activities["activity_date"], span)]
-    force = data.use_of_force[in_span(data.use_of_force["uof_datetime"], span)]
-    found = {"calls": program_calls(data.calls, data.schools, span)}
-    for name, frame in (("actions", actions), ("activities", acts), ("force", force)):
-        found[name] = frame.assign(place=place(frame["school_id"], data.schools, span))
-    return found
+    found = _records(data, span, data.calls)
+    placed = {"calls": _placed_calls(found.pop("calls"), data.schools, span)}
+    for name, frame in found.items():
+        placed[name] = frame.assign(place=place(frame["school_id"], data.schools, span))
+    return placed
+
+
+def _measured(found: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Return the records of each measure of `MEASURES`."""
+    actions, acts = found["actions"], found["activities"]
+    out = {"calls": found["calls"]}
+    for measure, code in ACTIONS.items():
+        out[measure] = actions[actions["action_type"] == code]
+    out["activities"] = acts
+    out["youth_referrals"] = acts[acts["activity_type"] == "youth_referral"]
+    out["alternatives"] = acts[acts["in_lieu_of_citation"].fillna(False)]
+    out["use_of_force"] = found["force"]
+    return out
 
 
 def _counts(found: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
     """Return each measure's count per place."""
-    acts = found["activities"]
-    out = {"calls": found["calls"]["place"].value_counts()}
-    for measure, code in ACTIONS.items():
-        out[measure] = found["actions"].loc[found["actions"]["action_type"] == code, "place"].value_counts()
-    out["activities"] = acts["place"].value_counts()
-    out["youth_referrals"] = acts.loc[acts["activity_type"] == "youth_referral", "place"].value_counts()
-    out["alternatives"] = acts.loc[acts["in_lieu_of_citation"].fillna(False), "place"].value_counts()
-    out["use_of_force"] = found["force"]["place"].value_counts()
-    return out
+    return {measure: rows["place"].value_counts() for measure, rows in _measured(found).items()}
+
+
+def totals(data: DataSet, span: Span) -> dict[str, int]:
+    """Return each measure's count in the period: the Total row of `by_place`, with no record placed.
+
+    Every record counts in some row of `by_place` (a school taking part, or a row of `ELSEWHERE`).
+    """
+    found = _records(data, span, data.calls[["linked_school_id", "call_datetime"]])  # counted, not copied whole
+    return {measure: len(rows) for measure, rows in _measured(found).items()}
 
 
 def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:

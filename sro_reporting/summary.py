@@ -9,7 +9,7 @@ import pandas as pd
 from sro_reporting.frames import measures
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
-from sro_reporting.population import MEASURES, TOTAL, by_place, schools_only
+from sro_reporting.population import MEASURES, by_place, schools_only, totals
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.staffing import school_days, school_presence, shift_times
 
@@ -50,11 +50,14 @@ def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | No
     >>> int(figures["Calls for service"]) > 0, int(figures["School days"])
     (True, 94)
     """
-    table = by_place(data, span)
-    found = table[table["school_name"] == TOTAL] if school_id is None else table[table["school_id"] == school_id]
-    rows = [(label, int(found.iloc[0][m]) if len(found) else None) for m, label in MEASURES.items()]
     if school_id is None:
+        counts = totals(data, span)
+        rows = [(label, counts[m]) for m, label in MEASURES.items()]
         rows.append(("SRO shifts worked", int(in_span(data.shifts["shift_date"], span).sum())))
+    else:
+        table = by_place(data, span)
+        found = table[table["school_id"] == school_id]
+        rows = [(label, int(found.iloc[0][m]) if len(found) else None) for m, label in MEASURES.items()]
     rows.append(("School days", covered_days(year, span, data.as_of())))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "Int64"})
 

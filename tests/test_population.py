@@ -78,6 +78,14 @@ def test_every_count_at_a_school_taking_part_and_the_rest_in_rows_of_their_own(d
     assert (counts.iloc[:-1].sum() == counts.iloc[-1]).all()  # every column adds to its total
 
 
+@pytest.mark.parametrize("span", [FALL, SPRING, YEAR.year_span])
+def test_the_totals_are_the_total_row_of_every_place(data, span):
+    """The key figures count every record without placing it: the same numbers as the table of places."""
+    total = population.by_place(data, span).set_index("school_name").loc[TOTAL, list(population.MEASURES)]
+    assert population.totals(data, span) == {m: int(v) for m, v in total.items()}
+    assert population.totals(data, SPRING)["arrests"] == 2  # by hand: e4 outside the program, e5 unknown school
+
+
 def test_a_school_that_joined_counts_nothing_before_its_semester_and_says_not_taking_part(data):
     fall = population.by_place(data, FALL)
     assert fall["school_name"].tolist()[:2] == ["Washington High", "Madison High"]
