@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import json
+import threading
 
 import pandas as pd
 import pytest
@@ -257,10 +258,29 @@ def test_a_plan_kept_in_the_cache_is_read_back_whole_not_made_again(demo_plan, m
     assert protect.plan_for(data, year) == made and protect.Plan.from_json(made.as_json()) == made
 
 
+def test_a_report_waits_for_the_plan_its_run_is_making_rather_than_make_it(demo_plan, monkeypatch):
+    """The run's parent holds the plan's lock while it plans; a kernel asking meanwhile reads the plan kept."""
+    data, year, _, made = demo_plan
+    key = protect._cache_key(data, year)
+    snapshot._remove(snapshot.folder() / f"{snapshot.PREFIX}{key}")
+    protect._PLANS.clear()
+    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the plan being made was made again"))
+    got = []
+    with snapshot.making(key):
+        waiter = threading.Thread(target=lambda: got.append(protect.plan_for(data, year)))
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive() and not got  # waiting for the lock, not planning
+        snapshot.save(key, {}, {"plan": made.as_json()})
+    waiter.join(30)
+    assert got == [made]
+    protect._PLANS.clear()
+
+
 def test_a_plan_that_cannot_be_made_is_left_to_the_reports(demo_plan, monkeypatch):
     data, year, _, _ = demo_plan
     protect._PLANS.clear()
     monkeypatch.setattr(protect, "plan", lambda *_: (_ for _ in ()).throw(RuntimeError("did not settle")))
     protect.keep_plan(dataclasses.replace(data, version="f" * 24), year)  # no traceback, nothing kept
-    assert not list(snapshot.folder().glob("snapshot-ffff*"))
+    assert not [kept for kept in snapshot.folder().glob("snapshot-ffff*") if kept.is_dir()]
     protect._PLANS.clear()

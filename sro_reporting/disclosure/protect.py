@@ -320,18 +320,27 @@ def _cache_key(data: DataSet, year: SchoolYear) -> str:
     return f"{data.version}{snapshot.PART}plan{hashlib.sha256(year.model_dump_json().encode()).hexdigest()[:16]}"
 
 
-def _cached(data: DataSet, year: SchoolYear) -> Plan | None:
-    """Return the plan a run kept in the cache for this data version and year, if there is one."""
-    found = snapshot.load(_cache_key(data, year)) if data.version else None
-    return Plan.from_json(found[1]["plan"]) if found is not None else None
+def _kept(data: DataSet, year: SchoolYear) -> Plan:
+    """Return the school year's plan kept in the cache for the data version, made and kept there by whichever process
+    asks first (the run's parent, as its reports start); another waits for it rather than make it again."""
+    if not data.version:
+        return plan(data, year)
+    key = _cache_key(data, year)
+    with snapshot.making(key):
+        found = snapshot.load(key)
+        if found is not None:
+            return Plan.from_json(found[1]["plan"])
+        made = plan(data, year)
+        snapshot.save_quietly(key, {}, {"plan": made.as_json()})
+        return made
 
 
 def plan_for(data: DataSet, year: SchoolYear) -> Plan:
-    """Return the school year's plan: once per data set and year in this process, and read from the cache where
-    the run's parent kept it (`keep_plan`)."""
+    """Return the school year's plan: once per data set and year in this process, and once per data version in
+    the cache (`_kept`)."""
     key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json())
     if key not in _PLANS:
-        _PLANS[key] = _cached(data, year) or plan(data, year)
+        _PLANS[key] = _kept(data, year)
     return _PLANS[key]
 
 
@@ -341,8 +350,6 @@ def keep_plan(data: DataSet, year: SchoolYear) -> None:
     A plan that cannot be made is left to the reports: each one that needs it fails, saying why, in its notebook.
     """
     try:
-        found = plan_for(data, year)
+        plan_for(data, year)
     except Exception:  # noqa: BLE001 - see above: a traceback from this thread would only repeat it
         return
-    if data.version:
-        snapshot.save_quietly(_cache_key(data, year), {}, {"plan": found.as_json()})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -170,18 +170,19 @@ def _fixed_width_chunk(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return found, values
 
 
-def _blocks(cells: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    """Return the cells in arrays of about `CHUNK` cells: a CSV reader's small chunks joined, a large one cut, so
-    the byte columns stay in the processor's cache and numpy's calls are few."""
-    blocks, group, size = [], [], 0
+def _blocks(cells: pa.Array | pa.ChunkedArray) -> Iterator[pa.Array]:
+    """Yield the cells in arrays of about `CHUNK` cells: a CSV reader's small chunks joined, a large one cut, so
+    the byte columns stay in the processor's cache and numpy's calls are few. One block at a time: each is a copy."""
+    group, size = [], 0
     for chunk in cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]:
         for start in range(0, len(chunk), CHUNK):
             group.append(chunk.slice(start, CHUNK))
             size += len(group[-1])
             if size >= CHUNK:
-                blocks.append(pa.concat_arrays(group))
+                yield pa.concat_arrays(group)
                 group, size = [], 0
-    return blocks + ([pa.concat_arrays(group)] if group else [])
+    if group:
+        yield pa.concat_arrays(group)
 
 
 def fixed_width_datetimes(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:

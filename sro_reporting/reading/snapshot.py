@@ -12,6 +12,8 @@ linked to no school, which a batch writes while its reports run): it is kept and
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +22,7 @@ import stat
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,7 @@ from sro_reporting.paths import cache_dir
 
 FORMAT = 2
 PREFIX, TEMP = "snapshot-", ".tmp-"
+LOCK = ".lock"  # `<key>.lock`: held while snapshot `<key>` is made (`making`); kept and pruned with its data version
 PART = "-"  # `<key>-<part>`: a snapshot written apart from its data version's first one, kept and pruned with it
 KEEP = 4  # data versions kept, the most recently used
 IN_USE = 3600  # seconds: a snapshot (or a temporary folder) this recent may be another run's, and stays
@@ -142,6 +146,21 @@ def save_quietly(key: str, frames: dict[str, pd.DataFrame | Rows], meta: dict) -
         save(key, frames, meta)
     except RunError as exc:
         warnings.warn(f"{exc}; the data will be read again next time", CacheWarning, stacklevel=2)
+
+
+@contextlib.contextmanager
+def making(key: str) -> Iterator[None]:
+    """Hold the cache's lock on snapshot `key` while this process reads or makes it: another process that wants
+    it waits, then reads what this one kept, rather than making it again. The system drops a dead holder's lock."""
+    try:
+        fd = os.open(folder() / f"{PREFIX}{key}{LOCK}", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise cannot("lock a file in the cache folder", folder(), exc) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # the lock goes with the descriptor
 
 
 _WRITERS: list[threading.Thread] = []  # cache writes still going on in this process
