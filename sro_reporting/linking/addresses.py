@@ -130,9 +130,12 @@ def normalize_address(text: object) -> Address:
 
 def normalize_distinct(locations: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     """Normalize each distinct text once: return every location's code and, by code, the `Address` columns."""
-    texts = pa.chunked_array(pa.array(locations.astype("str").array)).combine_chunks()  # as pandas holds it
-    codes = pc.fill_null(texts, "").dictionary_encode()
-    return codes.indices.to_numpy(), _parse(codes.dictionary.cast(pa.string()))  # the distinct ones only
+    texts = pa.chunked_array(pa.array(locations.astype("str").array))  # as pandas holds it: not copied
+    codes = pc.dictionary_encode(texts, null_encoding="encode")  # one dictionary, every chunk's
+    if not codes.num_chunks:
+        return np.zeros(0, np.int32), _parse(pa.array([], pa.string()))
+    indices = np.concatenate([chunk.indices.to_numpy() for chunk in codes.chunks])
+    return indices, _parse(pc.fill_null(codes.chunk(0).dictionary, "").cast(pa.string()))  # the distinct ones only
 
 
 def normalize_many(locations: pd.Series) -> pd.DataFrame:

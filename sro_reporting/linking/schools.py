@@ -82,11 +82,19 @@ def _str(cells: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
                      index=index, dtype="str")
 
 
-def link_calls(calls: pd.DataFrame, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add `linked_school_id` and `link_type` to every call; return the calls and the warnings."""
+Located = tuple[np.ndarray, pd.DataFrame]  # each call's code and, by code, its place (`normalize_distinct`)
+
+
+def link_calls(calls: pd.DataFrame, schools: pd.DataFrame,
+               located: Located | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add `linked_school_id` and `link_type` to every call; return the calls and the warnings.
+
+    `located`: the calls' locations normalized already, row for row (the costly part, done while the calls parse).
+    """
     addresses = school_addresses(schools)
     premise, unknown = _by_premise(calls, set(schools["school_id"]))
-    codes, places = normalize_distinct(calls["location"])  # address rules once per distinct location
+    # address rules once per distinct location
+    codes, places = located if located is not None else normalize_distinct(calls["location"])
     # Each call's school by each rule, taken by Arrow from the distinct places' (a million calls, no Python objects)
     found = [pa.chunked_array(pa.array(premise.array, pa.large_string()))] + [
         pc.take(pa.array(by_place.astype("str").array, pa.large_string()), codes)

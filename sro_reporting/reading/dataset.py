@@ -18,20 +18,24 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from sro_reporting.errors import RunError, cannot
-from sro_reporting.linking.schools import link_calls
+from sro_reporting.linking.addresses import normalize_distinct
+from sro_reporting.linking.schools import Located, link_calls
 from sro_reporting.paths import demo_data_dir, resolve
 from sro_reporting.reading import snapshot as cache
 from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
-from sro_reporting.reading.readers import LINE, find_file, read_table
+from sro_reporting.reading.parse import parse_column
+from sro_reporting.reading.readers import LINE, RawTable, find_file, read_table
 from sro_reporting.reading.tables import TABLES
 from sro_reporting.reading.validate import clean_table, id_hint, schema_frame
 
@@ -275,10 +279,25 @@ def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
             for t, (first, last) in found.items() if pd.notna(first)}
 
 
+def _clean_calls(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
+    """Clean the calls and, in a thread meanwhile, normalize their locations (the costly part of linking them).
+
+    The locations are parsed as `clean_table` parses them, before any row is left out; the kept rows' codes are
+    then taken by line (lines increase down the file).
+    """
+    text, lines = raw.frame["location"], raw.frame[LINE].to_numpy()
+    column = raw.table.column("location")
+    with ThreadPoolExecutor(1) as side:
+        locating = side.submit(lambda: normalize_distinct(parse_column(text, column)[0]))
+        clean, found = clean_table(raw)
+        codes, places = locating.result()
+    return clean, found, (codes[np.searchsorted(lines, clean[LINE].to_numpy())], places)
+
+
 def _read(data_dir: Path, sources: dict[str, Source], key: str,
           max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
     """Check and link every table of `data_dir`, parsing the very bytes hashed in `sources`."""
-    tables, usable, listed, problems = {}, {}, [], []
+    tables, usable, listed, problems, located = {}, {}, [], [], None
     for name, table in TABLES.items():
         source = sources.get(name)
         if source is None:
@@ -292,12 +311,15 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
         raw = read_table(source.path, table)
         if raw.sha256 and raw.sha256 != source.sha256:
             raise _changed(source.path)
-        tables[name], found = clean_table(raw)
+        if name == "calls_for_service" and raw.readable:
+            tables[name], found, located = _clean_calls(raw)
+        else:
+            tables[name], found = clean_table(raw)
         usable[name] = raw.readable
         problems.append(found)
         listed.append(InputFile(name, str(source.path), source.sha256, len(raw.frame)))
     tables, crossed = _cross_checks(tables, max_unknown_share)
-    tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"])
+    tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"], located)
     return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]),
                    key, (data_dir / SYNTHETIC_MARKER).exists(), _extent(tables))
 

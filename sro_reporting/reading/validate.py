@@ -27,7 +27,7 @@ from sro_reporting.reading.tables import Column, Table
 # A call's later times follow it in this order, within a day; else its response times are read as blank.
 ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
 LONGEST_CALL = pd.Timedelta(days=1)
-PARSERS = 2  # threads parsing a table's columns
+PARSERS = 1  # threads parsing a table's columns
 
 MAX_CELL = 32_767  # characters: a spreadsheet cell's limit, so no value anyone typed is longer
 ID_LENGTH = 64  # characters of an ID
