@@ -10,7 +10,6 @@ checked for what no value may be: longer than a spreadsheet cell can hold, or, i
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,6 @@ from sro_reporting.reading.tables import Column, Table
 # A call's later times follow it in this order, within a day; else its response times are read as blank.
 ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
 LONGEST_CALL = pd.Timedelta(days=1)
-PARSERS = 1  # threads parsing a table's columns
 
 MAX_CELL = 32_767  # characters: a spreadsheet cell's limit, so no value anyone typed is longer
 ID_LENGTH = 64  # characters of an ID
@@ -193,21 +191,19 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataF
     """
     typed = {}  # columns gathered first: a frame grown column by column copies its blocks as it goes
     problems, drop, times = [], pd.Series(False, index=raw.index), _CallTimes(table, len(raw))
-    with ThreadPoolExecutor(PARSERS) as pool:  # numpy and Arrow let go of the GIL: two columns parse at once
-        parsing = [(c, pool.submit(_parse_one, raw[[LINE, c.name]], table, c)) for c in table.columns]
-        for column, parsed in parsing:  # gathered in the table's order, as `_CallTimes` needs
-            values, found, bad = parsed.result()
-            problems += found
-            if column.required:
-                blank = values.isna() & ~bad
-                if blank.any():
-                    problems.append(problems_at(table.name, raw.loc[blank, LINE], column.name, "",
-                                                "required value is blank; row left out"))
-                drop |= bad | blank
-            typed[column.name] = values
-            problems += times.see(column.name, values, raw)
-            if column.kind == "datetime":
-                del raw[column.name]
+    for column in table.columns:
+        values, found, bad = _parse_one(raw, table, column)
+        problems += found
+        if column.required:
+            blank = values.isna() & ~bad
+            if blank.any():
+                problems.append(problems_at(table.name, raw.loc[blank, LINE], column.name, "",
+                                            "required value is blank; row left out"))
+            drop |= bad | blank
+        typed[column.name] = values
+        problems += times.see(column.name, values, raw)
+        if column.kind == "datetime":
+            del raw[column.name]
     times.blank(typed)
     typed[LINE] = raw[LINE]
     return pd.DataFrame(typed, index=raw.index, copy=False), problems, drop
