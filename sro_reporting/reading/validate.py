@@ -10,18 +10,20 @@ checked for what no value may be: longer than a spreadsheet cell can hold, or, i
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
-from pandera.errors import SchemaErrors
 
 from sro_reporting.reading.parse import cell_bytes, parse_column, rule, text_bytes
 from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
+
+if TYPE_CHECKING:  # pandera is imported where a table is checked: a report's kernel reads checked data only
+    import pandera.pandas as pa
 
 # A call's later times follow it in this order, within a day; else its response times are read as blank.
 ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
@@ -40,6 +42,8 @@ DTYPES = {
 
 def _checks(column: Column) -> list[pa.Check]:
     """Return the value checks of a column (ranges; code sets are checked while parsing)."""
+    import pandera.pandas as pa
+
     checks = []
     if column.min is not None:
         checks.append(pa.Check.ge(column.min, error=f"must be at least {column.min:g}"))
@@ -85,6 +89,8 @@ def _all_distinct(values: pd.Series) -> bool | pd.Series:
 
 def schema(table: Table) -> pa.DataFrameSchema:
     """Return the pandera schema of a parsed table."""
+    import pandera.pandas as pa
+
     unique = pa.Check(_all_distinct, name=UNIQUE, error=UNIQUE)
     return pa.DataFrameSchema(
         {c.name: pa.Column(DTYPES[c.kind], checks=_checks(c) + ([unique] if c.unique else []), nullable=True,
@@ -211,6 +217,8 @@ def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataF
 
 def _schema_failures(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Run the pandera schema lazily and return its failure cases (empty when none)."""
+    from pandera.errors import SchemaErrors
+
     try:
         schema(table).validate(typed, lazy=True, inplace=True)  # no copy of a large table (nothing is coerced)
     except SchemaErrors as exc:

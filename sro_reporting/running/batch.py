@@ -383,10 +383,12 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     internal = out / INTERNAL
     scope = {"school_year": year.school_year, "semester": semester, "reports": wanted,
              **({"only": only} if only else {})}
-    key = run_key(data_dir, scope)
     with _Pool(workers, kernel) as pool:
-        if force or not _all_unchanged_before(internal, key):
-            pool.start()  # kernels start and import while the data loads
+        if force or not (internal / "manifest.json").exists():  # no run to compare with: reports will be made
+            pool.start()  # kernels start and import while the inputs hash and the data loads
+        key = run_key(data_dir, scope)
+        if not _all_unchanged_before(internal, key):
+            pool.start()
         with say.loading(data_dir):
             data = load(data_dir, remember=False, unlinked_later=True)
         _stop_if(checks.check_data(data, making), data_dir)
