@@ -21,6 +21,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -295,9 +296,11 @@ def _clean_calls(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
 
 
 def _read(data_dir: Path, sources: dict[str, Source], key: str,
-          max_unknown_share: float = MAX_UNKNOWN_SHARE) -> DataSet:
-    """Check and link every table of `data_dir`, parsing the very bytes hashed in `sources`."""
+          max_unknown_share: float = MAX_UNKNOWN_SHARE, after_read: Callable[[], object] = lambda: None) -> DataSet:
+    """Check and link every table of `data_dir`, parsing the very bytes hashed in `sources`; call `after_read`
+    once the largest file is read."""
     tables, usable, listed, problems, located = {}, {}, [], [], None
+    largest = max(sources, key=lambda name: sources[name].identity[2], default=None)
     for name, table in TABLES.items():
         source = sources.get(name)
         if source is None:
@@ -311,6 +314,8 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
         raw = read_table(source.path, table)
         if raw.sha256 and raw.sha256 != source.sha256:
             raise _changed(source.path)
+        if name == largest:
+            after_read()
         if name == "calls_for_service" and raw.readable:
             tables[name], found, located = _clean_calls(raw)
         else:
@@ -372,7 +377,8 @@ _LOADED: dict[tuple[str, str], DataSet] = {}
 
 def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: bool = True,
          remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE,
-         calls: Literal["all", "linked"] = "all", unlinked_later: bool = False) -> DataSet:
+         calls: Literal["all", "linked"] = "all", unlinked_later: bool = False,
+         after_read: Callable[[], object] = lambda: None) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
@@ -386,7 +392,9 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
     writes the cache (`validate`). `calls="linked"` keeps only the calls linked to a school (what
     report notebooks load: every count they make is of those); the data's extent stays that of all.
     `unlinked_later` writes the snapshot of the calls linked to no school in the background (a batch's
-    parent, whose reports never read them; `snapshot.written` waits for it).
+    parent, whose reports never read them; `snapshot.written` waits for it). `after_read` is called once the
+    largest input file is read, or once the data come from the cache: a batch starts its kernels then, since
+    Arrow reads a large file on every core.
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if snapshot:
@@ -402,10 +410,12 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
         key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
         data = (_LOADED.get((key, calls)) or _restore(key, directory, calls)) if use_cache else None
         if data is None:
-            data = _read(directory, sources, key, max_unknown_share)
+            data = _read(directory, sources, key, max_unknown_share, after_read)
             _still_as_read(sources)
             if use_cache:
                 _save(data, unlinked_later)
+        else:
+            after_read()
     data = data.linked_calls() if calls == "linked" else data
     if remember and use_cache:
         _LOADED[(data.version, calls)] = data

@@ -383,14 +383,13 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     internal = out / INTERNAL
     scope = {"school_year": year.school_year, "semester": semester, "reports": wanted,
              **({"only": only} if only else {})}
+    key = run_key(data_dir, scope)
     with _Pool(workers, kernel) as pool:
-        if force or not (internal / "manifest.json").exists():  # no run to compare with: reports will be made
-            pool.start()  # kernels start and import while the inputs hash and the data loads
-        key = run_key(data_dir, scope)
-        if not _all_unchanged_before(internal, key):
-            pool.start()
+        # Kernels start and import while the data are checked and linked, once Arrow (on every core) has read the
+        # largest file: started before, they slow that read by more than they gain.
+        start = pool.start if force or not _all_unchanged_before(internal, key) else lambda: None
         with say.loading(data_dir):
-            data = load(data_dir, remember=False, unlinked_later=True)
+            data = load(data_dir, remember=False, unlinked_later=True, after_read=start)
         _stop_if(checks.check_data(data, making), data_dir)
         write_quality(data.problems, internal / "data_quality.csv", out)
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
