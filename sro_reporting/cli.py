@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from enum import Enum
@@ -264,10 +265,10 @@ def audit(
 
 
 def main() -> None:
-    """Entry point of the `sro-report` script: the process ends as soon as the command has.
+    """Entry point of the `sro-report` script: the process ends as soon as the command and its threads have.
 
-    Every file is written and closed, and every worker gone, when a command returns; tearing down pandas,
-    Arrow and the rest would hold the prompt back by a third of a second for nothing.
+    The threads still writing to the cache are waited for, as the interpreter would; then the process ends
+    without tearing down pandas, Arrow and the rest, which would hold the prompt back by a third of a second.
     """
     warnings.formatwarning = _warning_line
     try:
@@ -276,10 +277,16 @@ def main() -> None:
         code = done.code
     else:
         code = 0
-    if isinstance(code, str):  # as `sys.exit` does with a message
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    if code is not None and not isinstance(code, int):  # as `sys.exit` does with a message
         print(code, file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # output piped into a program that stopped reading (`| head`)
+        code = code if isinstance(code, int) and code else 120
     os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 

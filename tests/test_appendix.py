@@ -60,7 +60,7 @@ def test_split_keeps_the_body_and_gives_the_appendix_the_running_header_and_its_
     assert '<span class="toc-appendix">Appendix A. Calls by school</span>' in body  # listed, not a dead link
     assert '<a href="#section-7">' not in body and "<header" not in extra and "School 0002" in extra
     assert 'doctitle "A & B \\"report\\""' in extra and 'audience "INTERNAL: MPD use only"' in extra
-    assert f'synthetic "{SYNTHETIC_MARK}  · "' in extra and '"Page A-" counter(page)' in extra
+    assert f'synthetic "{SYNTHETIC_MARK}  \u00b7  "' in extra and '"Page A-" counter(page)' in extra
 
 
 def test_joined_pdf_is_one_tagged_document_with_appendix_pages_a1_and_passes_pdf_ua(tmp_path):
@@ -82,12 +82,10 @@ def test_joined_pdf_is_one_tagged_document_with_appendix_pages_a1_and_passes_pdf
     assert pdf_ua_failures(tmp_path / "joined.pdf") == []
 
 
-def test_a_long_appendix_renders_in_a_second_process_with_the_same_pages(monkeypatch):
+def test_a_long_appendix_renders_in_a_second_process_with_the_same_pages():
     markup = _markup(INTERNAL, 40)
     assert len(appendix.split(render.finish(markup, "print"))[1]) > render.PARALLEL_FROM  # the forked path
-    forked = _texts(render.print_pdf(markup))
-    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
-    assert forked == _texts(render.print_pdf(markup))
+    assert _texts(render.print_pdf(markup, parallel=True)) == _texts(render.print_pdf(markup))
 
 
 def test_an_appendix_that_breaks_pdf_ua_stops_the_render_from_the_second_process():
@@ -95,4 +93,45 @@ def test_an_appendix_that_breaks_pdf_ua_stops_the_render_from_the_second_process
                                            'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="/><div class', 1)
     assert "<img" in appendix.split(render.finish(markup, "print"))[1]  # in the appendix, rendered by the child
     with pytest.raises(render.AccessibilityError, match="alt"):
-        render.print_pdf(markup)
+        render.print_pdf(markup, parallel=True)
+
+
+def _fonts(page: pikepdf.Page) -> set[str]:
+    return {str(font.BaseFont) for font in page.Resources.Font.values()}
+
+
+def test_the_appendix_keeps_its_own_font_subsets_apart_from_the_bodys():
+    """Each document names its subsets from the font alone; joined, the appendix's subsets get tags of their own."""
+    joined = pikepdf.open(io.BytesIO(render.print_pdf(_markup(INTERNAL, 3))))
+    body, extra = _fonts(joined.pages[0]), _fonts(joined.pages[-1])
+    assert body and extra and not body & extra
+    assert {name.split("+")[1] for name in body} >= {name.split("+")[1] for name in extra}  # the same fonts
+
+
+def test_links_between_body_and_appendix_become_text_and_bookmarks_keep_their_place():
+    markup = _markup(INTERNAL, 2).replace("<p>Text of section 1.</p>", '<p>See <a href="#school">a school</a>.</p>')
+    markup = markup.replace("<caption>School 0000</caption>", '<caption id="school">School 0000</caption>')
+    markup = markup.replace('</h2><div class="table-wrap long">',
+                            '</h2><p>As in <a href="#section-2">section 2</a>.</p><div class="table-wrap long">')
+    body, extra = appendix.split(render.finish(markup, "print"))
+    assert "<span>a school</span>" in body and "<span>section 2</span>" in extra
+    joined = pikepdf.open(io.BytesIO(render.print_pdf(markup)))
+    with joined.open_outline() as outline:
+        entry = outline.root[0].children[-1]
+    assert entry.title.startswith("Appendix A") and str(entry.destination[1]) == "/XYZ"
+
+
+def test_markup_without_the_reports_main_is_one_document():
+    page = '<html lang="en"><title>x</title><h2 class="appendix">Appendix A</h2><p>x</p></html>'
+    assert appendix.split(page) == (page, None)
+
+
+def test_a_report_has_one_appendix(tmp_path):
+    from sro_reporting.params import load_school_year
+    from sro_reporting.rendering.report import Report
+
+    year = load_school_year("2025-26")
+    rep = Report("annual", "Annual", "mps", year, year.year_span, tmp_path)
+    rep.appendix("Appendix A. One")
+    with pytest.raises(ValueError, match="one appendix"):
+        rep.appendix("Appendix B. Two")

@@ -200,3 +200,28 @@ def test_a_report_reads_its_data_version_and_never_the_folder(folder):
     assert [f.sha256 for f in again.files] == [f.sha256 for f in data.files]
     with pytest.raises(RunError, match="data version 0+ is not in the cache"):
         sro.load(moved, snapshot="0" * 24)
+
+
+def test_a_lock_is_no_snapshot_and_a_lock_that_cannot_be_had_only_warns(folder, monkeypatch):
+    """`making` leaves a lock file: `cache` and `clear` count snapshots only; an unusable lock is a warning."""
+    sro.load(folder)
+    with snapshot.making("abc-planxyz"):
+        pass
+    result = CliRunner().invoke(app, ["cache"])
+    assert result.exit_code == 0 and ": 1 snapshot(s)" in result.output, result.output
+    monkeypatch.setattr(snapshot.fcntl, "flock", lambda *_: (_ for _ in ()).throw(OSError(37, "No locks available")))
+    with pytest.warns(snapshot.CacheWarning, match="cannot lock"), snapshot.making("abc-planxyz"):
+        made = True
+    assert made and snapshot.clear() == 1
+
+
+def test_the_script_ends_only_once_its_cache_writes_are_done(tmp_path):
+    """`sro-report` ends its process at once (no teardown), but after the threads still writing, even on an error."""
+    done = tmp_path / "written"
+    script = ("import threading, time\nfrom sro_reporting import cli\n"
+              "def failing():\n"
+              f"    threading.Thread(target=lambda: (time.sleep(0.5), open({str(done)!r}, 'w').write('ok'))).start()\n"
+              "    raise SystemExit(2)\n"
+              "cli.app = failing\ncli.main()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and done.read_text() == "ok", result.stderr

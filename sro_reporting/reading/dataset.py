@@ -284,7 +284,8 @@ def _clean_calls(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
     """Clean the calls and, in a thread meanwhile, normalize their locations (the costly part of linking them).
 
     The locations are parsed as `clean_table` parses them, before any row is left out; the kept rows' codes are
-    then taken by line (lines increase down the file).
+    then taken by line (lines increase down the file). A kept row's location is that parse's, as the column is
+    required: a cell that breaks a rule leaves its row out rather than being read as blank.
     """
     text, lines = raw.frame["location"], raw.frame[LINE].to_numpy()
     column = raw.table.column("location")
@@ -316,7 +317,7 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
             raise _changed(source.path)
         if name == largest:
             after_read()
-        if name == "calls_for_service" and raw.readable:
+        if name == "calls_for_service" and raw.readable and table.column("location").required:
             tables[name], found, located = _clean_calls(raw)
         else:
             tables[name], found = clean_table(raw)

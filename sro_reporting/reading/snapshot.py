@@ -35,7 +35,7 @@ from sro_reporting.paths import cache_dir
 
 FORMAT = 2
 PREFIX, TEMP = "snapshot-", ".tmp-"
-LOCK = ".lock"  # `<key>.lock`: held while snapshot `<key>` is made (`making`); kept and pruned with its data version
+LOCK = f"{TEMP}lock-"  # `.tmp-lock-<key>`: held while snapshot `<key>` is made (`making`); pruned as a temporary
 PART = "-"  # `<key>-<part>`: a snapshot written apart from its data version's first one, kept and pruned with it
 KEEP = 4  # data versions kept, the most recently used
 IN_USE = 3600  # seconds: a snapshot (or a temporary folder) this recent may be another run's, and stays
@@ -148,19 +148,33 @@ def save_quietly(key: str, frames: dict[str, pd.DataFrame | Rows], meta: dict) -
         warnings.warn(f"{exc}; the data will be read again next time", CacheWarning, stacklevel=2)
 
 
+def _locked(path: Path) -> int | None:
+    """Return an open descriptor holding the exclusive lock on `path` (waiting for it), or None with a warning
+    where it cannot be had (a full disk, a file system without locks): the lock only saves work."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            os.close(fd)
+            raise
+    except OSError as exc:
+        warnings.warn(f"cannot lock {path} ({exc}); another process may make the same data again",
+                      CacheWarning, stacklevel=4)
+        return None
+    return fd
+
+
 @contextlib.contextmanager
 def making(key: str) -> Iterator[None]:
     """Hold the cache's lock on snapshot `key` while this process reads or makes it: another process that wants
     it waits, then reads what this one kept, rather than making it again. The system drops a dead holder's lock."""
+    fd = _locked(folder() / f"{LOCK}{key}")
     try:
-        fd = os.open(folder() / f"{PREFIX}{key}{LOCK}", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as exc:
-        raise cannot("lock a file in the cache folder", folder(), exc) from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # the lock goes with the descriptor
+        if fd is not None:
+            os.close(fd)  # the lock goes with the descriptor
 
 
 _WRITERS: list[threading.Thread] = []  # cache writes still going on in this process

@@ -27,6 +27,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from sro_reporting.rendering import appendix
+from sro_reporting.rendering.join import join
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLES = TEMPLATES / "sro_pdf"
@@ -214,22 +215,24 @@ def html_to_pdf(markup: str) -> bytes:
     return pdf
 
 
-def print_pdf(markup: str) -> bytes:
+def print_pdf(markup: str, parallel: bool = False) -> bytes:
     """Render a report's markup to PDF/UA-1: the body and its appendix (if any) as two documents, joined.
 
-    A long appendix renders in a forked process while this one renders the body.
+    With `parallel` (a batch's worker, which has no other threads at work), a long appendix renders in a
+    forked process while this one renders the body; elsewhere (a notebook's kernel, a Jupyter server) one
+    after the other.
     """
     body, extra = appendix.split(finish(markup, "print"))
     if extra is None:
         return html_to_pdf(body)
-    if len(extra) < PARALLEL_FROM or sys.platform != "linux":  # macOS and Windows cannot fork a renderer safely
-        return appendix.join(html_to_pdf(body), html_to_pdf(extra))
-    with warnings.catch_warnings():
-        # Forking a process with threads (a kernel client's) is safe here: the child only renders, and exits.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+    if not parallel or len(extra) < PARALLEL_FROM or sys.platform != "linux" or \
+            multiprocessing.current_process().daemon:  # macOS and Windows cannot fork a renderer safely
+        return join(html_to_pdf(body), html_to_pdf(extra))
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with warnings.catch_warnings():  # the child only renders and exits: the worker's threads are idle
+            warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
             later = pool.submit(html_to_pdf, extra)
-            return appendix.join(html_to_pdf(body), later.result())
+        return join(html_to_pdf(body), later.result())
 
 
 @functools.cache
@@ -267,10 +270,12 @@ def render_html(notebook: Path | nbformat.NotebookNode, page: Path) -> Path:
     return _write(page, finish(_exporter().markup(_notebook(notebook)), "screen").encode())
 
 
-def render_report(notebook: Path | nbformat.NotebookNode, pdf: Path) -> tuple[Path, Path]:
-    """Render an executed notebook to its PDF and, beside it, the same report as HTML; one conversion."""
+def render_report(notebook: Path | nbformat.NotebookNode, pdf: Path, parallel: bool = False) -> tuple[Path, Path]:
+    """Render an executed notebook to its PDF and, beside it, the same report as HTML; one conversion.
+
+    `parallel`: as `print_pdf`."""
     markup = _exporter().markup(_notebook(notebook))
     page = pdf.with_suffix(".html")
-    body = print_pdf(markup)  # first: an inaccessible report leaves no file at all
+    body = print_pdf(markup, parallel)  # first: an inaccessible report leaves no file at all
     _write(page, finish(markup, "screen").encode())
     return _write(pdf, body), page

@@ -131,6 +131,7 @@ class Report:
     layouts: dict[str, dict] = field(default_factory=dict)  # by CSV name: what its counts count
     period_name: str = ""
     synthetic: bool = False  # made from the demo's synthetic data: marked on every page and in the title
+    appendix_started: bool = False  # `appendix` was called: what follows is the appendix
 
     @property
     def table_dir(self) -> Path:
@@ -210,6 +211,9 @@ class Report:
 
         The PDF renders the appendix as a document of its own beside the body (a second core's work), then joins them.
         """
+        if self.appendix_started:
+            raise ValueError("a report has one appendix: give its parts headings of their own (`section`)")
+        self.appendix_started = True
         para = f"<p>{_e(text)}</p>" if text else ""
         _display(f'<h2 class="appendix">{_e(heading)}</h2>{para}')
 

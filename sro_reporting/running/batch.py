@@ -138,7 +138,7 @@ def _make(job: Job, staging: Path, kernel: str) -> dict:
     _as_run(executed, job.parameters, kernel)
     write_text(staging / f"{job.stem}.ipynb", nbformat.writes(executed), staging)
     if result["status"] == "ok":
-        render_report(executed, staging / f"{job.stem}.pdf")  # the PDF/UA-1 and the same report as HTML beside
+        render_report(executed, staging / f"{job.stem}.pdf", parallel=True)  # PDF/UA-1, and the HTML beside
     return result
 
 
