@@ -331,6 +331,7 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
 
 
 PROBLEMS = "_problems"  # the problems' frame in a snapshot, beside the tables
+UNLINKED_NICE = 19  # the unlinked calls are written on whatever the reports leave of the cores
 UNLINKED = "_unlinked_calls"  # the calls linked to no school: a snapshot of their own, which a report never reads
 
 
@@ -352,7 +353,7 @@ def _save(data: DataSet, unlinked_later: bool = False) -> None:
     if not unlinked_later:
         cache.save(_unlinked_key(data.version), rest, {})
         return
-    cache.in_background(cache.save_quietly, _unlinked_key(data.version), rest, {})
+    cache.in_background(cache.save_quietly, _unlinked_key(data.version), rest, {}, nice=UNLINKED_NICE)
 
 
 def _restore(key: str, data_dir: Path, calls: str) -> DataSet | None:

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import threading
 import time
 import warnings
@@ -180,9 +181,15 @@ def making(key: str) -> Iterator[None]:
 _WRITERS: list[threading.Thread] = []  # cache writes still going on in this process
 
 
-def in_background(write, *args) -> None:
-    """Write to the cache in a thread of this process (`written` waits for it)."""
-    _WRITERS.append(threading.Thread(target=write, args=args, name="sro-cache-writer"))
+def in_background(write, *args, nice: int = 0) -> None:
+    """Write to the cache in a thread of this process (`written` waits for it), `nice` steps below this process's
+    priority where a thread has a priority of its own (Linux): what a report waits for goes first."""
+    def run() -> None:
+        if nice and sys.platform == "linux":
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
+        write(*args)
+
+    _WRITERS.append(threading.Thread(target=run, name="sro-cache-writer"))
     _WRITERS[-1].start()
 
 

@@ -65,6 +65,7 @@ from sro_reporting.running.release import INTERNAL
 WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
 
 
+WORKER_NICE = 5  # a worker and its kernel yield to the loading parent
 PROTECTING = {"annual", "semester"}  # the kinds whose reports print people tables the disclosure plan protects
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
@@ -211,7 +212,7 @@ def _worker_start() -> None:
     _PARENT = os.getppid()
     # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
     # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
-    os.nice(5)
+    os.nice(WORKER_NICE)
     atexit.register(_exit_now)
     atexit.register(WARM.close)  # handlers run last-registered first: the kernel goes down, then the worker
 
@@ -405,7 +406,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
         if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
-            snapshot.in_background(protect.keep_plan, data, year)
+            snapshot.in_background(protect.keep_plan, data, year, nice=WORKER_NICE)  # even with the kernels
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
