@@ -24,7 +24,8 @@ from sro_reporting.reading.dataset import SYNTHETIC_MARKER
 from sro_reporting.rendering import appendix, render
 from sro_reporting.rendering.report import SYNTHETIC_MARK
 from sro_reporting.running.batch import execute
-from sro_reporting.running.kernels import WARM, kernel_name
+from sro_reporting.running.kernels import WARM
+from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.plan import KINDS, make_job
 
 pytestmark = pytest.mark.slow

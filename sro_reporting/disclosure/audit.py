@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from sro_reporting.disclosure.attack import InconsistentRelease, failures, ranges
 from sro_reporting.disclosure.layout import Layout
 from sro_reporting.disclosure.model import ALL, Key, Model
 from sro_reporting.privacy import SUPPRESSED
@@ -156,6 +155,8 @@ def read(folder: Path) -> Release:
 
 def audit(folder: Path, min_cell: int) -> tuple[pd.DataFrame, list[str]]:
     """Return every hidden cell's range with the files that print it, and what breaks the rule."""
+    from sro_reporting.disclosure.attack import InconsistentRelease, failures, ranges  # HiGHS: only to attack
+
     release = read(folder)
     try:
         found = ranges(release.model, close_to=min_cell / 2 + 1)

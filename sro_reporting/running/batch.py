@@ -28,7 +28,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import pyarrow
 
@@ -42,7 +42,7 @@ from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
 from sro_reporting.running import checks, outputs, release
 from sro_reporting.running import index as run_index
-from sro_reporting.running.kernels import WARM, kernel_name
+from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
 from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_previous
 from sro_reporting.running.plan import (
@@ -59,6 +59,9 @@ from sro_reporting.running.plan import (
 from sro_reporting.running.progress import Progress
 from sro_reporting.running.progress import summary as print_summary
 from sro_reporting.running.release import INTERNAL
+
+if TYPE_CHECKING:
+    from sro_reporting.running.kernels import WarmKernel
 
 # Run in each warm kernel once: the report code imported, then everything alive so far set aside from
 # the garbage collector, so the `%reset -f` that starts each report collects only that report's objects.
@@ -91,6 +94,13 @@ def job_key(job: Job, data: DataSet, code: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _warm() -> WarmKernel:
+    """Return this process's warm kernel (`running.kernels`, with papermill: imported where reports are made)."""
+    from sro_reporting.running.kernels import WARM
+
+    return WARM
+
+
 def _papermill(notebook, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
     """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook.
 
@@ -99,6 +109,8 @@ def _papermill(notebook, kernel: str, parameters: dict | None = None, cwd: Path 
     import logging
 
     import papermill
+
+    from sro_reporting.running import kernels  # noqa: F401 - registers papermill's engine "sro-warm"
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
     return papermill.execute_notebook(
@@ -125,12 +137,12 @@ def _make(job: Job, staging: Path, kernel: str) -> dict:
     from sro_reporting.rendering.render import render_report
 
     result = {"status": "ok", "error": None}
-    WARM.notebook = None
+    _warm().notebook = None
     try:
         executed = _papermill(str(job.kind.notebook), kernel, {**job.parameters, "out_dir": str(staging)},
                               job.kind.notebook.parent)
     except PapermillExecutionError as exc:  # the notebook with papermill's banner at the failing cell
-        executed, result = WARM.notebook, {"status": "failed", "error": {
+        executed, result = _warm().notebook, {"status": "failed", "error": {
             "cell": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue}}
         if exc.ename == RunError.__name__:  # the report could not read or write a file: neither can the others
             result["fatal"] = exc.evalue
@@ -171,7 +183,7 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
     finally:
         outputs.discard(staging, out)
     if result["status"] == "failed":
-        WARM.check()
+        _warm().check()
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
 
@@ -192,7 +204,7 @@ def warm_up(kernel: str) -> None:
     try:
         _papermill(nb, kernel)
     except Exception:  # noqa: BLE001 - see above
-        WARM.check()
+        _warm().check()
     renderer.join()
 
 
@@ -214,7 +226,7 @@ def _worker_start() -> None:
     # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
     os.nice(WORKER_NICE)
     atexit.register(_exit_now)
-    atexit.register(WARM.close)  # handlers run last-registered first: the kernel goes down, then the worker
+    atexit.register(_warm().close)  # handlers run last-registered first: the kernel goes down, then the worker
 
 
 def _progress(total: int):
@@ -494,7 +506,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     one = jobs[0]
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
-        atexit.register(WARM.close)  # shut down when Python exits
+        atexit.register(_warm().close)  # shut down when Python exits
         warm_up(_WARM_FOR_ANALYST[0])
     with hold(folder):
         result = execute(one, folder, _WARM_FOR_ANALYST[0])

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import tempfile
 
-from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -19,7 +18,6 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from traitlets import default
 
-PROJECT_KERNEL = "sro-reporting"
 
 
 class IpcKernelManager(AsyncKernelManager):
@@ -33,11 +31,6 @@ class IpcKernelManager(AsyncKernelManager):
     def _ip_default(self) -> str:
         # IPC sockets are files named from `ip`; a folder of its own keeps parallel kernels apart.
         return os.path.join(tempfile.mkdtemp(prefix="sro-kernel-"), "ipc")
-
-
-def kernel_name() -> str:
-    """Return the project's kernel, or this environment's own where it is not registered."""
-    return PROJECT_KERNEL if PROJECT_KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
 
 
 class WarmKernel:
