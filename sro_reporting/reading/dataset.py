@@ -18,10 +18,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Literal
 
 import numpy as np

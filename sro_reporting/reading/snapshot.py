@@ -186,7 +186,8 @@ def in_background(write, *args, nice: int = 0) -> None:
     priority where a thread has a priority of its own (Linux): what a report waits for goes first."""
     def run() -> None:
         if nice and sys.platform == "linux":
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
+            with contextlib.suppress(OSError):  # a priority kept is slower, not wrong
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
         write(*args)
 
     _WRITERS.append(threading.Thread(target=run, name="sro-cache-writer"))
