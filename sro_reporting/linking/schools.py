@@ -82,27 +82,31 @@ def _str(cells: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
                      index=index, dtype="str")
 
 
-Located = tuple[np.ndarray, pd.DataFrame]  # each call's code and, by code, its place (`normalize_distinct`)
+Located = tuple[np.ndarray, list[pa.Array]]  # each call's place code; by code, the school of each address rule
+
+
+def locate(locations: pd.Series, schools: pd.DataFrame) -> Located:
+    """Return each location's code and, by code, the school it links to on property and by hundred-block."""
+    addresses = school_addresses(schools)
+    codes, places = normalize_distinct(locations)  # address rules once per distinct location
+    return codes, [pa.array(by_place.astype("str").array, pa.large_string())
+                   for by_place in (_by_address(places, addresses), _by_block(places, addresses))]
 
 
 def link_calls(calls: pd.DataFrame, schools: pd.DataFrame,
                located: Located | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add `linked_school_id` and `link_type` to every call; return the calls and the warnings.
 
-    `located`: the calls' locations normalized already, row for row (the costly part, done while the calls parse).
+    `located`: `locate` of the calls' locations, row for row, where it was made already (while the calls parse).
     """
-    addresses = school_addresses(schools)
     premise, unknown = _by_premise(calls, set(schools["school_id"]))
-    # address rules once per distinct location
-    codes, places = located if located is not None else normalize_distinct(calls["location"])
+    codes, by_place = located if located is not None else locate(calls["location"], schools)
     # Each call's school by each rule, taken by Arrow from the distinct places' (a million calls, no Python objects)
-    found = [pa.chunked_array(pa.array(premise.array, pa.large_string()))] + [
-        pc.take(pa.array(by_place.astype("str").array, pa.large_string()), codes)
-        for by_place in (_by_address(places, addresses), _by_block(places, addresses))]
+    found = [pa.chunked_array(pa.array(premise.array, pa.large_string()))] + [pc.take(rule, codes) for rule in by_place]
     rule = np.select([f.is_valid().to_numpy(zero_copy_only=False) for f in found], [0, 1, 2], len(LINK_TYPES))
     out = calls.assign(linked_school_id=_str(pc.coalesce(*found), calls.index),
                        link_type=_str(pc.take(pa.array([*LINK_TYPES, None], pa.large_string()), rule), calls.index))
-    return out, pd.concat([unknown, shared_addresses(addresses)], ignore_index=True)
+    return out, pd.concat([unknown, shared_addresses(school_addresses(schools))], ignore_index=True)
 
 
 def participating(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sro_reporting.errors import RunError, cannot
-from sro_reporting.linking.addresses import normalize_distinct
-from sro_reporting.linking.schools import Located, link_calls
+from sro_reporting.linking.schools import Located, link_calls, locate
 from sro_reporting.paths import demo_data_dir, resolve
 from sro_reporting.reading import snapshot as cache
 from sro_reporting.reading.fingerprint import source_hash
@@ -280,8 +279,8 @@ def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
             for t, (first, last) in found.items() if pd.notna(first)}
 
 
-def _clean_calls(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
-    """Clean the calls and, in a thread meanwhile, normalize their locations (the costly part of linking them).
+def _clean_calls(raw: RawTable, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
+    """Clean the calls and, in a thread meanwhile, locate them (`locate`: the costly part of linking them).
 
     The locations are parsed as `clean_table` parses them, before any row is left out; the kept rows' codes are
     then taken by line (lines increase down the file). A kept row's location is that parse's, as the column is
@@ -290,10 +289,10 @@ def _clean_calls(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
     text, lines = raw.frame["location"], raw.frame[LINE].to_numpy()
     column = raw.table.column("location")
     with ThreadPoolExecutor(1) as side:
-        locating = side.submit(lambda: normalize_distinct(parse_column(text, column)[0]))
+        locating = side.submit(lambda: locate(parse_column(text, column)[0], schools))
         clean, found = clean_table(raw)
-        codes, places = locating.result()
-    return clean, found, (codes[np.searchsorted(lines, clean[LINE].to_numpy())], places)
+        codes, by_place = locating.result()
+    return clean, found, (codes[np.searchsorted(lines, clean[LINE].to_numpy())], by_place)
 
 
 def _read(data_dir: Path, sources: dict[str, Source], key: str,
@@ -318,7 +317,7 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
         if name == largest:
             after_read()
         if name == "calls_for_service" and raw.readable and table.column("location").required:
-            tables[name], found, located = _clean_calls(raw)
+            tables[name], found, located = _clean_calls(raw, tables["schools"])
         else:
             tables[name], found = clean_table(raw)
         usable[name] = raw.readable
