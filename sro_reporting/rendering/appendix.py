@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-APPENDIX_HEADING = '<h2 class="appendix"'
+APPENDIX_CLASS = 'class="appendix"'  # on the appendix's heading (`Report.appendix`): the split's mark
+APPENDIX_HEADING = f"<h2 {APPENDIX_CLASS}"
 _MAIN = '<main class="report">'
 # The running header and footer of the body come from its title block (`string-set` in print.css); the
 # appendix's page has none, so it sets the same strings from the body's text.
@@ -63,7 +64,7 @@ def split(page: str) -> tuple[str, str | None]:
         return page, None
     body_from, body_to = page.index(_MAIN) + len(_MAIN), page.rindex("</main>")
     body, extra = page[:start] + page[body_to:], page[start:]
-    heading = re.match(r'<h2 class="appendix" id="([^"]+)"', extra)
+    heading = re.match(rf'{APPENDIX_HEADING} id="([^"]+)"', extra)
     extra_ids = set(re.findall(r'\bid="([^"]+)"', extra))
     body = _unlinked(body, extra_ids, heading.group(1) if heading else "")
     extra = _unlinked(extra, set(re.findall(r'\bid="([^"]+)"', body)), "")

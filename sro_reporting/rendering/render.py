@@ -143,7 +143,7 @@ def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
         headings.append(match.group(2))
         return f'<h2{match.group(1) or ""} id="section-{len(headings)}">{match.group(2)}</h2>'
 
-    markup = re.sub(r'<h2( class="appendix")?>(.*?)</h2>', anchor, markup)
+    markup = re.sub(rf"<h2( {appendix.APPENDIX_CLASS})?>(.*?)</h2>", anchor, markup)
     if len(headings) < min_sections or "</header>" not in markup:
         return markup
     items = "".join(f'<li><a href="#section-{i}">{text}</a></li>' for i, text in enumerate(headings, 1))

@@ -23,6 +23,7 @@ from sro_reporting.disclosure.layout import LAYOUTS, Layout
 from sro_reporting.files import report_stem, write_csv, write_text
 from sro_reporting.params import Audience, SchoolYear, Span, load_school_year
 from sro_reporting.paths import project_root, resolve
+from sro_reporting.rendering.appendix import APPENDIX_HEADING
 
 matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # chart text is plain text: a `$` in a school name prints as `$`
@@ -201,10 +202,10 @@ class Report:
                  f'<h1 class="report-title">{_e(self.title)}</h1>{subject}'
                  f'<table class="meta">{meta}</table></header>')
 
-    def section(self, heading: str, text: str = "") -> None:
-        """Show a section heading with an optional paragraph."""
+    def section(self, heading: str, text: str = "", opening: str = "<h2>") -> None:
+        """Show a section heading (opened by `opening`) with an optional paragraph."""
         para = f"<p>{_e(text)}</p>" if text else ""
-        _display(f"<h2>{_e(heading)}</h2>{para}")
+        _display(f"{opening}{_e(heading)}</h2>{para}")
 
     def appendix(self, heading: str, text: str = "") -> None:
         """Start the report's appendix, after its methods: what follows is Table A1, A2 and, in the PDF, pages A-1, A-2.
@@ -214,8 +215,7 @@ class Report:
         if self.appendix_started:
             raise ValueError("a report has one appendix: give its parts headings of their own (`section`)")
         self.appendix_started = True
-        para = f"<p>{_e(text)}</p>" if text else ""
-        _display(f'<h2 class="appendix">{_e(heading)}</h2>{para}')
+        self.section(heading, text, APPENDIX_HEADING + ">")
 
     def definitions(self, terms: dict[str, str], heading: str = "Definitions") -> None:
         """Show the definitions the report uses."""
