@@ -29,7 +29,8 @@ matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # chart text is plain text: a `$` in a school name prints as `$`
 
 import matplotlib.pyplot as plt
-import seaborn as sns
+
+from sro_reporting.rendering import charts
 
 AUDIENCES = {
     "mps": "Milwaukee Public Schools (MPS)",
@@ -383,11 +384,8 @@ def _cell(value: object) -> str:
 
 
 def style_charts() -> None:
-    """Set the house chart style: seaborn, colour-blind-safe palette, plain text (a `$` prints as `$`), SVG."""
-    sns.set_theme(style="whitegrid", palette="colorblind", font="DejaVu Sans",
-                  rc={"figure.figsize": (7.0, 3.2), "axes.titlesize": 11, "axes.labelsize": 9,
-                      "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8,
-                      "text.parse_math": False, "svg.fonttype": "path", "svg.hashsalt": "sro-reporting"})
+    """Set the house chart style (`charts.STYLE`): colour-blind-safe palette, plain text (a `$` prints as `$`), SVG."""
+    plt.rcParams.update(charts.STYLE)
 
 
 def start(name: str, title: str, school_year: str, audience: Audience, out_dir: str | Path = "",

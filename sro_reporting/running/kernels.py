@@ -1,7 +1,7 @@
 """Warm Jupyter kernels for the batch: one per worker process, reused from report to report.
 
 Each report notebook starts with `%reset -f`, so it runs in an empty namespace while the
-kernel keeps pandas, seaborn and the package imported. The kernel's client is kept too (a new
+kernel keeps pandas, matplotlib and the package imported. The kernel's client is kept too (a new
 one waits about 0.2 s for the kernel to be ready). A kernel that dies is replaced. The papermill
 engine `sro-warm` runs notebooks this way.
 """

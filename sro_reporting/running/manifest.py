@@ -21,7 +21,7 @@ from sro_reporting.reading.dataset import DataSet
 from sro_reporting.running.plan import Job
 
 # The libraries whose versions shape a report's numbers (pandas, pyarrow, numpy) and pages (the rest).
-SHAPING = ("pandas", "pyarrow", "numpy", "matplotlib", "seaborn", "weasyprint", "papermill", "nbconvert",
+SHAPING = ("pandas", "pyarrow", "numpy", "matplotlib", "weasyprint", "papermill", "nbconvert",
            "pydyf", "fonttools")
 
 
