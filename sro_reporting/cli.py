@@ -210,6 +210,9 @@ def run(
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
+    from sro_reporting.reading.sources import hash_ahead
+
+    hash_ahead(data)  # while the batch's libraries are imported, below
     from sro_reporting.running.batch import BatchError, run_batch
     from sro_reporting.running.plan import PlanError
 

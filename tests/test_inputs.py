@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import sro_reporting as sro
 from sro_reporting.cli import app
 from sro_reporting.errors import RunError
-from sro_reporting.reading import dataset, readers, workbook
+from sro_reporting.reading import dataset, readers, sources, workbook
 from sro_reporting.reading.readers import read_table
 from sro_reporting.reading.tables import SCHOOLS as SCHOOLS_TABLE
 from sro_reporting.reading.validate import clean_table
@@ -29,7 +29,7 @@ from sro_reporting.reading.validate import clean_table
 
 def test_a_file_that_changes_while_read_stops_the_load_and_caches_nothing(tmp_path, monkeypatch):
     folder = write_folder(tmp_path / "data")
-    read = dataset._read_source
+    read = sources.read_source
 
     def and_then_changed(path):
         found = read(path)
@@ -38,7 +38,7 @@ def test_a_file_that_changes_while_read_stops_the_load_and_caches_nothing(tmp_pa
                 fh.write("0099,Late,1 N 1ST ST,Y,,\n")
         return found
 
-    monkeypatch.setattr(dataset, "_read_source", and_then_changed)
+    monkeypatch.setattr(sources, "read_source", and_then_changed)
     with pytest.raises(RunError, match=r"input file .*schools.csv changed while it was read"):
         sro.load(folder)
     assert not any(p.name.startswith("snapshot-") for p in Path(os.environ["SRO_CACHE"]).iterdir())
@@ -50,11 +50,30 @@ def test_a_file_that_changes_while_read_stops_the_load_and_caches_nothing(tmp_pa
 def test_bytes_parsed_that_differ_from_those_hashed_stop_the_load(tmp_path, monkeypatch, name):
     """The parse hashes what it reads again (a large export streams from disk): the two hashes must agree."""
     folder = write_folder(tmp_path / "data")
-    read = dataset._read_source
-    monkeypatch.setattr(dataset, "_read_source", lambda path: dataclasses.replace(read(path), sha256="0" * 64)
+    read = sources.read_source
+    monkeypatch.setattr(sources, "read_source", lambda path: dataclasses.replace(read(path), sha256="0" * 64)
                         if path.name == name else read(path))
     with pytest.raises(RunError, match=rf"input file .*{name} changed while it was read"):
         sro.load(folder)
+
+
+def test_files_hashed_ahead_are_read_once_and_hash_as_the_run_hashes_them(tmp_path, monkeypatch):
+    folder = write_folder(tmp_path / "data")
+    (folder / "notes.csv").write_text("not a table\n")
+    expected = {name: s.sha256 for name, s in sources.hash_sources(folder).items()}
+    monkeypatch.setattr(sources, "_HASHED", {})
+    digests = []
+    monkeypatch.setattr(sources.hashlib, "sha256", lambda real=sources.hashlib.sha256: digests.append(1) or real())
+    ahead = sources.hash_ahead(folder)
+    assert {name: s.sha256 for name, s in sources.hash_sources(folder).items()} == expected  # waits for `ahead`
+    ahead.join()
+    assert len(digests) == len(expected)  # each table's file once, by one thread or the other; notes.csv never
+
+
+def test_hashing_ahead_a_folder_that_cannot_be_read_leaves_the_error_to_the_run(tmp_path):
+    sources.hash_ahead(tmp_path / "missing").join()
+    with pytest.raises(RunError, match="missing"):
+        sources.hash_sources(tmp_path / "missing")
 
 
 def test_an_unreadable_input_is_exit_2_with_the_file_and_why(tmp_path):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ AGE_BANDS: tuple[str, ...] = ("0-11", "12-14", "15-16", "17", "18+", "unknown")
 
 def age_band(ages: pd.Series) -> pd.Series:
     """Return the contract's age band of each age; missing ages are `unknown`."""
+    import pandas as pd  # here, not above: the table definitions load without pandas (`reading.sources`)
+
     bands = pd.cut(ages.astype("Float64"), bins=[-1, 11, 14, 16, 17, 200],
                    labels=list(AGE_BANDS[:-1]))
     return bands.astype("str").fillna("unknown")

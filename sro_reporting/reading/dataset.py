@@ -35,7 +35,8 @@ from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.parse import parse_column
-from sro_reporting.reading.readers import LINE, RawTable, find_file, read_table
+from sro_reporting.reading.readers import LINE, RawTable, read_table
+from sro_reporting.reading.sources import Source, changed, hash_sources, identity
 from sro_reporting.reading.tables import TABLES
 from sro_reporting.reading.validate import clean_table, id_hint, schema_frame
 
@@ -150,73 +151,20 @@ class DataSet:
         return display.html_summary(self)
 
 
-@dataclass(frozen=True)
-class Source:
-    """One input file as read: the sha256 of its bytes, and the file's identity while they were read."""
-
-    path: Path
-    sha256: str
-    identity: tuple[int, ...]
-
-
-def _identity(info: os.stat_result) -> tuple[int, ...]:
-    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
-
-
-def _changed(path: Path) -> RunError:
-    return RunError(f"input file {path} changed while it was read; run again once it is written completely")
-
-
-_HASHED: dict[tuple[str, tuple[int, ...]], str] = {}  # files hashed in this process, by path and identity
-
-
-def _read_source(path: Path) -> Source:
-    """Hash a file, read through once; `RunError` where it cannot be read or changes meanwhile.
-
-    A file hashed before in this process and unchanged since (the same inode, size and times) is not read
-    again: a run hashes its inputs for its key, then loads them.
-    """
-    digest, size = hashlib.sha256(), 0
-    try:
-        with path.open("rb") as fh:
-            before = os.fstat(fh.fileno())
-            if (str(path), _identity(before)) in _HASHED:
-                return Source(path, _HASHED[(str(path), _identity(before))], _identity(before))
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                digest.update(chunk)
-                size += len(chunk)
-            after = os.fstat(fh.fileno())
-    except OSError as exc:
-        raise cannot("read", path, exc) from exc
-    if _identity(before) != _identity(after) or size != after.st_size:
-        raise _changed(path)
-    _HASHED[(str(path), _identity(after))] = digest.hexdigest()
-    return Source(path, digest.hexdigest(), _identity(after))
-
-
-def _sources(data_dir: Path) -> dict[str, Source]:
-    """Return each table's file in the folder, hashed."""
-    try:
-        found = {name: p for name, t in TABLES.items() if (p := find_file(data_dir, t)) is not None}
-    except OSError as exc:
-        raise cannot("read", data_dir, exc) from exc
-    return {name: _read_source(path) for name, path in found.items()}
-
-
 def input_hashes(data_dir: Path) -> list[tuple[str, str]]:
     """Return each table's input file in the folder as (table, sha256), in table order."""
-    return sorted((name, source.sha256) for name, source in _sources(data_dir).items())
+    return sorted((name, source.sha256) for name, source in hash_sources(data_dir).items())
 
 
 def _still_as_read(sources: dict[str, Source]) -> None:
     """Raise `RunError` naming the first input file that changed since it was read."""
     for source in sources.values():
         try:
-            now = _identity(source.path.stat())
+            now = identity(source.path.stat())
         except OSError:
             now = ()
         if now != source.identity:
-            raise _changed(source.path)
+            raise changed(source.path)
 
 
 def _key(sources: dict[str, Source], synthetic: bool, max_unknown_share: float = MAX_UNKNOWN_SHARE) -> str:
@@ -313,7 +261,7 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
             continue
         raw = read_table(source.path, table)
         if raw.sha256 and raw.sha256 != source.sha256:
-            raise _changed(source.path)
+            raise changed(source.path)
         if name == largest:
             after_read()
         if name == "calls_for_service" and raw.readable and table.column("location").required:
@@ -407,7 +355,7 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
         if not directory.is_dir():
             raise RunError(f"data folder {directory} does not exist"
                            " (run `make report` or `sro-report demo-data DIR` for the demo)")
-        sources = _sources(directory)
+        sources = hash_sources(directory)
         key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
         data = (_LOADED.get((key, calls)) or _restore(key, directory, calls)) if use_cache else None
         if data is None:

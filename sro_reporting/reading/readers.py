@@ -39,15 +39,6 @@ class RawTable:
     sha256: str = ""  # of the bytes parsed: the caller checks they are the bytes it hashed before
 
 
-def find_file(data_dir: Path, table: Table) -> Path | None:
-    """Return the table's file in `data_dir` (`<table>.csv` or `<table>.xlsx`, any case)."""
-    by_name = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
-    for suffix in (".csv", ".xlsx"):
-        if (found := by_name.get(table.name + suffix)) is not None:
-            return found
-    return None
-
-
 def normalize_name(name: object) -> str:
     """Return a header as the contract compares it: trimmed, lower case, spaces/hyphens/slashes as `_`."""
     return re.sub(r"[\s\-/]+", "_", str(name).strip().lower())

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from sro_reporting.reading.dataset import DataSet
-from sro_reporting.reading.readers import find_file, normalize_name
+from sro_reporting.reading.readers import normalize_name
+from sro_reporting.reading.sources import find_file
 from sro_reporting.reading.tables import TABLES
 from sro_reporting.running.plan import KINDS
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Self, TextIO
 
-from sro_reporting.reading.readers import find_file
+from sro_reporting.reading.sources import find_file
 from sro_reporting.reading.tables import TABLES
 
 
