@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import sro_reporting as sro
+from sro_reporting.reading import readers
 from sro_reporting.reading.readers import read_table
 from sro_reporting.reading.tables import SCHOOLS, TABLES
 from sro_reporting.reading.validate import clean_table
@@ -50,10 +51,10 @@ def test_bom_and_windows_line_endings_read_as_plain_utf8(tmp_path):
 def test_line_breaks_inside_quoted_values_across_arrows_blocks_are_read_whole(tmp_path):
     """Arrow's fast path gives up on them (its chunker cannot see quotes); the exact path reads every row."""
     rows = "".join(f'{i:06d},"School\n{i}",{i} N 1ST ST,Y\n' if i % 7 == 0 else f"{i:06d},S{i},{i} N 1ST ST,Y\n"
-                   for i in range(120_000))  # over Arrow's 1 MB block
+                   for i in range(320_000))  # over the block Arrow parses at a time (`readers.BLOCK`)
     clean, problems = load_schools(tmp_path, HEADER + rows)
-    assert len(clean) == 120_000 and problems.empty
-    assert clean["school_name"].iloc[7] == "School\n7" and clean["_line"].iloc[-1] == 120_001
+    assert len(HEADER + rows) > readers.BLOCK and len(clean) == 320_000 and problems.empty
+    assert clean["school_name"].iloc[7] == "School\n7" and clean["_line"].iloc[-1] == 320_001
 
 
 def test_ragged_long_row_left_out_with_its_line(tmp_path):

@@ -117,6 +117,22 @@ def test_tidy_matches_trim_upper_blank_cell_by_cell(values, upper):
     assert got == [one(v) for v in _text(values).tolist()]
 
 
+def test_datetimes_read_alike_in_chunks_of_any_size_joined_cut_or_taken_whole():
+    from sro_reporting.reading.parse import CHUNK, fixed_width_datetimes
+
+    cells = [f"2026-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00" if i % 5
+             else "12/31/2025 11:59:59 PM" for i in range(2 * CHUNK + 40)]
+    sizes = [3, CHUNK + 5, CHUNK // 2, 7, 1]  # joined with the next, cut, whole as it is, joined, the last alone
+    chunks, at = [], 0
+    for size in [*sizes, len(cells) - sum(sizes)]:
+        chunks.append(pa.array(cells[at:at + size], pa.large_string()))
+        at += size
+    found, values = fixed_width_datetimes(pa.chunked_array(chunks))
+    whole_found, whole_values = fixed_width_datetimes(pa.array(cells, pa.large_string()))
+    assert found.all() and (values == whole_values).all() and whole_found.all()
+    assert str(values[0]) == "2025-12-31T23:59:59.000000" and str(values[1]) == "2026-02-02T01:01:00.000000"
+
+
 def test_fixed_width_cells_read_alike_end_to_end_with_blanks_between_or_among_other_widths():
     """Cells of one width with only blanks between are read from a view of the bytes, others gathered: same values."""
     from sro_reporting.reading.parse import fixed_width_datetimes

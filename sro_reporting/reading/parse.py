@@ -171,18 +171,23 @@ def _fixed_width_chunk(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _blocks(cells: pa.Array | pa.ChunkedArray) -> Iterator[pa.Array]:
-    """Yield the cells in arrays of about `CHUNK` cells: a CSV reader's small chunks joined, a large one cut, so
-    the byte columns stay in the processor's cache and numpy's calls are few. One block at a time: each is a copy."""
+    """Yield the cells in arrays of `CHUNK / 2` to `CHUNK` cells (the last may be fewer), so the byte columns stay in
+    the processor's cache and numpy's calls are few: a chunk of that size as it is, smaller ones joined (a copy, one
+    block at a time), a larger one cut."""
     group, size = [], 0
     for chunk in cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]:
         for start in range(0, len(chunk), CHUNK):
             group.append(chunk.slice(start, CHUNK))
             size += len(group[-1])
-            if size >= CHUNK:
-                yield pa.concat_arrays(group)
+            if size >= CHUNK // 2:
+                yield _joined(group)
                 group, size = [], 0
     if group:
-        yield pa.concat_arrays(group)
+        yield _joined(group)
+
+
+def _joined(arrays: list[pa.Array]) -> pa.Array:
+    return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
 
 
 def fixed_width_datetimes(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:

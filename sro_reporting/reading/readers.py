@@ -23,6 +23,7 @@ from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
 from sro_reporting.reading.workbook import read_first_sheet
 
 LINE = "_line"  # spreadsheet row number of each record (header = 1)
+BLOCK = 1 << 23  # bytes of CSV Arrow parses at a time: chunks of about 50,000 rows, which the parsers take as they are
 _BLANK = re.compile(rb"(\xef\xbb\xbf)?\s*")  # what an empty file may hold
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
@@ -99,7 +100,7 @@ def _read_with_arrow(source, names: list[str]) -> pd.DataFrame:
     times quicker than the exact one on a large export; it stops at the first ragged row or bad UTF-8."""
     options = pyarrow.csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.large_string()),
                                          strings_can_be_null=False)
-    table = pyarrow.csv.read_csv(source, convert_options=options)
+    table = pyarrow.csv.read_csv(source, pyarrow.csv.ReadOptions(block_size=BLOCK), convert_options=options)
     return pd.DataFrame({label: pd.Series(pd.arrays.ArrowStringArray(table.column(i)), dtype="str", copy=False)
                          for i, label in enumerate(_header(names, list(range(len(names)))))})
 
