@@ -165,9 +165,17 @@ def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.Da
 
 
 def by_place(data: DataSet, span: Span) -> pd.DataFrame:
-    """Return every measure of `MEASURES` at each school taking part, in the rows for the rest, and in total."""
-    counts = pd.DataFrame(_counts(counted(data, span))).reindex(columns=list(MEASURES))
-    return place_rows(counts, data.schools, span)
+    """Return every measure of `MEASURES` at each school taking part, in the rows for the rest, and in total.
+
+    Made once per data set and period (`DataSet.derived`): a school packet asks for its periods several times, and a
+    warm kernel makes one packet after another from the same data set.
+    """
+    sources = (data.calls, data.schools, data.enforcement, data.activities, data.use_of_force)
+    kept = data.derived.get(("by_place", span))
+    if kept is None or any(a is not b for a, b in zip(kept[0], sources)):
+        counts = pd.DataFrame(_counts(counted(data, span))).reindex(columns=list(MEASURES))
+        kept = data.derived[("by_place", span)] = (sources, place_rows(counts, data.schools, span))
+    return kept[1].copy(deep=False)  # a caller's change to it (copy-on-write) leaves the kept table as it is
 
 
 def schools_only(table: pd.DataFrame) -> pd.DataFrame:

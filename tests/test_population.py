@@ -241,3 +241,21 @@ def test_a_report_loads_only_the_linked_calls_and_counts_the_same(folder):
     dataset._LOADED.clear()
     restored = sro.load(snapshot=every.version, data_dir=folder)  # every call again, in file order
     assert restored.calls["incident_number"].tolist() == every.calls["incident_number"].tolist()
+
+
+def test_a_period_placed_once_is_given_again_unchanged_and_made_again_from_a_replaced_table(data):
+    """`by_place` is kept per data set and period (a school packet asks for its periods several times)."""
+    import dataclasses
+
+    first = population.by_place(data, SPRING)
+    first.loc[0, "calls"] = 99  # the caller's copy: the kept table stays as made
+    again = population.by_place(data, SPRING)
+    assert again is not first and int(again.loc[0, "calls"]) != 99
+    fewer = dataclasses.replace(data, tables={**data.tables, "calls_for_service": data.calls.iloc[:0]})
+    assert int(population.by_place(fewer, SPRING).set_index("school_name").loc[TOTAL, "calls"]) == 0
+    data.tables["calls_for_service"], kept = data.calls.iloc[:0], data.calls  # replaced in place, as an analyst may
+    try:
+        assert int(population.by_place(data, SPRING).set_index("school_name").loc[TOTAL, "calls"]) == 0
+    finally:
+        data.tables["calls_for_service"] = kept
+    assert population.by_place(data, SPRING).equals(again)

@@ -75,6 +75,10 @@ class DataSet:
     synthetic: bool = False  # the folder holds SYNTHETIC_MARKER: reports say so on every page and in their title
     extent: dict[str, list[str]] = field(default_factory=dict)  # each dated table's first and last day, every row
     calls_scope: Literal["all", "linked"] = "all"  # "linked": only the calls linked to a school are in `calls`
+    # Tables derived from these ones, made once for this object (`population.by_place`), each kept with the tables
+    # it was made from: a table replaced since means it is made again. A copy of the data set starts without them.
+    derived: dict[object, tuple[tuple[pd.DataFrame, ...], pd.DataFrame]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
