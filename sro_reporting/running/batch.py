@@ -171,6 +171,7 @@ def _failure(exc: Exception, staging: Path) -> dict:
 
 def execute(job: Job, out: Path, kernel: str) -> dict:
     """Make one report in a staging folder and move it into `out` whole; return its manifest fields."""
+    gc.collect()  # the last report's cycles (a document's boxes point to their parents); none after the run's last
     started = time.perf_counter()
     staging = outputs.stage(out, job.stem)
     try:
@@ -187,7 +188,6 @@ def execute(job: Job, out: Path, kernel: str) -> dict:
         outputs.discard(staging, out)
     if result["status"] == "failed":
         _warm().check()
-    gc.collect()  # the report's cycles (a document's boxes point to their parents), before the next report
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
 
