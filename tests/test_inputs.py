@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import sro_reporting as sro
 from sro_reporting.cli import app
 from sro_reporting.errors import RunError
-from sro_reporting.reading import dataset, readers, sources, workbook
+from sro_reporting.reading import readers, sources, workbook
 from sro_reporting.reading.readers import read_table
 from sro_reporting.reading.tables import SCHOOLS as SCHOOLS_TABLE
 from sro_reporting.reading.validate import clean_table

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sro_reporting.errors import RunError, cannot
+from sro_reporting.errors import RunError
 from sro_reporting.linking.schools import Located, link_calls, locate
 from sro_reporting.paths import demo_data_dir, resolve
 from sro_reporting.reading import snapshot as cache
