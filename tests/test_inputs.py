@@ -70,6 +70,17 @@ def test_files_hashed_ahead_are_read_once_and_hash_as_the_run_hashes_them(tmp_pa
     assert len(digests) == len(expected)  # each table's file once, by one thread or the other; notes.csv never
 
 
+def test_a_file_hashed_by_a_relative_folder_is_known_by_its_full_path_too(tmp_path, monkeypatch):
+    """`make report` names the demo folder `data/demo`; a run's load names it in full."""
+    folder = write_folder(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sources, "_HASHED", {})
+    digests = []
+    monkeypatch.setattr(sources.hashlib, "sha256", lambda real=sources.hashlib.sha256: digests.append(1) or real())
+    relative = sources.hash_sources(Path("data"))
+    assert sources.hash_sources(folder.resolve()).keys() == relative.keys() and len(digests) == len(relative)
+
+
 def test_hashing_ahead_a_folder_that_cannot_be_read_leaves_the_error_to_the_run(tmp_path):
     sources.hash_ahead(tmp_path / "missing").join()
     with pytest.raises(RunError, match="missing"):

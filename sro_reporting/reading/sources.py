@@ -55,16 +55,17 @@ def read_source(path: Path) -> Source:
     A file hashed before in this process and unchanged since (the same inode, size and times) is not read
     again: a run hashes its inputs for its key, then loads them.
     """
-    with _HASHING.setdefault(str(path), threading.Lock()):
-        return _hash(path)
+    where = str(path.resolve())  # one key for a file however its folder was named (`data/demo`, or in full)
+    with _HASHING.setdefault(where, threading.Lock()):
+        return _hash(path, where)
 
 
-def _hash(path: Path) -> Source:
+def _hash(path: Path, where: str) -> Source:
     try:
         with path.open("rb") as fh:
             before = os.fstat(fh.fileno())
-            if (str(path), identity(before)) in _HASHED:
-                return Source(path, _HASHED[(str(path), identity(before))], identity(before))
+            if (where, identity(before)) in _HASHED:
+                return Source(path, _HASHED[(where, identity(before))], identity(before))
             digest, size = hashlib.sha256(), 0
             for chunk in iter(lambda: fh.read(1 << 22), b""):
                 digest.update(chunk)
@@ -74,7 +75,7 @@ def _hash(path: Path) -> Source:
         raise cannot("read", path, exc) from exc
     if identity(before) != identity(after) or size != after.st_size:
         raise changed(path)
-    _HASHED[(str(path), identity(after))] = digest.hexdigest()
+    _HASHED[(where, identity(after))] = digest.hexdigest()
     return Source(path, digest.hexdigest(), identity(after))
 
 
