@@ -79,14 +79,15 @@ def _hash(path: Path, where: str) -> Source:
     return Source(path, digest.hexdigest(), identity(after))
 
 
-def _files(data_dir: Path) -> dict[str, Path]:
+def table_files(data_dir: Path) -> dict[str, Path]:
+    """Return each table's file in the folder, by table, for the tables that have one."""
     return {name: p for name, t in TABLES.items() if (p := find_file(data_dir, t)) is not None}
 
 
 def hash_sources(data_dir: Path) -> dict[str, Source]:
     """Return each table's file in the folder, hashed."""
     try:
-        found = _files(data_dir)
+        found = table_files(data_dir)
     except OSError as exc:
         raise cannot("read", data_dir, exc) from exc
     return {name: read_source(path) for name, path in found.items()}
@@ -99,7 +100,7 @@ def hash_ahead(data_dir: Path) -> threading.Thread:
     """
     def work() -> None:
         try:
-            for path in sorted(_files(data_dir).values(), key=lambda p: p.stat().st_size, reverse=True):
+            for path in sorted(table_files(data_dir).values(), key=lambda p: p.stat().st_size, reverse=True):
                 read_source(path)
         except (OSError, RunError):
             return

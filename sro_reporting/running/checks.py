@@ -17,7 +17,7 @@ import pandas as pd
 
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.reading.readers import normalize_name
-from sro_reporting.reading.sources import find_file
+from sro_reporting.reading.sources import find_file, table_files
 from sro_reporting.reading.tables import TABLES
 from sro_reporting.running.plan import KINDS
 
@@ -54,14 +54,11 @@ def missing_columns(table: str, names: list[str]) -> list[str]:
     return [c.name for c in t.columns if c.required and c.name not in found]
 
 
-def _table_files(data_dir: Path) -> set[Path]:
-    return {p for t in TABLES.values() if (p := find_file(data_dir, t)) is not None}
-
-
 def call_download_hint(data_dir: Path) -> str:
     """Return a hint naming a file that looks like the city's call download, or ''."""
+    tables = set(table_files(Path(data_dir)).values())
     others = sorted(p for p in Path(data_dir).iterdir()
-                    if p.is_file() and p.suffix.lower() in (".csv", ".xlsx") and p not in _table_files(data_dir))
+                    if p.is_file() and p.suffix.lower() in (".csv", ".xlsx") and p not in tables)
     for path in others:
         names = header(path) or []
         if set(CITY_CALL_LAYOUT) <= set(names):

@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Self, TextIO
 
-from sro_reporting.reading.sources import find_file
-from sro_reporting.reading.tables import TABLES
+from sro_reporting.reading.sources import table_files
 
 
 def _size(data_dir: Path) -> tuple[int, int]:
-    paths = [p for t in TABLES.values() if (p := find_file(data_dir, t)) is not None]
+    paths = list(table_files(data_dir).values())
     return len(paths), sum(p.stat().st_size for p in paths)
 
 
