@@ -78,8 +78,8 @@ def stacked_bars(frame: pd.DataFrame, label: str, parts: list[str], xlabel: str,
                 verts += [(x0, y - 0.375), (x0 + width, y - 0.375), (x0 + width, y + 0.375), (x0, y + 0.375), (x0, y)]
                 codes += [MPath.MOVETO, MPath.LINETO, MPath.LINETO, MPath.LINETO, MPath.CLOSEPOLY]
         shape = MPath(verts, codes) if verts else MPath([(0, 0)], [MPath.MOVETO])
-        ax.add_patch(PathPatch(shape, facecolor=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)], edgecolor=EDGE,
-                               linewidth=0.3, label=part))
+        ax.add_patch(PathPatch(shape, facecolor=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)],
+                               edgecolor=EDGE, linewidth=0.3, label=part))
         left += widths
     for y, total in enumerate(left):
         ax.text(total, y, f" {_fmt(total)}", va="center", ha="left", fontsize=7)
