@@ -79,7 +79,7 @@ OUT ?= outputs/demo
 a11y-check: $(STAMP) $(A11Y_STAMP)
 	$(BIN)/python tests/accessibility.py $(OUT)
 
-$(DEMO_STAMP): $(STAMP) sro_reporting/demo.py
+$(DEMO_STAMP): $(STAMP) $(wildcard sro_reporting/demo/*.py)
 	$(BIN)/sro-report demo-data $(DEMO)
 	touch $@
 

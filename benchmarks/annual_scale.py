@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.csv
 
-from sro_reporting import demo
+from sro_reporting.demo import generator as demo
 
 GIB = 1024 ** 3
 

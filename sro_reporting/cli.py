@@ -85,7 +85,7 @@ def _warning_line(message, category, filename, lineno, line=None) -> str:
 @app.command("demo-data")
 def demo_data(directory: Annotated[Path, typer.Argument(help="folder to write the CSV files to")]) -> None:
     """Write the embedded synthetic data set."""
-    from sro_reporting import demo
+    from sro_reporting.demo import generator as demo
 
     written = demo.write(directory)
     for name, rows in written.items():

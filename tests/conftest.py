@@ -64,7 +64,7 @@ def run_cli(data: Path, out: Path, *args: str, env: dict | None = None) -> subpr
 @pytest.fixture(scope="session")
 def demo_copy(tmp_path_factory):
     """The demo data with person-identifying columns, a name and spreadsheet formulas planted."""
-    from sro_reporting import demo
+    from sro_reporting.demo import generator as demo
 
     folder = tmp_path_factory.mktemp("data")
     demo.write(folder)

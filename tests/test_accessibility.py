@@ -17,7 +17,7 @@ import pytest
 from accessibility import axe_violations, missing_tools, pdf_ua_failures
 from pypdf import PdfReader
 
-from sro_reporting import demo
+from sro_reporting.demo import generator as demo
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import demo_data_dir
 from sro_reporting.reading.dataset import SYNTHETIC_MARKER

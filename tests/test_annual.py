@@ -6,7 +6,7 @@ import pandas as pd
 from conftest import write_folder
 
 import sro_reporting as sro
-from sro_reporting.annual import (
+from sro_reporting.measures.annual import (
     arrests_citations_by_school,
     calls_by_priority_disposition,
     calls_by_school_priority,

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sro_reporting import compliance
+from sro_reporting.measures import compliance
 from sro_reporting.params import SchoolYear
 
 T = pd.Timestamp

@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from sro_reporting import demo
+from sro_reporting.demo import generator as demo
 from sro_reporting.paths import project_root
 
 pytestmark = pytest.mark.slow

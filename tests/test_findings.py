@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sro_reporting import findings
+from sro_reporting.rendering import findings
 
 
 def calls(*counts: int) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def test_a_report_points_to_the_problems_file_its_reader_has(audience, named, no
 def test_rows_and_reasons_are_words_not_codes():
     import datetime as dt
 
-    from sro_reporting import compliance, population
+    from sro_reporting.measures import compliance, population
 
     assert "school_id" not in population.UNKNOWN_SCHOOL and "_" not in population.POPULATION_DEFINITION
     panel = pd.DataFrame({"meeting_id": ["P1"], "meeting_date": pd.to_datetime(["2025-10-14"]),

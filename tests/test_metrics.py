@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sro_reporting import activity, calls, enforcement, staffing, summary
+from sro_reporting.measures import activity, calls, enforcement, staffing, summary
 from sro_reporting.params import SchoolYear, Span
 
 T = pd.Timestamp

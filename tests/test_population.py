@@ -9,11 +9,11 @@ from conftest import write_folder
 from typer.testing import CliRunner
 
 import sro_reporting as sro
-from sro_reporting import population, summary
-from sro_reporting.calls import response_times
+from sro_reporting.measures import population, summary
+from sro_reporting.measures.calls import response_times
 from sro_reporting.cli import app
 from sro_reporting.params import load_school_year
-from sro_reporting.population import NO_SCHOOL, NOT_TAKING_PART, TOTAL, UNKNOWN_SCHOOL
+from sro_reporting.measures.population import NO_SCHOOL, NOT_TAKING_PART, TOTAL, UNKNOWN_SCHOOL
 
 YEAR = load_school_year("2025-26")
 FALL, SPRING = YEAR.semesters["fall"], YEAR.semesters["spring"]

@@ -10,9 +10,9 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from sro_reporting import demo, glossary
+from sro_reporting.demo import generator as demo
 from sro_reporting.params import load_school_year
-from sro_reporting.rendering import charts, report
+from sro_reporting.rendering import charts, glossary, report
 from sro_reporting.rendering.report import Report, period_name, table_html
 
 # Schools of Milwaukee Public Schools that the demo once borrowed names from: none may come back.

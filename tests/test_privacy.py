@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sro_reporting.privacy import suppress_counts
+from sro_reporting.disclosure.privacy import suppress_counts
 
 
 def _shown(table):
@@ -71,7 +71,7 @@ def test_lone_star_with_no_other_non_zero_cell_hides_the_line_total():
 
 
 def test_disparity_hides_every_rate_and_index_that_would_give_a_hidden_count_back():
-    from sro_reporting.disparity import printed
+    from sro_reporting.measures.disparity import printed
 
     t = pd.DataFrame({"race": ["BLACK", "HISPANIC", "WHITE"], "students": [1000, 1000, 1000],
                       "arrests": [40, 30, 3], "citations": [50, 40, 30],

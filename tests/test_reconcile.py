@@ -13,8 +13,8 @@ from conftest import write_folder
 from sro_reporting.files import report_stem
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import project_root
-from sro_reporting.reconcile import reconcile, reconcile_run
-from sro_reporting.staffing import school_days
+from sro_reporting.measures.reconcile import reconcile, reconcile_run
+from sro_reporting.measures.staffing import school_days
 
 pytestmark = pytest.mark.slow
 YEAR = load_school_year("2025-26")

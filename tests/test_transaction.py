@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from sro_reporting import demo
+from sro_reporting.demo import generator as demo
 
 pytestmark = pytest.mark.slow
 MONTHLY = ["--semester", "spring", "--report", "monthly"]  # six cheap reports

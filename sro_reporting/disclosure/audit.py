@@ -20,7 +20,7 @@ import pandas as pd
 
 from sro_reporting.disclosure.layout import Layout
 from sro_reporting.disclosure.model import ALL, Key, Model
-from sro_reporting.privacy import SUPPRESSED
+from sro_reporting.disclosure.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
 ELSEWHERE = "(not listed)"

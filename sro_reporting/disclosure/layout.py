@@ -10,8 +10,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from sro_reporting.disclosure.model import ALL, Key
+from sro_reporting.disclosure.privacy import TOTAL
 from sro_reporting.params import Span
-from sro_reporting.privacy import TOTAL
 
 LAYOUTS = "layouts.json"  # beside a report's CSVs: each CSV's layout, by file name
 

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-TOTAL = "Total"
-SUPPRESSED = "*"
+from sro_reporting.frames import SUPPRESSED, TOTAL
 
 
 def _lines(n_rows: int, n_cols: int) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:

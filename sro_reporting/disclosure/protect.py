@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sro_reporting import people
 from sro_reporting.disclosure.layout import period
 from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
+from sro_reporting.disclosure.privacy import SUPPRESSED, TOTAL, suppress_counts
+from sro_reporting.measures import people
 from sro_reporting.params import SchoolYear, Span
-from sro_reporting.privacy import SUPPRESSED, TOTAL, suppress_counts
 from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from sro_reporting.frames import measures
+from sro_reporting.measures.population import place, place_rows
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
-from sro_reporting.population import place, place_rows
 from sro_reporting.reading.codes import ACTIVITY_TYPE
 
 ACTIVITY_LABELS = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.measures.staffing import school_days
 from sro_reporting.params import SchoolYear, Span
-from sro_reporting.staffing import school_days
 
 IN_HOURS = "School hours on a school day"
 SCHOOL_DAY_OTHER = "School day, outside school hours"

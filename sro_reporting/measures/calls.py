@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from sro_reporting.annual import PRIORITIES
+from sro_reporting.measures.annual import PRIORITIES
 from sro_reporting.params import Span
 from sro_reporting.periods import month_rows
 

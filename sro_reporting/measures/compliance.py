@@ -381,7 +381,7 @@ def act_12(shifts: pd.DataFrame, year: SchoolYear, span: Span, as_of: dt.date) -
     >>> act_12(shifts, year, year.semesters["fall"], dt.date(2025, 9, 2))[["date", "status"]].values.tolist()
     [[datetime.date(2025, 9, 2), 'breach']]
     """
-    from sro_reporting.staffing import days_below_floor
+    from sro_reporting.measures.staffing import days_below_floor
 
     if as_of < span.start:
         return pd.DataFrame(columns=["date", "sros_on_duty", "floor", *FINDING_COLUMNS])
@@ -406,7 +406,7 @@ EXTRACT_OMISSIONS = [
 
 def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """Run every rule for the SROs assigned in `span` on the check date `as_of`; return the findings by section."""
-    from sro_reporting.staffing import active_officers
+    from sro_reporting.measures.staffing import active_officers
 
     effective = year.soi_effective
     try:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting.enforcement import actions_in
+from sro_reporting.frames import SUPPRESSED
+from sro_reporting.measures.enforcement import actions_in
 from sro_reporting.params import Span
-from sro_reporting.privacy import SUPPRESSED
 from sro_reporting.reading.codes import RACE
 
 SMALL_GROUP = 0.01  # share of enrollment under which no index is given

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.measures.population import place, place_rows
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
-from sro_reporting.population import place, place_rows
 from sro_reporting.reading.codes import ACTION_TYPE, AGE_BANDS, GENDER, RACE, age_band
 
 ACTION_LABELS = {"arrest": "Arrests", "citation": "Citations", "court_referral": "Court referrals"}

@@ -10,10 +10,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from sro_reporting.disparity import enrollment_by_race
-from sro_reporting.enforcement import BREAKDOWNS, actions_in, counts_by
-from sro_reporting.force import force_in
 from sro_reporting.linking.schools import participating
+from sro_reporting.measures.disparity import enrollment_by_race
+from sro_reporting.measures.enforcement import BREAKDOWNS, actions_in, counts_by
+from sro_reporting.measures.force import force_in
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.reading.codes import ACTION_TYPE, RACE
 from sro_reporting.reading.dataset import DataSet

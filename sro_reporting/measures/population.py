@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting.annual import priority_label
 from sro_reporting.linking.schools import participating, participation_notes
+from sro_reporting.measures.annual import priority_label
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
 from sro_reporting.reading.dataset import DataSet

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sro_reporting.population import MEASURES, TOTAL
-from sro_reporting.privacy import SUPPRESSED
+from sro_reporting.frames import SUPPRESSED
+from sro_reporting.measures.population import MEASURES, TOTAL
 
 COLUMNS = ["check", "report", "table", "item", "expected", "found"]
 COUNT_MEASURES = list(MEASURES.values())
@@ -403,7 +403,7 @@ def _officers(run: Run, semester: dict, key: dict[str, float], officers: list[di
 
 def check_compliance(run: Run) -> None:
     """Check each compliance report's summary against its findings, and the MPS extract against the internal one."""
-    from sro_reporting.compliance import BASELINE, BREACH, NOT_YET_DUE, WARNING
+    from sro_reporting.measures.compliance import BASELINE, BREACH, NOT_YET_DUE, WARNING
 
     summaries = {}
     for entry in run.of("compliance"):

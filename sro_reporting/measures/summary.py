@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.frames import measures
+from sro_reporting.measures.population import MEASURES, by_place, schools_only, totals
+from sro_reporting.measures.staffing import school_days, school_presence, shift_times
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
-from sro_reporting.population import MEASURES, by_place, schools_only, totals
 from sro_reporting.reading.dataset import DataSet
-from sro_reporting.staffing import school_days, school_presence, shift_times
 
 SMALL_BASE = 10  # a change in percent from a smaller count is not given
 NOT_TAKING_PART = "not taking part"

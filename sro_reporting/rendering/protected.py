@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting import disparity, people
 from sro_reporting.disclosure import protect
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate, period
-from sro_reporting.enforcement import ACTION_LABELS
+from sro_reporting.disclosure.privacy import TOTAL, suppress_counts
 from sro_reporting.linking.schools import participating
+from sro_reporting.measures import disparity, people
+from sro_reporting.measures.enforcement import ACTION_LABELS
 from sro_reporting.params import Span
-from sro_reporting.privacy import TOTAL, suppress_counts
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering.report import Report
 

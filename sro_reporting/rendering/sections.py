@@ -11,31 +11,29 @@ import datetime as dt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sro_reporting import (
+from sro_reporting.linking.schools import participation_notes
+from sro_reporting.measures import (
     activity,
     call_times,
     calls,
     enforcement,
-    findings,
     force,
-    glossary,
     people,
     population,
     staffing,
     summary,
 )
-from sro_reporting.annual import (
+from sro_reporting.measures.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
     calls_by_school_priority,
     disposition_by_priority,
     key_figures,
 )
-from sro_reporting.linking.schools import participation_notes
 from sro_reporting.params import Span, year_span
 from sro_reporting.periods import PERIOD_DEFINITION, covered, partial_note, short_span
 from sro_reporting.reading.dataset import DataSet
-from sro_reporting.rendering import charts, protected
+from sro_reporting.rendering import charts, findings, glossary, protected
 from sro_reporting.rendering.report import Report, definition_list, long_date, month_label, period_label
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School", "participation": "Taking part"}
@@ -136,7 +134,7 @@ def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -
 
 def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
     """Show the school's end-of-semester consultations that count for the period, as compliance counts them."""
-    from sro_reporting.compliance import consultation_window, consultations_held
+    from sro_reporting.measures.compliance import consultation_window, consultations_held
 
     days = rep.year.consultation_window_days
     window = consultation_window(span, days)
@@ -352,8 +350,8 @@ def compliance_details(rep: Report, data: DataSet, findings: dict[str, pd.DataFr
 
     Training dated after the check date `as_of` is not on file yet.
     """
-    from sro_reporting.compliance import RULES, certificates, extract_omissions, training_matrix
-    from sro_reporting.staffing import active_officers
+    from sro_reporting.measures.compliance import RULES, certificates, extract_omissions, training_matrix
+    from sro_reporting.measures.staffing import active_officers
 
     internal = rep.audience == "mpd_internal"
     if not internal:
@@ -522,7 +520,7 @@ def school_hours_section(rep: Report, data: DataSet, span: Span, school_id: str 
 
 def link_table(rep: Report, data: DataSet, span: Span) -> None:
     """Show how the period's calls at participating schools were linked to a school, in plain words."""
-    from sro_reporting.annual import link_summary
+    from sro_reporting.measures.annual import link_summary
 
     table = link_summary(data.calls, data.schools, span)
     table = table.assign(link_type=table["link_type"].map(glossary.LINK_SHORT))

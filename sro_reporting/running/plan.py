@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sro_reporting.files import report_stem
 from sro_reporting.linking.schools import participating
+from sro_reporting.measures.staffing import active_officers
 from sro_reporting.params import Audience, SchoolYear, Span
 from sro_reporting.paths import notebooks_dir
 from sro_reporting.periods import months
 from sro_reporting.reading.dataset import DataSet
-from sro_reporting.staffing import active_officers
 
 
 class PlanError(ValueError):
