@@ -90,6 +90,11 @@ COURSE_CODE = CodeSet(
     "course_code",
     ("NASRO_BASIC", "MPS_CODE_OF_CONDUCT", "MPS_THREAT_ID", "MPS_SECURITY_EOP",
      "SECLUSION_RESTRAINT", "FERPA", "BULLYING", "RESTORATIVE_PRACTICES", "PBIS", "OTHER"),
+    labels={"NASRO_BASIC": "NASRO basic course (40 hours)", "MPS_CODE_OF_CONDUCT": "MPS code of conduct",
+            "MPS_THREAT_ID": "MPS threat identification", "MPS_SECURITY_EOP": "MPS security and emergency plans",
+            "SECLUSION_RESTRAINT": "Seclusion and restraint", "FERPA": "Student records (FERPA)",
+            "BULLYING": "Bullying", "RESTORATIVE_PRACTICES": "Restorative practices",
+            "PBIS": "Positive behavioral interventions and supports (PBIS)", "OTHER": "Other"},
 )
 
 MEETING_TYPE = CodeSet(

@@ -1,0 +1,155 @@
+"""The quarterly report's measures on small hand-made frames: quarters, searches, complaints, SROs, training."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sro_reporting import assignments, complaints, periods, searches, training
+from sro_reporting.params import SchoolYear, Span
+
+T = pd.to_datetime
+Q3 = Span(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+YEAR = SchoolYear.model_validate({"school_year": "2025-26", "semesters": {
+    "fall": {"start": "2025-09-02", "end": "2026-01-23"}, "spring": {"start": "2026-01-26", "end": "2026-06-12"}}})
+SCHOOLS = pd.DataFrame({"school_id": ["1", "2", "3"], "school_name": ["A", "B", "C"],
+                        "sro_participating": [True, True, False], "participation_start": [pd.NaT] * 3,
+                        "participation_end": T([None, "2025-12-31", None])})
+
+
+@pytest.mark.parametrize("text, quarter, span", [
+    pytest.param("1", 1, ("2025-07-01", "2025-09-30"), id="number"),
+    pytest.param("q2", 2, ("2025-10-01", "2025-12-31"), id="q-form"),
+    pytest.param("Jan-Mar", 3, ("2026-01-01", "2026-03-31"), id="months"),
+    pytest.param("apr-jun", 4, ("2026-04-01", "2026-06-30"), id="last"),
+])
+def test_quarters_of_the_school_year(text, quarter, span):
+    assert periods.quarter_number(text) == quarter
+    assert periods.quarter_span(2025, quarter) == Span(start=span[0], end=span[1])
+
+
+@pytest.mark.parametrize("text", [pytest.param("5", id="five"), pytest.param("march", id="a-month")])
+def test_a_bad_quarter_names_the_forms(text):
+    with pytest.raises(ValueError, match="jan-mar"):
+        periods.quarter_number(text)
+
+
+def test_the_four_quarters_are_the_year_and_each_semester_makes_two():
+    quarters = [periods.quarter_span(2025, q) for q in (1, 2, 3, 4)]
+    assert sum(q.days for q in quarters) == 365 and quarters[0].start == dt.date(2025, 7, 1)
+    assert [periods.semester_quarters(YEAR.semesters[s]) for s in ("fall", "spring")] == [[1, 2], [3, 4]]
+
+
+def test_a_quarter_splits_into_semester_parts_that_cover_it():
+    parts = periods.parts_by_semester(YEAR, Q3)
+    assert parts["fall"] == [Span(start="2026-01-01", end="2026-01-23")]
+    assert parts["spring"] == [Span(start="2026-01-26", end="2026-03-31")]
+    assert parts["outside the semesters"] == [Span(start="2026-01-24", end="2026-01-25")]
+    assert sum(s.days for p in parts.values() for s in p) == Q3.days
+
+
+@pytest.mark.parametrize("as_of, label, end", [
+    pytest.param(None, "October-December 2025", "2025-12-31", id="whole"),
+    pytest.param(dt.date(2026, 1, 31), "October-December 2025, its first 31 days", "2025-10-31", id="partial"),
+])
+def test_the_quarter_before_over_like_days(as_of, label, end):
+    assert periods.previous_quarter(Q3, as_of) == (label, Span(start="2025-10-01", end=end))
+
+
+SEARCHES = pd.DataFrame({
+    "search_datetime": T(["2026-01-05", "2026-01-06", "2026-02-01", "2026-03-31", "2026-04-01"]),
+    "school_id": ["1", "1", "3", None, "1"],
+    "search_type": ["PERSON", "PERSON", "PROPERTY", "VEHICLE", "PERSON"],
+    "basis": ["CONSENT", None, "CONSENT", "PROBABLE_CAUSE", "CONSENT"],
+    "found": ["NOTHING", "WEAPON", "NOTHING", "DRUGS", "DRUGS"],
+})
+
+
+@pytest.mark.parametrize("row, expected", [
+    pytest.param("Nothing found", [1, 1, 0, 2], id="nothing"),
+    pytest.param("Weapon", [1, 0, 0, 1], id="weapon"),
+    pytest.param("Drugs", [0, 0, 1, 1], id="drugs-in-the-quarter-only"),
+    pytest.param("Total", [2, 1, 1, 4], id="total"),
+])
+def test_searches_by_what_was_found_and_type(row, expected):
+    table = searches.by_found(SEARCHES, Q3).set_index("found")
+    assert list(table.columns) == ["Person", "Property", "Vehicle", "Total"]
+    assert "Not recorded" not in table.index  # every search says what it found
+    assert table.loc[row].tolist() == expected
+
+
+def test_searches_by_basis_keep_not_recorded_apart():
+    table = searches.by_basis(SEARCHES, Q3).set_index("basis")
+    assert table.loc["Consent", "Total"] == 2 and table.loc["Not recorded", "Total"] == 1
+    assert table.loc["Warrant", "Total"] == 0
+
+
+def test_searches_at_each_school_and_elsewhere_add_to_the_total():
+    table = searches.by_school(SEARCHES, SCHOOLS, Q3).set_index("school_name")
+    assert table.loc["A", ["PERSON", "total"]].tolist() == [2, 2]
+    assert table.loc["At a school not taking part in the period", "PROPERTY"] == 1
+    assert table.loc["No school recorded", "VEHICLE"] == 1
+    assert table.loc["Total", "total"] == 4 and "B" not in table.index  # B left at the end of December
+
+
+COMPLAINTS = pd.DataFrame({
+    "received_date": T(["2025-11-20", "2026-01-10", "2026-02-01", "2026-03-15", "2026-04-02"]),
+    "category": ["FORCE", "FORCE", "BIAS", "CONDUCT", "FORCE"],
+    "source": ["FPC", "FPC", "MPS", "MPD", "FPC"],
+    "status": ["CLOSED", "CLOSED", "OPEN", "CLOSED", "OPEN"],
+    "finding": ["SUSTAINED", None, None, "UNFOUNDED", None],
+    "closed_date": T(["2026-01-20", "2026-03-01", None, "2026-04-20", None]),
+})
+
+
+@pytest.mark.parametrize("row, expected", [
+    pytest.param("Use of force", [1, 2, 0], id="one-received-two-closed"),
+    pytest.param("Bias", [1, 0, 1], id="still-open"),
+    pytest.param("Conduct", [1, 0, 1], id="closed-after-the-quarter-is-open-at-its-end"),
+    pytest.param("Total", [3, 2, 2], id="total"),
+])
+def test_complaints_received_closed_and_open_by_category(row, expected):
+    table = complaints.by_category(COMPLAINTS, Q3).set_index("category")
+    assert table.loc[row].tolist() == expected
+
+
+def test_complaints_without_closing_dates_are_not_collected_not_zero():
+    table = complaints.by_category(COMPLAINTS.assign(closed_date=pd.NaT), Q3).set_index("category")
+    assert table.loc["Total", "received"] == 3
+    assert table["closed"].isna().all() and table["open_at_end"].isna().all()
+
+
+def test_complaints_by_source_and_by_finding():
+    source = complaints.received_by_source(COMPLAINTS, Q3).set_index("source")["received"]
+    assert source["Fire and Police Commission"] == 1 and source["Total"] == 3
+    finding = complaints.closed_by_finding(COMPLAINTS, Q3).set_index("finding")["closed"]
+    assert finding["Sustained"] == 1 and finding["Not recorded"] == 1 and finding["Total"] == 2
+
+
+ROSTER = pd.DataFrame({"officer_id": ["X", "X", "Y", "Z"], "school_id": ["1", "2", "1", "1"],
+                       "assigned_from": T(["2025-08-01", "2025-08-01", "2025-10-15", "2025-07-01"]),
+                       "assigned_to": T([None, None, None, "2025-08-31"])})
+ACTS = pd.DataFrame({"officer_id": ["X", "X", "Y", "Y", "W"], "school_id": ["1", "2", "1", "1", "3"],
+                     "activity_date": T(["2025-10-01", "2025-10-01", "2025-10-20", "2025-10-21", "2025-10-21"])})
+Q2 = Span(start=dt.date(2025, 10, 1), end=dt.date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("roster, school, expected", [
+    pytest.param(ROSTER, "A", [2, 2, 3], id="roster-and-log"),
+    pytest.param(ROSTER, "B", [1, 1, 1], id="one-sro"),
+    pytest.param(ROSTER, "Total", [2, 2, 3], id="district-counts-each-once"),
+    pytest.param(None, "A", [None, 2, 3], id="no-roster-is-blank-not-zero"),
+])
+def test_sros_per_school(roster, school, expected):
+    table = assignments.per_school(roster, ACTS, SCHOOLS, Q2).set_index("school_name")
+    got = table.loc[school, ["sros_assigned", "sros_logged", "days_with_sro"]].tolist()
+    assert [None if pd.isna(v) else v for v in got] == expected
+
+
+def test_training_completed_in_the_quarter():
+    courses = pd.DataFrame({"officer_id": ["X", "X", "Y", "Y"], "course_code": ["NASRO_BASIC", "FERPA", "FERPA", "PBIS"],
+                            "completion_date": T(["2026-01-05", "2026-03-31", "2026-02-01", "2026-04-01"]),
+                            "hours": pd.array([40.0, 4.0, None, 2.0], dtype="Float64")})
+    table = training.completed(courses, Q3).set_index("course")
+    assert table.loc["Student records (FERPA)", ["completions", "officers"]].tolist() == [2, 2]
+    assert table.loc["Total"].tolist() == [3, 2, 44.0]
