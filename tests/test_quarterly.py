@@ -153,3 +153,35 @@ def test_training_completed_in_the_quarter():
     table = training.completed(courses, Q3).set_index("course")
     assert table.loc["Student records (FERPA)", ["completions", "officers"]].tolist() == [2, 2]
     assert table.loc["Total"].tolist() == [3, 2, 44.0]
+
+
+@pytest.mark.parametrize("school_year, semester, expected", [
+    pytest.param("2025-26", "fall", [("q1", "July-September 2025"), ("q2", "October-December 2025")], id="fall"),
+    pytest.param("2025-26", "spring", [("q3", "January-March 2026"), ("q4", "April-June 2026")], id="spring"),
+    pytest.param("2026-27", "fall", [("q1", "July-September 2026"), ("q2", "October-December 2026")],
+                 id="data-end-inside-q2-it-is-made-partial"),
+    pytest.param("2026-27", "spring", [], id="quarters-after-the-data-end-are-not-made"),
+])
+def test_a_semester_batch_makes_the_quarters_of_its_half_year(school_year, semester, expected):
+    import sro_reporting as sro
+    from sro_reporting.params import load_school_year
+    from sro_reporting.running.plan import KINDS, _entities
+
+    data = sro.load()  # the demo data: as of November 20, 2026
+    found = _entities(KINDS["quarterly"], data, load_school_year(school_year).semesters[semester])
+    assert [(suffix, subject) for suffix, subject, _ in found] == expected
+
+
+@pytest.mark.parametrize("args, words", [
+    pytest.param(["--quarter", "5"], "is not a quarter", id="no-such-quarter"),
+    pytest.param(["--quarter", "1", "--quarter", "jan-mar"], "quarters of one semester", id="two-halves"),
+    pytest.param(["--quarter", "3", "--semester", "fall"], "quarters of one semester", id="not-the-semester's"),
+])
+def test_the_quarter_option_says_what_to_type(tmp_path, args, words):
+    from typer.testing import CliRunner
+
+    from sro_reporting.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--data", str(tmp_path), "--out", str(tmp_path / "out"),
+                                      "--school-year", "2025-26", *args])
+    assert result.exit_code == 2 and words in result.output
