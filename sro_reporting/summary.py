@@ -100,11 +100,12 @@ def compare(current: pd.DataFrame, previous: pd.DataFrame, missing: str | None =
     base = known & (before >= SMALL_BASE)
     change = (now - before).where(known)
     pct = (100 * change / before.where(base)).round(1)
+    gap = pd.NA if missing is None else missing  # NA, not None: a CSV column of whole numbers stays whole
     shown = {
-        "change": [int(c) if ok else None for c, ok in zip(change, known)],
+        "change": [int(c) if ok else pd.NA for c, ok in zip(change, known)],
         "change_pct": [float(p) if b else ("small base" if ok else None) for p, b, ok in zip(pct, base, known)],
-        "previous": [int(v) if pd.notna(v) else missing for v in out["previous"]],
-        "current": [int(v) if pd.notna(v) else missing for v in out["current"]],
+        "previous": [int(v) if pd.notna(v) else gap for v in out["previous"]],
+        "current": [int(v) if pd.notna(v) else gap for v in out["current"]],
     }
     for column, values in shown.items():
         out[column] = pd.Series(values, index=out.index, dtype=object)

@@ -185,3 +185,32 @@ def test_the_quarter_option_says_what_to_type(tmp_path, args, words):
     result = CliRunner().invoke(app, ["run", "--data", str(tmp_path), "--out", str(tmp_path / "out"),
                                       "--school-year", "2025-26", *args])
     assert result.exit_code == 2 and words in result.output
+
+
+# Issue 25 item 6: blank is not zero.
+
+def test_a_measure_whose_table_is_absent_is_blank_never_zero(tmp_path):
+    from conftest import write_folder
+
+    import sro_reporting as sro
+    from sro_reporting.summary import quarter_figures
+
+    data = sro.load(write_folder(tmp_path), use_cache=False)  # no searches, assignments, complaints, enrollment
+    figures = quarter_figures(data, YEAR, Q3).set_index("measure")["value"]
+    assert figures[["Searches", "Complaints received", "Complaints closed"]].isna().all()
+    assert figures["Training courses completed"] == 0  # the training table is there, with no course in Q3
+    assert figures["School-related arrests"] == 0
+
+
+def test_not_collected_is_printed_and_blank_in_the_csv(tmp_path, monkeypatch):
+    from sro_reporting.rendering import report
+    from sro_reporting.rendering.report import Report
+
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    rep = Report("quarterly", "T", "mps", YEAR, Q3, tmp_path, stem="q")
+    frame = pd.DataFrame({"school_id": ["1", None], "school_name": ["A", "Total"],
+                          "sros_assigned": pd.array([None, None], dtype="Int64"), "days": [3, 3]})
+    rep.table(frame, "sros_by_school", "SROs", blank="not collected")
+    assert (tmp_path / "tables" / "q" / "sros_by_school.csv").read_text().splitlines()[1:] == ["1,A,,3", ",Total,,3"]
+    assert shown[0].count("not collected") == 2  # the two counts, not the total row's blank school ID

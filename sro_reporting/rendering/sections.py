@@ -501,8 +501,8 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
     """Show arrests and citations per 1,000 enrolled students by race and the index against White."""
     rep.section("Disparity by race")
     if not data.provided("enrollment"):
-        rep.text("Enrollment not provided: rates per enrolled student and the relative rate index "
-                 "cannot be computed for this period.")
+        rep.text(f"Enrollment: {NOT_COLLECTED}. MPD's data for this report include no enrollment table (an optional "
+                 "input), so rates per enrolled student and the relative rate index are not given; no rate is 0.")
     elif not protected.breaks_down(rep, span):
         rep.text(protected.NOT_BROKEN_DOWN)
     else:
