@@ -1,6 +1,7 @@
 """The quarterly report's measures on small hand-made frames: quarters, searches, complaints, SROs, training."""
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -214,3 +215,50 @@ def test_not_collected_is_printed_and_blank_in_the_csv(tmp_path, monkeypatch):
     rep.table(frame, "sros_by_school", "SROs", blank="not collected")
     assert (tmp_path / "tables" / "q" / "sros_by_school.csv").read_text().splitlines()[1:] == ["1,A,,3", ",Total,,3"]
     assert shown[0].count("not collected") == 2  # the two counts, not the total row's blank school ID
+
+
+def _report(root, stem, report, period, key, parts=None, **parameters):
+    """Write a report's key figures (with their layout) and, for a quarter, its parts, as a run would."""
+    folder = root / stem
+    folder.mkdir(parents=True)
+    pd.DataFrame({"measure": list(key), "current": list(key.values())}).to_csv(folder / "key_figures.csv", index=False)
+    (folder / "layouts.json").write_text(json.dumps({"key_figures.csv": {
+        "row_label": "measure", "columns": {"current": {"period": period}}}}))
+    if parts is not None:
+        pd.DataFrame({"measure": list(key), **parts, "quarter": list(key.values())}).to_csv(
+            folder / "key_figures_by_part_of_quarter.csv", index=False)
+    return {"stem": stem, "report": report, "status": "ok", "parameters": {"school_year": "2025-26", **parameters}}
+
+
+@pytest.mark.parametrize("q4_spring, found", [
+    pytest.param(4, [], id="quarters-add-to-the-semester"),
+    pytest.param(5, [("quarters to semester", "semester", "Calls for service (2 quarters, spring)", 9, 10)],
+                 id="one-call-too-many-is-found"),
+])
+def test_the_quarters_that_cover_a_semester_add_to_it(tmp_path, q4_spring, found):
+    from sro_reporting.reconcile import reconcile
+
+    calls = "Calls for service"
+    outputs = [
+        _report(tmp_path, "semester", "semester", "2026-01-26/2026-06-12", {calls: 9}, semester="spring"),
+        _report(tmp_path, "q3", "quarterly", "2026-01-01/2026-03-31", {calls: 8},
+                {"fall": [2], "spring": [5], "outside the semesters": [1]}, semester="spring", quarter="3"),
+        _report(tmp_path, "q4", "quarterly", "2026-04-01/2026-06-30", {calls: q4_spring + 1},
+                {"spring": [q4_spring], "outside the semesters": [1]}, semester="spring", quarter="4"),
+    ]
+    result = reconcile(tmp_path, outputs)
+    assert [tuple(r) for r in result[["check", "report", "item", "expected", "found"]].itertuples(index=False)] == found
+    assert result.attrs["checks"] >= 5
+
+
+def test_quarters_that_leave_part_of_a_semester_out_are_not_checked_against_it(tmp_path):
+    from sro_reporting.reconcile import reconcile
+
+    outputs = [
+        _report(tmp_path, "semester", "semester", "2025-09-02/2026-01-23", {"Calls for service": 99}, semester="fall"),
+        _report(tmp_path, "q1", "quarterly", "2025-07-01/2025-09-30", {"Calls for service": 3},
+                {"fall": [2], "outside the semesters": [1]}, semester="fall", quarter="1"),
+        _report(tmp_path, "q2", "quarterly", "2025-10-01/2025-12-31", {"Calls for service": 4},
+                {"fall": [4]}, semester="fall", quarter="2"),
+    ]
+    assert reconcile(tmp_path, outputs).empty  # January 1-23 of the fall semester is in quarter 3, not made here
