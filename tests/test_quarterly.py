@@ -262,3 +262,16 @@ def test_quarters_that_leave_part_of_a_semester_out_are_not_checked_against_it(t
                 {"fall": [4]}, semester="fall", quarter="2"),
     ]
     assert reconcile(tmp_path, outputs).empty  # January 1-23 of the fall semester is in quarter 3, not made here
+
+
+@pytest.mark.parametrize("report, kwargs, words", [
+    pytest.param("quarterly", {"quarter": "9"}, "is not a quarter", id="no-such-quarter"),
+    pytest.param("semester", {"quarter": 3}, "takes no quarter", id="a-semester-takes-no-quarter"),
+    pytest.param("quarterly", {}, "quarter=3", id="the-quarter-is-required"),
+])
+def test_run_report_asks_for_a_quarter_in_words(report, kwargs, words):
+    from sro_reporting.running.batch import run_report
+    from sro_reporting.running.plan import PlanError
+
+    with pytest.raises(PlanError, match=words):
+        run_report(report, semester="spring", **kwargs)
