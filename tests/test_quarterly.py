@@ -215,6 +215,7 @@ def test_not_collected_is_printed_and_blank_in_the_csv(tmp_path, monkeypatch):
     rep.table(frame, "sros_by_school", "SROs", blank="not collected")
     assert (tmp_path / "tables" / "q" / "sros_by_school.csv").read_text().splitlines()[1:] == ["1,A,,3", ",Total,,3"]
     assert shown[0].count("not collected") == 2  # the two counts, not the total row's blank school ID
+    assert shown[0].count('<td class="num">not collected</td>') == 2  # aligned as the counts it stands for
 
 
 def _report(root, stem, report, period, key, parts=None, **parameters):

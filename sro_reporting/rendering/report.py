@@ -40,6 +40,7 @@ AUDIENCE_SHORT = {"mps": "for MPS", "mpd_internal": "MPD internal"}
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 SYNTHETIC_NOTE = ("Every school, officer, call and incident in this report is invented by the package's demo "
                   "generator. Nothing in it describes a real school, person or event.")
+NOT_COLLECTED = "not collected"  # a count whose optional source table is absent: blank in its CSV, never 0
 SHORT_TABLE = 30  # rows; a shorter table is kept on one page with its caption
 SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so that a suppressed "
                     "count cannot be worked out from the totals.")
@@ -326,7 +327,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _numeric(values: pd.Series) -> bool:
-    """Return whether a column holds numbers (suppressed `*` cells count as numbers)."""
+    """Return whether a column holds numbers (suppressed `*` and `not collected` cells count as numbers)."""
     if pd.api.types.is_bool_dtype(values):
         return False
     if pd.api.types.is_numeric_dtype(values):
@@ -334,7 +335,7 @@ def _numeric(values: pd.Series) -> bool:
     shown = values.dropna()
     return bool(len(shown)) and shown.map(
         lambda v: (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))
-        or v == "*").all()
+        or v in ("*", NOT_COLLECTED)).all()
 
 
 def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str]) -> str:

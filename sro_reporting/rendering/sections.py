@@ -40,7 +40,14 @@ from sro_reporting.params import Span, year_span
 from sro_reporting.periods import PERIOD_DEFINITION, QUARTER_DEFINITION, covered, partial_note, previous_quarter, short_span
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering import charts, protected
-from sro_reporting.rendering.report import Report, definition_list, long_date, month_label, period_label
+from sro_reporting.rendering.report import (
+    NOT_COLLECTED,
+    Report,
+    definition_list,
+    long_date,
+    month_label,
+    period_label,
+)
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School", "participation": "Taking part"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",
@@ -88,7 +95,6 @@ def headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] 
               layout=protected.measures_layout(table, {"current": span, "previous": before}, school_id))
 
 
-NOT_COLLECTED = "not collected"
 QUARTER_PARTS = {"measure": "Measure", "fall": "In the fall semester", "spring": "In the spring semester",
                  "outside the semesters": "Outside the semesters", "quarter": "Quarter"}
 SEARCH_LABELS = {**SCHOOL_LABELS, "PERSON": "Person", "PROPERTY": "Property", "VEHICLE": "Vehicle", "total": "Total",
