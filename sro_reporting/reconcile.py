@@ -418,8 +418,10 @@ def _covers(run: Run, quarters: list[dict], span: tuple[str, str]) -> bool:
     return all(pd.Timestamp(a[1]) + pd.Timedelta(days=1) == pd.Timestamp(b[0]) for a, b in zip(found, found[1:]))
 
 
-def _quarters_to(run: Run, whole: dict, column: str, key: dict[str, float], quarters: list[dict]) -> None:
-    """Check that the quarters' days in a semester (`column`, or `quarter` for the year) add to its key figures."""
+def _quarters_to(run: Run, whole: dict, column: str, key: dict[str, float], quarters: list[dict],
+                 table: str = "key_figures") -> None:
+    """Check that the quarters' days in a semester (`column`, or `quarter` for the year) add to its figures (`key`,
+    from `table`)."""
     span = run.period(whole)
     quarters = [q for q in quarters if run.table(q, "key_figures_by_part_of_quarter") is not None]
     if span is None or not _covers(run, quarters, span):
@@ -428,7 +430,7 @@ def _quarters_to(run: Run, whole: dict, column: str, key: dict[str, float], quar
     for measure in ADDITIVE:
         values = [_numbers(p, [column]).set_axis(p["measure"])[column].get(measure, np.nan) if column in p.columns
                   else 0.0 for p in parts]  # a quarter with no day in the semester adds nothing
-        run.check("quarters to semester", whole, "key_figures", f"{measure} ({len(quarters)} quarters, {column})",
+        run.check("quarters to semester", whole, table, f"{measure} ({len(quarters)} quarters, {column})",
                   key.get(measure, np.nan), _sum(pd.Series(values, dtype="float64")))
 
 
@@ -441,12 +443,12 @@ def _quarters_across(run: Run) -> None:
     for annual in run.of("annual"):
         quarters = run.of("quarterly", school_year=annual["parameters"]["school_year"])
         parts = run.table(annual, "key_figures_by_part_of_year")
-        _quarters_to(run, annual, "quarter", run.figures(annual), quarters)
-        if parts is not None:
-            for column in QUARTER_PARTS:
-                if column in parts.columns:
-                    _quarters_to(run, annual, column, _numbers(parts, [column]).set_axis(parts["measure"])[column]
-                                 .to_dict(), quarters)
+        if parts is None:
+            continue
+        for column, theirs in {**{c: c for c in QUARTER_PARTS}, "year": "quarter"}.items():
+            if column in parts.columns:  # the annual's part, and the quarters' column that adds to it
+                _quarters_to(run, annual, theirs, _numbers(parts, [column]).set_axis(parts["measure"])[column]
+                             .to_dict(), quarters, "key_figures_by_part_of_year")
 
 
 def _packets(run: Run, semester: dict, packets: list[dict]) -> None:
