@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -276,3 +277,19 @@ def test_run_report_asks_for_a_quarter_in_words(report, kwargs, words):
 
     with pytest.raises(PlanError, match=words):
         run_report(report, semester="spring", **kwargs)
+
+
+def test_a_partial_quarter_counts_no_day_after_the_data_end_under_the_floor(tmp_path, monkeypatch):
+    import sro_reporting as sro
+    from sro_reporting.params import load_school_year
+    from sro_reporting.rendering import report, sections
+    from sro_reporting.rendering.report import Report
+
+    monkeypatch.setattr(report, "_display", lambda markup: None)
+    data, year = sro.load(), load_school_year("2026-27")  # the demo data end on November 20, 2026
+    span = periods.quarter_span(2026, 2)
+    rep = Report("quarterly", "T", "mps", year, span, tmp_path, stem="q2")
+    sections.district_findings(rep, data, span, None)
+    text = (tmp_path / "tables" / "q2" / "findings.csv").read_text()
+    assert "of 35 school days" in text  # October 1 to November 20, as the key figures count them
+    assert not re.search(r"November 2[1-9]|November 30|December|2026-11-2[1-9]|2026-12", text)

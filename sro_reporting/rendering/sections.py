@@ -555,7 +555,9 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
     acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
     by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
     actions = population.schools_only(by_school)
-    duty = staffing.on_duty(data.shifts, rep.year, span) if data.provided("shifts") else pd.DataFrame()
+    # Days after the data end are not days under the floor: the data say nothing of them yet.
+    duty = staffing.on_duty(data.shifts, rep.year, covered(span, data.as_of())) if data.provided("shifts") \
+        else pd.DataFrame()
     in_all = {"calls": int(len(found)),
               "actions": int(by_school.loc[by_school["school_name"] == population.TOTAL, "actions"].iloc[0])}
     found_list = findings.pick([
