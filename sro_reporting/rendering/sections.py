@@ -124,17 +124,18 @@ def quarter_before(data: DataSet, span: Span) -> tuple[str, Span] | None:
 def quarter_headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] | None) -> None:
     """Show the quarter's key figures (searches, complaints, training included) and its days in each semester."""
     now = summary.quarter_figures(data, rep.year, span)
-    note = f"{NOT_COLLECTED.capitalize()}: MPD's data do not include that table (blank in the CSV file, never 0)."
+    note = (f"{NOT_COLLECTED.capitalize()}: MPD's data do not include that table (blank in the CSV file, never 0)."
+            if now["value"].isna().any() else "")
     if previous is None:
         rep.table(now, "key_figures", "Key figures for the quarter", labels=MEASURE_LABELS, blank=NOT_COLLECTED,
-                  note=f"No earlier quarter is in the data for a comparison. {note}",
+                  note=f"No earlier quarter is in the data for a comparison. {note}".strip(),
                   layout=protected.measures_layout(now, {"value": span}))
     else:
         label, before = previous
         table = summary.compare(now, summary.quarter_figures(data, rep.year, before), missing=None)
         rep.table(table, "key_figures", f"Key figures for the quarter, compared with {label}", labels=MEASURE_LABELS,
                   blank=NOT_COLLECTED, note=f"This quarter: {span_text(covered(span, data.as_of()))}. Quarter before: "
-                                            f"{span_text(before)}. {summary.COMPARE_NOTE} {note}",
+                                            f"{span_text(before)}. {summary.COMPARE_NOTE} {note}".strip(),
                   layout=protected.measures_layout(table, {"current": span, "previous": before}))
     parts = summary.by_part_of_quarter(data, rep.year, span)
     rep.table(parts, "key_figures_by_part_of_quarter", "Key figures in the quarter's days of each semester and "
