@@ -12,7 +12,7 @@ from sro_reporting.periods import in_span
 from sro_reporting.population import TOTAL
 from sro_reporting.reading.codes import COMPLAINT_CATEGORY, COMPLAINT_FINDING, COMPLAINT_SOURCE, CodeSet
 
-DEFINITION = ("Complaint: a complaint about an SRO, whoever received it (the Fire and Police Commission, MPD, MPS "
+DEFINITION = ("A complaint about an SRO, whoever received it (the Fire and Police Commission, MPD, MPS "
               "or another). Received: dated in the period by the day it was received. Closed: closed in the period "
               "(whenever it was received), by the day it was closed. Open at the end: received by the period's "
               "last day and not closed by then.")

@@ -10,7 +10,7 @@ from sro_reporting.population import TOTAL, place, place_rows
 from sro_reporting.reading.codes import SEARCH_BASIS, SEARCH_FOUND, SEARCH_TYPE, CodeSet
 
 NOT_RECORDED = "Not recorded"
-DEFINITION = ("Search: a search of a person, of property (a bag, a locker) or of a vehicle by an SRO, one row per "
+DEFINITION = ("A search of a person, of property (a bag, a locker) or of a vehicle by an SRO, one row per "
               "search as MPD records it. \"Found\": what the search found; \"Nothing found\" and \"Not recorded\" "
               "are told apart.")
 

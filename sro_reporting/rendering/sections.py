@@ -690,6 +690,8 @@ COMMON_DEFINITIONS = {
 }
 
 
+OPTIONAL_INPUTS = {"searches": "searches", "assignments": "the roster of SROs per school", "complaints": "complaints",
+                   "enrollment": "enrollment"}  # the optional inputs, named in the methods where provided
 COVERED = {"School-related arrest or citation", "Call for service at a school"}  # said by the common terms, methods
 
 
@@ -703,7 +705,8 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "Period": f"{span_text(span)}. Records are counted on the day they are dated.",
         "Data": f"MPD's exports as of {long_date(data.as_of()) if data.as_of() else 'no dated records'}: CAD calls "
                 "for service, arrests, citations and referrals, the SRO activity log, shifts, use of force, the SRO "
-                "roster, training and meetings. " + quality_note(rep.audience),
+                "roster, training and meetings" + "".join(f", {what}" for t, what in OPTIONAL_INPUTS.items()
+                                                           if data.provided(t)) + ". " + quality_note(rep.audience),
         "School hours": f"{staffing.weekday_window(year)} on school days. An SRO counts as on duty on a school day "
                         f"when a shift overlaps school hours; 2023 Wisconsin Act 12 asks for at least {year.sro_floor}.",
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "
