@@ -149,7 +149,8 @@ def test_sros_per_school(roster, school, expected):
 
 
 def test_training_completed_in_the_quarter():
-    courses = pd.DataFrame({"officer_id": ["X", "X", "Y", "Y"], "course_code": ["NASRO_BASIC", "FERPA", "FERPA", "PBIS"],
+    courses = pd.DataFrame({"officer_id": ["X", "X", "Y", "Y"],
+                            "course_code": ["NASRO_BASIC", "FERPA", "FERPA", "PBIS"],
                             "completion_date": T(["2026-01-05", "2026-03-31", "2026-02-01", "2026-04-01"]),
                             "hours": pd.array([40.0, 4.0, None, 2.0], dtype="Float64")})
     table = training.completed(courses, Q3).set_index("course")

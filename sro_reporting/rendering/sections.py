@@ -37,7 +37,14 @@ from sro_reporting.annual import (
 )
 from sro_reporting.linking.schools import participation_notes
 from sro_reporting.params import Span, year_span
-from sro_reporting.periods import PERIOD_DEFINITION, QUARTER_DEFINITION, covered, partial_note, previous_quarter, short_span
+from sro_reporting.periods import (
+    PERIOD_DEFINITION,
+    QUARTER_DEFINITION,
+    covered,
+    partial_note,
+    previous_quarter,
+    short_span,
+)
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering import charts, protected
 from sro_reporting.rendering.report import (
