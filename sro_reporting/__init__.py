@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 MEASURES = ("activity", "annual", "call_times", "calls", "compliance", "disparity", "enforcement", "force",
-            "people", "population", "reconcile", "staffing", "summary")
+            "people", "population", "staffing", "summary")
 # The public names of modules that moved into a stage's package (issue 28): `sro.calls`,
 # `from sro_reporting import calls` and `sro_reporting.privacy.suppress_counts` (the data contract) still work.
-MOVED = {**{name: f"measures.{name}" for name in MEASURES}, "privacy": "disclosure.privacy"}
+MOVED = {**{name: f"measures.{name}" for name in MEASURES}, "privacy": "disclosure.privacy",
+         "reconcile": "running.reconcile"}
 
 __all__ = ["DataSet", "__version__", "load", *MOVED]
 

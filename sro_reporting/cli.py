@@ -167,13 +167,32 @@ def validate(
     raise typer.Exit(1 if dataset.error_count or missing else 0)
 
 
+def _quarters(quarter: list[str], semester: str | None) -> tuple[list[str], str | None]:
+    """Return the quarters asked for as the plan names them (`q3`) and the semester whose batch makes them."""
+    from sro_reporting.running.plan import PlanError, quarter_entity
+
+    try:
+        found = [quarter_entity(q) for q in quarter]
+    except PlanError as exc:
+        raise _fail(str(exc)) from exc
+    halves = {s for _, s in found} | ({semester} if semester and found else set())
+    if len(halves) > 1:
+        raise _fail(f"--quarter {' '.join(quarter)}: the fall batch makes quarters 1 and 2 (July-December), the spring "
+                    "batch quarters 3 and 4 (January-June); ask for the quarters of one semester")
+    return [q for q, _ in found], (halves.pop() if halves else semester)
+
+
 def _entities(reports: list[str] | None, semester: str | None, school_year: str, school: list[str],
-              officer: list[str], month: list[str]) -> tuple[dict[str, list[str]], str | None]:
-    """Return the entities asked for (`{"school": [...]}`) and the semester, inferred from `--month` if left out."""
+              officer: list[str], month: list[str],
+              quarter: list[str] = ()) -> tuple[dict[str, list[str]], str | None]:
+    """Return the entities asked for (`{"school": [...]}`) and the semester, inferred from `--month` or `--quarter`
+    if left out."""
     from sro_reporting.params import load_school_year
     from sro_reporting.running.plan import ENTITY_OPTIONS, month_semesters
 
-    only = {name: ids for name, ids in (("school", school), ("officer", officer), ("month", month)) if ids}
+    quarters, semester = _quarters(list(quarter), semester)
+    only = {name: ids for name, ids in (("school", school), ("officer", officer), ("month", month),
+                                        ("quarter", quarters)) if ids}
     for option in only:
         kind = ENTITY_OPTIONS[option]
         if reports and kind not in reports:
@@ -206,6 +225,9 @@ def run(
     school: Annotated[list[str] | None, typer.Option(help="make the school packet of this school ID only")] = None,
     officer: Annotated[list[str] | None, typer.Option(help="make the report of this officer ID only")] = None,
     month: Annotated[list[str] | None, typer.Option(help="make the monthly brief of this month (YYYY-MM) only")] = None,
+    quarter: Annotated[list[str] | None, typer.Option(
+        help="make the quarterly report of this quarter only: 1-4 (1 = July-September) or jul-sep, oct-dec, jan-mar, "
+             "apr-jun")] = None,
     jobs: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
@@ -217,7 +239,8 @@ def run(
     from sro_reporting.running.plan import PlanError
 
     try:
-        only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [])
+        only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [],
+                                   quarter or [])
         failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force,
                                             only or None))
     except (BatchError, PlanError) as exc:

@@ -176,3 +176,103 @@ def outside_semesters(year: SchoolYear) -> list[Span]:
     runs = (days.to_series().diff() != pd.Timedelta(days=1)).cumsum()
     return [Span(start=group.iloc[0].date(), end=group.iloc[-1].date())
             for _, group in days.to_series().groupby(runs.to_numpy())]
+
+
+QUARTER_DEFINITION = (
+    "A quarter is three calendar months of the school year: July-September (quarter 1), October-December (2), "
+    "January-March (3) and April-June (4). A semester's batch makes the quarters of the half of the school year it "
+    "starts in (fall: quarters 1 and 2; spring: 3 and 4). A quarter the data end inside is made up to the data's "
+    "as-of date and says so (\"partial: Oct 1-Nov 20, 2026\"); a quarter that starts after it is not made. A "
+    "quarter is compared with the quarter before over like days.")
+QUARTER_MONTHS = {1: "July-September", 2: "October-December", 3: "January-March", 4: "April-June"}
+QUARTER_WORDS = {"jul-sep": 1, "oct-dec": 2, "jan-mar": 3, "apr-jun": 4}
+
+
+def quarter_number(text: str) -> int:
+    """Return a school-year quarter written `3`, `q3` or `jan-mar`; raise `ValueError` showing the forms.
+
+    >>> quarter_number("Q3"), quarter_number("jan-mar"), quarter_number(" 1 ")
+    (3, 3, 1)
+    """
+    word = str(text).strip().lower()
+    if word.lstrip("q") in ("1", "2", "3", "4"):
+        return int(word.lstrip("q"))
+    if word in QUARTER_WORDS:
+        return QUARTER_WORDS[word]
+    raise ValueError(f"{text!r} is not a quarter: write 1 to 4 (quarters of the school year, 1 = July-September) "
+                     f"or one of {', '.join(QUARTER_WORDS)}")
+
+
+def quarter_span(first_year: int, quarter: int) -> Span:
+    """Return quarter 1-4 of the school year that starts in July of `first_year`.
+
+    >>> quarter_span(2025, 3)
+    Span(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 3, 31))
+    """
+    month = (7 + 3 * (quarter - 1) - 1) % 12 + 1
+    start = dt.date(first_year + (month < 7), month, 1)
+    return Span(start=start, end=(pd.Timestamp(start) + pd.offsets.MonthEnd(3)).date())
+
+
+def quarter_of(span: Span) -> int | None:
+    """Return the school-year quarter a span is exactly, else None.
+
+    >>> quarter_of(Span(start=dt.date(2025, 10, 1), end=dt.date(2025, 12, 31)))
+    2
+    >>> quarter_of(month_of(dt.date(2025, 10, 1))) is None
+    True
+    """
+    first = span.start.year - (span.start.month < 7)
+    found = [q for q in QUARTER_MONTHS if quarter_span(first, q) == span]
+    return found[0] if found else None
+
+
+def quarter_name(span: Span) -> str:
+    """Return a quarter's name, `January-March 2026`, or '' where the span is not a quarter."""
+    return f"{QUARTER_MONTHS[quarter_of(span)]} {span.start.year}" if quarter_of(span) else ""
+
+
+def semester_quarters(semester: Span) -> list[int]:
+    """Return the quarters a semester's batch makes: those of the half of the school year it starts in.
+
+    >>> semester_quarters(Span(start=dt.date(2025, 9, 2), end=dt.date(2026, 1, 23)))
+    [1, 2]
+    >>> semester_quarters(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 6, 12)))
+    [3, 4]
+    """
+    return [1, 2] if semester.start.month >= 7 else [3, 4]
+
+
+def previous_quarter(span: Span, as_of: dt.date | None = None) -> tuple[str, Span]:
+    """Return the label and span of the quarter before, for as many days from its start where this one is partial.
+
+    >>> previous_quarter(Span(start=dt.date(2025, 7, 1), end=dt.date(2025, 9, 30)), dt.date(2025, 7, 10))
+    ('April-June 2025, its first 10 days', Span(start=datetime.date(2025, 4, 1), end=datetime.date(2025, 4, 10)))
+    """
+    day = span.start - dt.timedelta(days=1)
+    before = quarter_span(day.year - (day.month < 7), (day.month - 7) % 12 // 3 + 1)
+    label, part = quarter_name(before), covered(span, as_of)
+    if part == span:
+        return label, before
+    days = min(part.days, before.days)
+    return f"{label}, its first {days} days", Span(start=before.start, end=before.start + dt.timedelta(days=days - 1))
+
+
+def parts_by_semester(year: SchoolYear, span: Span) -> dict[str, list[Span]]:
+    """Return a period's days in each semester and outside the semesters, as the annual's parts name them.
+
+    >>> year = SchoolYear(school_year="2025-26", semesters={"fall": Span(start=dt.date(2025, 9, 2),
+    ...     end=dt.date(2026, 1, 23)), "spring": Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 6, 12))})
+    >>> {k: [short_span(s) for s in v] for k, v in parts_by_semester(year, quarter_span(2025, 3)).items()}
+    {'fall': ['Jan 1-23'], 'spring': ['Jan 26-Mar 31, 2026'], 'outside the semesters': ['Jan 24-25']}
+    """
+    days = pd.date_range(span.start, span.end)
+    parts: dict[str, list[Span]] = {}
+    for name, term in year.semesters.items():
+        inside = days[(days >= pd.Timestamp(term.start)) & (days <= pd.Timestamp(term.end))]
+        parts[name] = [Span(start=inside[0].date(), end=inside[-1].date())] if len(inside) else []
+        days = days.difference(inside)
+    runs = (days.to_series().diff() != pd.Timedelta(days=1)).cumsum()
+    parts["outside the semesters"] = [Span(start=g.iloc[0].date(), end=g.iloc[-1].date())
+                                      for _, g in days.to_series().groupby(runs.to_numpy())]
+    return parts

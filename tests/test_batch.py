@@ -55,7 +55,7 @@ def test_every_report_made_and_listed(batch):
 
 
 def test_every_total_adds_up_across_the_reports(batch):
-    from sro_reporting.measures.reconcile import reconcile_run
+    from sro_reporting.running.reconcile import reconcile_run
 
     out, _ = batch
     found = reconcile_run(out)  # months to the semester, the semester to the year, III.F, compliance

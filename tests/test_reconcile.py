@@ -13,7 +13,7 @@ from conftest import write_folder
 from sro_reporting.files import report_stem
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import project_root
-from sro_reporting.measures.reconcile import reconcile, reconcile_run
+from sro_reporting.running.reconcile import reconcile, reconcile_run
 from sro_reporting.measures.staffing import school_days
 
 pytestmark = pytest.mark.slow
@@ -108,7 +108,7 @@ def figures(out, stem, name="key_figures", column="current"):
 
 def test_every_report_of_the_run_adds_up(run):
     manifest = json.loads((run / "manifest.json").read_text())
-    assert len(manifest["outputs"]) == 14 and {o["status"] for o in manifest["outputs"]} == {"ok"}
+    assert len(manifest["outputs"]) == 16 and {o["status"] for o in manifest["outputs"]} == {"ok"}  # 2 quarters
     found = reconcile_run(run)
     assert found.empty, found.to_string()
     assert found.attrs["checks"] > 400
@@ -128,6 +128,19 @@ def test_the_semester_figures_as_computed_by_hand(run):
     assert place.loc["No school recorded", ["citations", "activities"]].tolist() == ["1", "1"]
     duty = table(run, "semester-2025-26-spring", "days_below_floor").set_index("date")
     assert duty.loc["2026-02-02", "sros_on_duty"] == "2" and duty.loc["2026-02-03", "sros_on_duty"] == "1"
+
+
+def test_the_quarters_by_hand_add_to_the_spring_semester(run):
+    # January-March: c04 (January 20, in the fall semester), c05-c08 (spring); April-June: c10 (spring), c11 (after it)
+    parts = {q: table(run, f"quarterly-2025-26-spring-{q}", "key_figures_by_part_of_quarter").set_index("measure")
+             for q in ("q3", "q4")}
+    assert parts["q3"].loc["Calls for service", ["fall", "spring", "outside the semesters", "quarter"]].tolist() == [
+        "1", "4", "0", "5"]
+    assert parts["q4"].loc["Calls for service", ["spring", "outside the semesters", "quarter"]].tolist() == [
+        "1", "1", "2"]
+    spring = figures(run, "semester-2025-26-spring")["Calls for service"]
+    assert int(parts["q3"].loc["Calls for service", "spring"]) + int(parts["q4"].loc["Calls for service", "spring"]) \
+        == int(spring) == 5
 
 
 def test_the_partial_january_brief_is_labelled_and_compared_with_like_days(run):

@@ -401,6 +401,75 @@ def enrollment(rng: np.random.Generator, sch: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["school_id", "school_year", "race", "gender", "students"])
 
 
+def searches(rng: np.random.Generator, act: pd.DataFrame, sch: pd.DataFrame) -> pd.DataFrame:
+    """Return a few hundred searches by SROs, at the schools and by the officers of the activity log."""
+    n = 420
+    logged = act[act["school_id"] != ""]
+    pick = rng.integers(0, len(logged), n)  # an officer at a school, on a day they logged activity there
+    when = pd.to_datetime(logged["activity_date"].to_numpy()[pick]) + pd.to_timedelta(
+        rng.integers(7 * 60 + 30, 16 * 60 + 30, n), unit="min")
+    pick = pick[np.argsort(when.to_numpy(), kind="stable")]
+    when = when.sort_values()
+    at, who = logged["school_id"].to_numpy()[pick], logged["officer_id"].to_numpy()[pick]
+    kind = rng.choice(["PERSON", "PROPERTY", "VEHICLE", "person", "Property"], n, p=[0.5, 0.3, 0.05, 0.1, 0.05])
+    found = rng.choice(["NOTHING", "WEAPON", "DRUGS", "ALCOHOL", "STOLEN_PROPERTY", "OTHER", ""], n,
+                       p=[0.52, 0.06, 0.2, 0.04, 0.06, 0.08, 0.04])
+    return pd.DataFrame({
+        "search_id": [f"S{31000 + i:06d}" for i in range(n)],
+        "search_datetime": when.strftime("%Y-%m-%d %H:%M"),
+        "school_id": at,
+        "officer_id": who,
+        "incident_number": "",
+        "search_type": kind,
+        "basis": rng.choice(["CONSENT", "REASONABLE_SUSPICION", "PROBABLE_CAUSE", "INCIDENT_TO_ARREST", "WARRANT",
+                             "OTHER", ""], n, p=[0.3, 0.34, 0.14, 0.12, 0.01, 0.05, 0.04]),
+        "found": found,
+        "subject_age": _ages(rng, sch, at).astype(str),
+        "subject_gender": rng.choice(GENDERS, n, p=GENDER_P),
+        "subject_race": rng.choice(RACES, n, p=RACE_P),
+        "subject_is_student": rng.choice(["Y", "N", ""], n, p=[0.9, 0.06, 0.04]),
+    })
+
+
+def assignments(act: pd.DataFrame, off: pd.DataFrame, sch: pd.DataFrame) -> pd.DataFrame:
+    """Return the roster of SROs per school: each officer at the schools of most of their logged activity,
+    from their start (or the school's joining) to their end (or the school's leaving)."""
+    start = pd.to_datetime(sch.set_index("school_id")["participation_start"].replace("", None), format="mixed")
+    end = pd.to_datetime(sch.set_index("school_id")["participation_end"].replace("", None), format="mixed")
+    logged = act[act["school_id"] != ""].groupby(["officer_id", "school_id"]).size()
+    rows = []
+    for o in off.itertuples():
+        if o.officer_id not in logged.index.get_level_values(0):
+            continue
+        for sid in logged.loc[o.officer_id].sort_values(ascending=False).index[:2].sort_values():
+            first = max(pd.Timestamp(o.sro_start), start[sid]) if pd.notna(start[sid]) else pd.Timestamp(o.sro_start)
+            last = [d for d in (pd.Timestamp(o.sro_end) if o.sro_end else pd.NaT, end[sid]) if pd.notna(d)]
+            rows.append((o.officer_id, sid, first.date().isoformat(), min(last).date().isoformat() if last else ""))
+    return pd.DataFrame(rows, columns=["officer_id", "school_id", "assigned_from", "assigned_to"])
+
+
+def complaints(rng: np.random.Generator, off: pd.DataFrame, sch: pd.DataFrame) -> pd.DataFrame:
+    """Return a few dozen complaints about SROs; those received lately are still open."""
+    n = 46
+    part_ids = sch.loc[sch["sro_participating"] == "Yes", "school_id"].to_numpy()
+    received = pd.DatetimeIndex(np.sort(pd.to_datetime(rng.choice(pd.date_range(START, AS_OF), n)).to_numpy()))
+    took = rng.integers(20, 150, n)  # days from received to closed
+    closing = received + pd.to_timedelta(took, unit="D")
+    closed = closing <= pd.Timestamp(AS_OF)
+    return pd.DataFrame({
+        "complaint_id": [f"C{2025000 + i}" for i in range(n)],
+        "received_date": received.strftime("%Y-%m-%d"),
+        "officer_id": np.where(rng.random(n) < 0.85, rng.choice(off["officer_id"], n), ""),
+        "school_id": np.where(rng.random(n) < 0.9, rng.choice(part_ids, n), ""),
+        "category": rng.choice(["CONDUCT", "FORCE", "BIAS", "SEARCH", "OTHER"], n, p=[0.4, 0.2, 0.15, 0.15, 0.1]),
+        "source": rng.choice(["FPC", "MPD", "MPS", "OTHER"], n, p=[0.4, 0.25, 0.3, 0.05]),
+        "status": np.where(closed, "CLOSED", "OPEN"),
+        "finding": np.where(closed, rng.choice(["SUSTAINED", "NOT_SUSTAINED", "EXONERATED", "UNFOUNDED", "WITHDRAWN"],
+                                               n, p=[0.15, 0.35, 0.2, 0.2, 0.1]), ""),
+        "closed_date": np.where(closed, closing.strftime("%Y-%m-%d"), ""),
+    })
+
+
 def build(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """Return every table of the demo data set as text frames, as an export would hold them."""
     from sro_reporting.params import load_school_year
@@ -422,6 +491,10 @@ def build(seed: int = SEED) -> dict[str, pd.DataFrame]:
         "meetings": meetings(rng, sch),
         "enrollment": enrollment(rng, sch),
     }
+    extra = np.random.default_rng([seed, 3])  # the v3 tables draw apart: the tables above stay as they were
+    tables["searches"] = searches(extra, tables["activities"], sch)
+    tables["assignments"] = assignments(tables["activities"], off, sch)
+    tables["complaints"] = complaints(extra, off, sch)
     return tables
 
 

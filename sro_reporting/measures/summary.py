@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.frames import measures
+from sro_reporting.measures import complaints, searches
 from sro_reporting.measures.population import MEASURES, by_place, schools_only, totals
 from sro_reporting.measures.staffing import school_days, school_presence, shift_times
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
-from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
+from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note, parts_by_semester
 from sro_reporting.reading.dataset import DataSet
 
 SMALL_BASE = 10  # a change in percent from a smaller count is not given
@@ -62,11 +63,30 @@ def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | No
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "Int64"})
 
 
-def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+def quarter_figures(data: DataSet, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return the district's key figures with searches, complaints and training: blank where not collected.
+
+    A measure whose table MPD did not provide (or, for complaints closed, whose closing dates it does not record)
+    is missing, never 0.
+    """
+    given = data.provided
+    closing = given("complaints") and complaints.closing_recorded(data.complaints)
+    extra = [("Searches", len(searches.searches_in(data.searches, span)) if given("searches") else None),
+             ("Complaints received", int(in_span(data.complaints["received_date"], span).sum())
+              if given("complaints") else None),
+             ("Complaints closed", int((data.complaints["closed_date"].notna()
+                                        & in_span(data.complaints["closed_date"], span)).sum()) if closing else None),
+             ("Training courses completed", int(in_span(data.training["completion_date"], span).sum())
+              if given("training") else None)]
+    found = pd.DataFrame(extra, columns=["measure", "value"]).astype({"value": "Int64"})
+    return pd.concat([key_figures(data, year, span), found], ignore_index=True)
+
+
+def compare(current: pd.DataFrame, previous: pd.DataFrame, missing: str | None = NOT_TAKING_PART) -> pd.DataFrame:
     """Return each measure now, before, the change and the change in percent.
 
     The change in percent reads "small base" from a count under `SMALL_BASE`; a school's missing count
-    (it did not take part) reads "not taking part".
+    (it did not take part) reads `missing`: "not taking part", or, with None, stays blank (a measure not collected).
 
     >>> now = pd.DataFrame({"measure": ["Calls", "Arrests", "Days"], "value": [150, 4, 5]})
     >>> before = pd.DataFrame({"measure": ["Calls", "Arrests", "Days"], "value": pd.array([100, None, 5], "Int64")})
@@ -80,11 +100,12 @@ def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     base = known & (before >= SMALL_BASE)
     change = (now - before).where(known)
     pct = (100 * change / before.where(base)).round(1)
+    gap = pd.NA if missing is None else missing  # NA, not None: a CSV column of whole numbers stays whole
     shown = {
-        "change": [int(c) if ok else None for c, ok in zip(change, known)],
+        "change": [int(c) if ok else pd.NA for c, ok in zip(change, known)],
         "change_pct": [float(p) if b else ("small base" if ok else None) for p, b, ok in zip(pct, base, known)],
-        "previous": [int(v) if pd.notna(v) else NOT_TAKING_PART for v in out["previous"]],
-        "current": [int(v) if pd.notna(v) else NOT_TAKING_PART for v in out["current"]],
+        "previous": [int(v) if pd.notna(v) else gap for v in out["previous"]],
+        "current": [int(v) if pd.notna(v) else gap for v in out["current"]],
     }
     for column, values in shown.items():
         out[column] = pd.Series(values, index=out.index, dtype=object)
@@ -206,7 +227,28 @@ def by_part_of_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
     """
     parts = {name: [term] for name, term in year.semesters.items()}
     parts["outside the semesters"] = outside_semesters(year)
-    parts["year"] = [year.year_span]
+    return _by_parts(data, year, {**parts, "year": [year.year_span]})
+
+
+def by_part_of_quarter(data: DataSet, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return the district's key figures in the quarter's days of each semester, outside them, and in the quarter.
+
+    The annual's parts of the year, cut at the quarter: quarters add up to a semester where they cover it.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> from sro_reporting.periods import quarter_span
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> t = by_part_of_quarter(data, year, quarter_span(2025, 3)).set_index("measure")
+    >>> list(t.columns), bool((t[["fall", "spring", "outside the semesters"]].sum(axis=1) == t["quarter"]).all())
+    (['fall', 'spring', 'outside the semesters', 'quarter'], True)
+    """
+    parts = {name: spans for name, spans in parts_by_semester(year, span).items() if spans}
+    return _by_parts(data, year, {**parts, "quarter": [span]})
+
+
+def _by_parts(data: DataSet, year: SchoolYear, parts: dict[str, list[Span]]) -> pd.DataFrame:
+    """Return the key figures of each named part of a period (one column each), a part's spans added up."""
     columns = {}
     for name, spans in parts.items():
         figures = [key_figures(data, year, span).set_index("measure")["value"] for span in spans]

@@ -90,6 +90,11 @@ COURSE_CODE = CodeSet(
     "course_code",
     ("NASRO_BASIC", "MPS_CODE_OF_CONDUCT", "MPS_THREAT_ID", "MPS_SECURITY_EOP",
      "SECLUSION_RESTRAINT", "FERPA", "BULLYING", "RESTORATIVE_PRACTICES", "PBIS", "OTHER"),
+    labels={"NASRO_BASIC": "NASRO basic course (40 hours)", "MPS_CODE_OF_CONDUCT": "MPS code of conduct",
+            "MPS_THREAT_ID": "MPS threat identification", "MPS_SECURITY_EOP": "MPS security and emergency plans",
+            "SECLUSION_RESTRAINT": "Seclusion and restraint", "FERPA": "Student records (FERPA)",
+            "BULLYING": "Bullying", "RESTORATIVE_PRACTICES": "Restorative practices",
+            "PBIS": "Positive behavioral interventions and supports (PBIS)", "OTHER": "Other"},
 )
 
 MEETING_TYPE = CodeSet(
@@ -98,10 +103,52 @@ MEETING_TYPE = CodeSet(
 
 PANEL_ROLE = CodeSet("panel_role", ("mps_staff", "community", "mps_student", "mpd", "other"))
 
+SEARCH_TYPE = CodeSet("search_type", ("PERSON", "PROPERTY", "VEHICLE"),
+                      labels={"PERSON": "Person", "PROPERTY": "Property", "VEHICLE": "Vehicle"})
+
+SEARCH_BASIS = CodeSet(
+    "search_basis",
+    ("CONSENT", "WARRANT", "PROBABLE_CAUSE", "REASONABLE_SUSPICION", "INCIDENT_TO_ARREST", "OTHER"),
+    {"PROBABLE_CAUSE": ("probable cause",), "REASONABLE_SUSPICION": ("reasonable suspicion",),
+     "INCIDENT_TO_ARREST": ("incident to arrest", "search incident to arrest")},
+    labels={"CONSENT": "Consent", "WARRANT": "Warrant", "PROBABLE_CAUSE": "Probable cause",
+            "REASONABLE_SUSPICION": "Reasonable suspicion", "INCIDENT_TO_ARREST": "Incident to arrest",
+            "OTHER": "Other"},
+)
+
+SEARCH_FOUND = CodeSet(
+    "search_found",
+    ("NOTHING", "WEAPON", "DRUGS", "ALCOHOL", "STOLEN_PROPERTY", "OTHER"),
+    {"NOTHING": ("none", "nothing found"), "STOLEN_PROPERTY": ("stolen property",)},
+    labels={"NOTHING": "Nothing found", "WEAPON": "Weapon", "DRUGS": "Drugs", "ALCOHOL": "Alcohol",
+            "STOLEN_PROPERTY": "Stolen property", "OTHER": "Other"},
+)
+
+COMPLAINT_CATEGORY = CodeSet(
+    "complaint_category", ("FORCE", "CONDUCT", "BIAS", "SEARCH", "OTHER"),
+    labels={"FORCE": "Use of force", "CONDUCT": "Conduct", "BIAS": "Bias", "SEARCH": "Search", "OTHER": "Other"},
+)
+
+COMPLAINT_SOURCE = CodeSet(
+    "complaint_source", ("FPC", "MPD", "MPS", "OTHER"),
+    {"FPC": ("Fire and Police Commission",)},
+    labels={"FPC": "Fire and Police Commission", "MPD": "MPD", "MPS": "MPS", "OTHER": "Other"},
+)
+
+COMPLAINT_STATUS = CodeSet("complaint_status", ("OPEN", "CLOSED"), labels={"OPEN": "Open", "CLOSED": "Closed"})
+
+COMPLAINT_FINDING = CodeSet(
+    "complaint_finding", ("SUSTAINED", "NOT_SUSTAINED", "EXONERATED", "UNFOUNDED", "WITHDRAWN"),
+    {"NOT_SUSTAINED": ("not sustained",)},
+    labels={"SUSTAINED": "Sustained", "NOT_SUSTAINED": "Not sustained", "EXONERATED": "Exonerated",
+            "UNFOUNDED": "Unfounded", "WITHDRAWN": "Withdrawn"},
+)
+
 CODE_SETS: dict[str, CodeSet] = {
     c.name: c
     for c in (RACE, GENDER, ACTION_TYPE, ACTIVITY_TYPE, SHIFT_TYPE, COURSE_CODE,
-              MEETING_TYPE, PANEL_ROLE)
+              MEETING_TYPE, PANEL_ROLE, SEARCH_TYPE, SEARCH_BASIS, SEARCH_FOUND, COMPLAINT_CATEGORY,
+              COMPLAINT_SOURCE, COMPLAINT_STATUS, COMPLAINT_FINDING)
 }
 
 # Wisconsin treats 17-year-olds as adults in criminal matters, so 17 stands alone.

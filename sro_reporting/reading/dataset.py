@@ -41,7 +41,9 @@ from sro_reporting.reading.validate import clean_table, id_hint, schema_frame
 
 MAX_UNKNOWN_SHARE = 0.1  # a table whose given school_ids are more than this share unknown is an error
 DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
-         "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime"}
+         "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime",
+         "searches": "search_datetime", "complaints": "received_date"}
+PLACED = ("enforcement", "activities", "use_of_force", "meetings", "searches", "assignments", "complaints")
 
 
 SYNTHETIC_MARKER = "SYNTHETIC_DEMO_DATA.txt"  # written by the demo generator: the folder's data are invented
@@ -195,25 +197,40 @@ def _cross_checks(tables: dict[str, pd.DataFrame],
     """Apply the rules that span tables or columns; return the tables and the problems."""
     found = []
     officers = set(tables["officers"]["officer_id"])
-    acts = tables["activities"]
-    orphan = ~acts["officer_id"].isin(officers)
-    if len(officers) or len(acts):
-        found += [problem("activities", line, "officer_id", oid,
-                          "officer_id not in officers; row left out")
-                  for line, oid in zip(acts.loc[orphan, LINE], acts.loc[orphan, "officer_id"])]
-        tables["activities"] = acts[~orphan].reset_index(drop=True)
+    for name in ("activities", "assignments"):  # an officer's record of days at schools needs the officer
+        rows = tables[name]
+        orphan = ~rows["officer_id"].isin(officers)
+        if len(officers) or len(rows):
+            found += [problem(name, line, "officer_id", oid, "officer_id not in officers; row left out")
+                      for line, oid in zip(rows.loc[orphan, LINE], rows.loc[orphan, "officer_id"])]
+            tables[name] = rows[~orphan].reset_index(drop=True)
+    for name in ("searches", "complaints"):
+        t = tables[name]
+        bad = t["officer_id"].notna() & ~t["officer_id"].isin(officers)
+        found += [problem(name, line, "officer_id", oid, "officer_id not in officers", "warning")
+                  for line, oid in zip(t.loc[bad, LINE], t.loc[bad, "officer_id"])]
+    assigned = tables["assignments"]
+    backwards = assigned["assigned_to"].notna() & (assigned["assigned_to"] < assigned["assigned_from"])
+    found += [problem("assignments", line, "assigned_to", str(day.date()), "before assigned_from; row left out")
+              for line, day in zip(assigned.loc[backwards, LINE], assigned.loc[backwards, "assigned_to"])]
+    tables["assignments"] = assigned[~backwards].reset_index(drop=True)
+    told = tables["complaints"]
+    early = told["closed_date"].notna() & (told["closed_date"] < told["received_date"])
+    found += [problem("complaints", line, "closed_date", str(day.date()), "before received_date; read as blank")
+              for line, day in zip(told.loc[early, LINE], told.loc[early, "closed_date"])]
+    tables["complaints"] = told.assign(closed_date=told["closed_date"].mask(early))
     enf = tables["enforcement"]
     no_school = enf["school_related"].fillna(False) & enf["school_id"].isna()
     found += [problem("enforcement", line, "school_id", "",
                       "required when school_related is true; not counted for any school")
               for line in enf.loc[no_school, LINE]]
     known = set(tables["schools"]["school_id"])
-    for name in ("enforcement", "activities", "use_of_force", "meetings"):
+    for name in PLACED:
         t = tables[name]
         bad = t["school_id"].notna() & ~t["school_id"].isin(known)
         found += [problem(name, line, "school_id", sid, "school_id not in schools", "warning")
                   for line, sid in zip(t.loc[bad, LINE], t.loc[bad, "school_id"])]
-    for name in ("calls_for_service", "enforcement", "activities", "use_of_force", "meetings"):
+    for name in ("calls_for_service", *PLACED):
         found += _dangling(name, tables[name]["school_id"], tables["schools"]["school_id"], max_unknown_share)
     meet = tables["meetings"]
     lacking = (meet["meeting_type"] == "semester_consultation") & meet["school_id"].isna()

@@ -226,10 +226,58 @@ ENROLLMENT = Table(
     optional=True,
 )
 
+SEARCHES = Table(
+    "searches",
+    "Searches by SROs (optional, contract v3; the quarterly report).",
+    (
+        Column("search_id", required=True, unique=True),
+        Column("search_datetime", "datetime", required=True),
+        Column("school_id"),
+        Column("officer_id"),
+        Column("incident_number"),
+        Column("search_type", "code", required=True, code_set="search_type"),
+        Column("basis", "code", code_set="search_basis", keep_blank=True, notes="blank = not recorded"),
+        Column("found", "code", code_set="search_found", keep_blank=True, notes="blank = not recorded"),
+        *_subject_columns(),
+    ),
+    optional=True,
+)
+
+ASSIGNMENTS = Table(
+    "assignments",
+    "The roster of SROs per school (optional, contract v3); where absent, schools served are taken from activities.",
+    (
+        Column("officer_id", required=True, notes="must be in `officers`"),
+        Column("school_id", required=True),
+        Column("assigned_from", "date", required=True),
+        Column("assigned_to", "date", notes="blank = open-ended"),
+    ),
+    optional=True,
+)
+
+COMPLAINTS = Table(
+    "complaints",
+    "Complaints about SROs (optional, contract v3): detail stays internal, counts are public.",
+    (
+        Column("complaint_id", required=True, unique=True),
+        Column("received_date", "date", required=True),
+        Column("officer_id"),
+        Column("school_id"),
+        Column("category", "code", required=True, code_set="complaint_category"),
+        Column("source", "code", required=True, code_set="complaint_source",
+               notes="`FPC` = the Fire and Police Commission"),
+        Column("status", "code", required=True, code_set="complaint_status"),
+        Column("finding", "code", code_set="complaint_finding", keep_blank=True, notes="blank = none yet"),
+        Column("closed_date", "date", notes="the package's addition to v3: when a closed complaint was closed; "
+                                            "blank = not recorded"),
+    ),
+    optional=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (SCHOOLS, CALLS, ENFORCEMENT, ACTIVITIES, SHIFTS, USE_OF_FORCE, OFFICERS,
-              TRAINING, MEETINGS, ENROLLMENT)
+              TRAINING, MEETINGS, ENROLLMENT, SEARCHES, ASSIGNMENTS, COMPLAINTS)
 }
 
 # Dropped on read in every table (contract section 1); compared after name normalization.

@@ -94,7 +94,8 @@ MEETING_MEANINGS = {
 TABLES = {
     "schools": "Schools", "calls_for_service": "Calls for service (CAD)", "enforcement": "Arrests, citations and referrals",
     "activities": "SRO activity log", "shifts": "Shifts", "use_of_force": "Use of force", "officers": "SRO roster",
-    "training": "Training", "meetings": "Meetings", "enrollment": "Enrollment",
+    "training": "Training", "meetings": "Meetings", "enrollment": "Enrollment", "searches": "Searches",
+    "assignments": "SRO assignments to schools", "complaints": "Complaints",
 }
 
 WORDS = {

@@ -40,6 +40,7 @@ AUDIENCE_SHORT = {"mps": "for MPS", "mpd_internal": "MPD internal"}
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 SYNTHETIC_NOTE = ("Every school, officer, call and incident in this report is invented by the package's demo "
                   "generator. Nothing in it describes a real school, person or event.")
+NOT_COLLECTED = "not collected"  # a count whose optional source table is absent: blank in its CSV, never 0
 SHORT_TABLE = 30  # rows; a shorter table is kept on one page with its caption
 SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so that a suppressed "
                     "count cannot be worked out from the totals.")
@@ -94,11 +95,17 @@ def period_name(year: SchoolYear, span: Span, semester: str = "") -> str:
     ('spring semester 2025-26', 'school year 2025-26')
     >>> period_name(year, Span(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)))
     'March 2026'
+    >>> period_name(year, Span(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31)), "spring")
+    'January-March 2026'
     """
+    from sro_reporting.periods import quarter_name
+
     if semester and span == year.semesters.get(semester):
         return f"{semester} semester {year.school_year}"
     if span == year.year_span:
         return f"school year {year.school_year}"
+    if quarter_name(span):
+        return quarter_name(span)
     month_end = (pd.Timestamp(span.start) + pd.offsets.MonthEnd(0)).date()
     if span.start.day == 1 and span.end == month_end:
         return month_label(span.start)
@@ -252,16 +259,21 @@ class Report:
 
     def table(self, frame: pd.DataFrame, name: str | None, caption: str, note: str = "",
               labels: dict[str, str] | None = None, group: list[str] | None = None,
-              layout: Layout | None = None) -> None:
+              layout: Layout | None = None, blank: str = "") -> None:
         """Write `frame` to `tables/<name>.csv` and show it with a caption and note.
 
         Numbers are right-aligned, dates and months written out, the first column heads its row.
         With `group` (columns of `frame`), each group of rows sharing those values is a table of its
         own captioned with them, never split across pages; the CSV keeps every column. With no
-        `name`, the table is shown only (a table of words, such as a glossary, has no CSV).
+        `name`, the table is shown only (a table of words, such as a glossary, has no CSV). `blank` is what a
+        missing count reads in the report (`not collected`); its CSV cell stays blank.
         """
         csv = self.deliver(frame, name, layout).name if name else ""
-        body = table_html(readable(frame).rename(columns=labels or {}), caption, csv,
+        shown = readable(frame)
+        if blank:  # in the count columns: a blank label (a total row's school ID) stays blank
+            counts = [c for c in frame.columns if frame[c].isna().all() or _numeric(frame[c])]
+            shown[counts] = shown[counts].astype(object).where(frame[counts].notna(), blank)
+        body = table_html(shown.rename(columns=labels or {}), caption, csv,
                           [(labels or {}).get(c, c) for c in group or []])
         note_html = f'<p class="table-note">{_e(note)}</p>' if note else ""
         empty = '<p class="table-note">No records in this period.</p>' if frame.empty else ""
@@ -315,7 +327,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _numeric(values: pd.Series) -> bool:
-    """Return whether a column holds numbers (suppressed `*` cells count as numbers)."""
+    """Return whether a column holds numbers (suppressed `*` and `not collected` cells count as numbers)."""
     if pd.api.types.is_bool_dtype(values):
         return False
     if pd.api.types.is_numeric_dtype(values):
@@ -323,7 +335,7 @@ def _numeric(values: pd.Series) -> bool:
     shown = values.dropna()
     return bool(len(shown)) and shown.map(
         lambda v: (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))
-        or v == "*").all()
+        or v in ("*", NOT_COLLECTED)).all()
 
 
 def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str]) -> str:

@@ -14,14 +14,18 @@ from matplotlib.figure import Figure
 from sro_reporting.linking.schools import participation_notes
 from sro_reporting.measures import (
     activity,
+    assignments,
     call_times,
     calls,
+    complaints,
     enforcement,
     force,
     people,
     population,
+    searches,
     staffing,
     summary,
+    training,
 )
 from sro_reporting.measures.annual import (
     PRIORITIES,
@@ -31,10 +35,24 @@ from sro_reporting.measures.annual import (
     key_figures,
 )
 from sro_reporting.params import Span, year_span
-from sro_reporting.periods import PERIOD_DEFINITION, covered, partial_note, short_span
+from sro_reporting.periods import (
+    PERIOD_DEFINITION,
+    QUARTER_DEFINITION,
+    covered,
+    partial_note,
+    previous_quarter,
+    short_span,
+)
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering import charts, findings, glossary, protected
-from sro_reporting.rendering.report import Report, definition_list, long_date, month_label, period_label
+from sro_reporting.rendering.report import (
+    NOT_COLLECTED,
+    Report,
+    definition_list,
+    long_date,
+    month_label,
+    period_label,
+)
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School", "participation": "Taking part"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",
@@ -80,6 +98,120 @@ def headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] 
               note=f"This period: {span_text(covered(span, data.as_of()))}. Period before: {span_text(before)}. "
                    + summary.COMPARE_NOTE, labels=MEASURE_LABELS,
               layout=protected.measures_layout(table, {"current": span, "previous": before}, school_id))
+
+
+QUARTER_PARTS = {"measure": "Measure", "fall": "In the fall semester", "spring": "In the spring semester",
+                 "outside the semesters": "Outside the semesters", "quarter": "Quarter"}
+SEARCH_LABELS = {**SCHOOL_LABELS, "PERSON": "Person", "PROPERTY": "Property", "VEHICLE": "Vehicle", "total": "Total",
+                 "found": "Found", "basis": "Basis"}
+SEARCH_PEOPLE = ("Searches are counted by type, basis, what was found and school. They are not broken down by the age, "
+                 "gender or race of the person searched: a quarter's counts of people are small, and the release's "
+                 "protection covers breakdowns of people by semester and school year.")
+QUARTER_DEFINITIONS = {"Quarter": QUARTER_DEFINITION, "Search": searches.DEFINITION,
+                       "Complaint": complaints.DEFINITION, "SROs at a school": assignments.DEFINITION,
+                       "Not collected": "a measure whose source table MPD's data do not include (an optional input): "
+                                        "blank in the CSV files, never 0."}
+
+
+def not_collected(rep: Report, what: str, table: str) -> None:
+    """Say that a measure's optional source table was not provided: not collected, which is not zero."""
+    rep.text(f"{what}: {NOT_COLLECTED}. MPD's data for this report include no {table} table (an optional input), "
+             f"so this report gives no count of {what.lower()}; that is not a count of zero.")
+
+
+def quarter_before(data: DataSet, span: Span) -> tuple[str, Span] | None:
+    """Return the quarter before (like days where this one is partial), or None where the data start after it."""
+    label, before = previous_quarter(span, data.as_of())
+    first = data.first_day("calls_for_service")
+    return None if first is None or first > before.start else (label, before)
+
+
+def quarter_headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] | None) -> None:
+    """Show the quarter's key figures (searches, complaints, training included) and its days in each semester."""
+    now = summary.quarter_figures(data, rep.year, span)
+    note = (f"{NOT_COLLECTED.capitalize()}: MPD's data do not include that table (blank in the CSV file, never 0)."
+            if now["value"].isna().any() else "")
+    if previous is None:
+        rep.table(now, "key_figures", "Key figures for the quarter", labels=MEASURE_LABELS, blank=NOT_COLLECTED,
+                  note=f"No earlier quarter is in the data for a comparison. {note}".strip(),
+                  layout=protected.measures_layout(now, {"value": span}))
+    else:
+        label, before = previous
+        table = summary.compare(now, summary.quarter_figures(data, rep.year, before), missing=None)
+        rep.table(table, "key_figures", f"Key figures for the quarter, compared with {label}", labels=MEASURE_LABELS,
+                  blank=NOT_COLLECTED, note=f"This quarter: {span_text(covered(span, data.as_of()))}. Quarter before: "
+                                            f"{span_text(before)}. {summary.COMPARE_NOTE} {note}".strip(),
+                  layout=protected.measures_layout(table, {"current": span, "previous": before}))
+    parts = summary.by_part_of_quarter(data, rep.year, span)
+    rep.table(parts, "key_figures_by_part_of_quarter", "Key figures in the quarter's days of each semester and "
+              "outside the semesters", labels=QUARTER_PARTS,
+              note="Every record of each part, wherever it was (see Population); the parts add up to the quarter, and "
+                   "the quarters of a semester add up to the semester report's figures.")
+
+
+def searches_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show searches by SROs at each school and in total, by type, basis and what was found."""
+    rep.section("Searches", searches.DEFINITION)
+    if not data.provided("searches"):
+        not_collected(rep, "Searches", "searches")
+        return
+    rep.table(searches.by_school(data.searches, data.schools, span), "searches_by_school",
+              "Searches by type at each school taking part, and elsewhere", labels=SEARCH_LABELS,
+              note="Rows after the schools: searches at no school taking part in the period, so that each column "
+                   "adds to the total.")
+    rep.table(searches.by_found(data.searches, span), "searches_by_found", "Searches by what was found, and by type",
+              labels=SEARCH_LABELS)
+    rep.table(searches.by_basis(data.searches, span), "searches_by_basis", "Searches by legal basis, and by type",
+              labels=SEARCH_LABELS)
+    if not protected.breaks_down(rep, span):
+        rep.text(SEARCH_PEOPLE)
+
+
+def sros_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the SROs assigned to each school taking part, those who logged activity there, and the days with one."""
+    rep.section("SROs at each school", assignments.DEFINITION)
+    roster = data.assignments if data.provided("assignments") else None
+    if roster is None:
+        rep.text(f"SROs assigned: {NOT_COLLECTED}. MPD's data include no roster of SROs per school (the assignments "
+                 "table), so the SROs of each school are taken from the activity log: those who logged an activity "
+                 "there.")
+    rep.table(assignments.per_school(roster, data.activities, data.schools, span), "sros_by_school",
+              "SROs at each school taking part: assigned, logging activity there, and days with an SRO",
+              labels={**SCHOOL_LABELS, "sros_assigned": "SROs assigned", "sros_logged": "SROs who logged activity",
+                      "days_with_sro": "Days with an SRO"}, blank=NOT_COLLECTED,
+              note="Total: the district, each SRO and each day counted once, however many schools.")
+
+
+def training_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the training SROs completed in the period, by course."""
+    rep.section("Training completed", "Courses SROs completed in the period, by the date on MPD's training record: "
+                "the 40-hour NASRO basic course (IV.D) and MPS's additional training (IV.E).")
+    if not data.provided("training"):
+        not_collected(rep, "Training completed", "training")
+        return
+    rep.table(training.completed(data.training, span), "training_completed", "Training completed by SROs, by course",
+              labels={"course": "Course", "completions": "Completions", "officers": "SROs", "hours": "Hours"},
+              note="Total: each SRO counted once, however many courses.")
+
+
+def complaints_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show complaints about SROs received and closed in the period, by category, source and finding."""
+    rep.section("Complaints", complaints.DEFINITION)
+    if not data.provided("complaints"):
+        not_collected(rep, "Complaints", "complaints")
+        return
+    closing = complaints.closing_recorded(data.complaints)
+    if not closing:
+        rep.text(f"Complaints closed and open: {NOT_COLLECTED}. MPD's complaints table gives no closing dates.")
+    rep.table(complaints.by_category(data.complaints, span), "complaints_by_category",
+              "Complaints about SROs received, closed and open at the quarter's end, by category",
+              labels={"category": "Category", "received": "Received", "closed": "Closed",
+                      "open_at_end": "Open at the end"}, blank=NOT_COLLECTED)
+    rep.table(complaints.received_by_source(data.complaints, span), "complaints_by_source",
+              "Complaints received, by where they were made", labels={"source": "Received by", "received": "Received"})
+    if closing:
+        rep.table(complaints.closed_by_finding(data.complaints, span), "complaints_closed_by_finding",
+                  "Complaints closed, by finding", labels={"finding": "Finding", "closed": "Closed"})
 
 
 def annual_key_figures(rep: Report, data: DataSet) -> None:
@@ -381,8 +513,8 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
     """Show arrests and citations per 1,000 enrolled students by race and the index against White."""
     rep.section("Disparity by race")
     if not data.provided("enrollment"):
-        rep.text("Enrollment not provided: rates per enrolled student and the relative rate index "
-                 "cannot be computed for this period.")
+        rep.text(f"Enrollment: {NOT_COLLECTED}. MPD's data for this report include no enrollment table (an optional "
+                 "input), so rates per enrolled student and the relative rate index are not given; no rate is 0.")
     elif not protected.breaks_down(rep, span):
         rep.text(protected.NOT_BROKEN_DOWN)
     else:
@@ -429,7 +561,9 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
     acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
     by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
     actions = population.schools_only(by_school)
-    duty = staffing.on_duty(data.shifts, rep.year, span) if data.provided("shifts") else pd.DataFrame()
+    # Days after the data end are not days under the floor: the data say nothing of them yet.
+    duty = staffing.on_duty(data.shifts, rep.year, covered(span, data.as_of())) if data.provided("shifts") \
+        else pd.DataFrame()
     in_all = {"calls": int(len(found)),
               "actions": int(by_school.loc[by_school["school_name"] == population.TOTAL, "actions"].iloc[0])}
     found_list = findings.pick([
@@ -561,6 +695,8 @@ COMMON_DEFINITIONS = {
 }
 
 
+OPTIONAL_INPUTS = {"searches": "searches", "assignments": "the roster of SROs per school", "complaints": "complaints",
+                   "enrollment": "enrollment"}  # the optional inputs, named in the methods where provided
 COVERED = {"School-related arrest or citation", "Call for service at a school"}  # said by the common terms, methods
 
 
@@ -574,7 +710,8 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "Period": f"{span_text(span)}. Records are counted on the day they are dated.",
         "Data": f"MPD's exports as of {long_date(data.as_of()) if data.as_of() else 'no dated records'}: CAD calls "
                 "for service, arrests, citations and referrals, the SRO activity log, shifts, use of force, the SRO "
-                "roster, training and meetings. " + quality_note(rep.audience),
+                "roster, training and meetings" + "".join(f", {what}" for t, what in OPTIONAL_INPUTS.items()
+                                                           if data.provided(t)) + ". " + quality_note(rep.audience),
         "School hours": f"{staffing.weekday_window(year)} on school days. An SRO counts as on duty on a school day "
                         f"when a shift overlaps school hours; 2023 Wisconsin Act 12 asks for at least {year.sro_floor}.",
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "

@@ -54,6 +54,7 @@ from sro_reporting.running.plan import (
     month_semesters,
     most_jobs,
     plan,
+    quarter_entity,
     select,
 )
 from sro_reporting.running.progress import Progress
@@ -459,15 +460,16 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     return failed
 
 
-def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "compliance"],
+def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "quarterly", "compliance"],
                out: str | Path | None = None, school_year: str = "2025-26", semester: Semester | None = None,
                *, data_dir: str | Path = "", school_id: str | None = None, officer_id: str | None = None,
-               month: str | None = None, audience: Audience | None = None) -> Path:
+               month: str | None = None, quarter: str | int | None = None, audience: Audience | None = None) -> Path:
     """Make one report now, the way the batch does, and return the full path of its PDF.
 
     For analysts in a notebook: `run_report("school", semester="spring", school_id="0007")`. The
     entity its report needs is required (`school_id` for "school", `officer_id` for "officer",
-    `month="YYYY-MM"` for "monthly"; `audience="mps"` picks the compliance extract); an unknown
+    `month="YYYY-MM"` for "monthly", `quarter=3` or `"jan-mar"` for "quarterly"; `audience="mps"` picks the
+    compliance extract); an unknown
     argument is a `TypeError`, an unknown ID or month a `PlanError` naming those there are. `out`
     is the workspace's `outputs/interactive` when left out. The report runs on a kernel kept warm
     for the next call (shut down when Python exits); raises `BatchError` with the error where it fails.
@@ -477,15 +479,19 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     if report not in KINDS:
         raise PlanError(f"unknown report {report!r}; expected one of: {', '.join(KINDS)}")
     kind = KINDS[report]
-    given = {"school_id": school_id, "officer_id": officer_id, "month": month}
-    option = {"school": "school_id", "officer": "officer_id", "month": "month"}.get(kind.fan_out or "")
+    if quarter is not None:  # as the plan names it (q3), with the semester whose batch makes it
+        quarter, made_in = quarter_entity(str(quarter))
+        semester = semester or made_in
+    given = {"school_id": school_id, "officer_id": officer_id, "month": month, "quarter": quarter}
+    option = {"school": "school_id", "officer": "officer_id", "month": "month",
+              "quarter": "quarter"}.get(kind.fan_out or "")
     stray = [name for name, value in given.items() if value is not None and name != option]
     if stray:
         raise PlanError(f"the {report} report takes no {', '.join(stray)}"
                         + (f"; it is made for one {option}" if option else ""))
     if option and not given[option]:
         example = {"school_id": 'school_id="0007"', "officer_id": 'officer_id="004100"',
-                   "month": 'month="2026-03"'}[option]
+                   "month": 'month="2026-03"', "quarter": "quarter=3"}[option]
         raise PlanError(f"the {report} report is made for one {option.removesuffix('_id')}: "
                         f"give {option}, e.g. run_report({report!r}, ..., {example})")
     if audience is not None and report != "compliance":

@@ -111,6 +111,10 @@ def check_data(data: DataSet, reports: list[str]) -> list[str]:
     return messages
 
 
+QUARTERLY_OPTIONAL = {"searches": "searches", "assignments": "the SROs assigned to each school",
+                      "complaints": "complaints"}  # the quarterly's optional tables, and what each gives
+
+
 def data_limits(data: DataSet, reports: list[str] | None = None) -> list[str]:
     """Return, in words, the figures the reports cannot give from this data (empty when none).
 
@@ -131,4 +135,7 @@ def data_limits(data: DataSet, reports: list[str] | None = None) -> list[str]:
                           "no response times can be given.")
     if not data.usable.get("enrollment") and {"annual", "semester"} & set(wanted):
         limits.append("No enrollment table: no rates per student and no disparity indices.")
+    if "quarterly" in wanted:
+        limits += [f"No {table} table: {what} read \"not collected\" in the quarterly reports (blank, never 0)."
+                   for table, what in QUARTERLY_OPTIONAL.items() if not data.usable.get(table)]
     return limits

@@ -15,7 +15,7 @@ from sro_reporting.linking.schools import participating
 from sro_reporting.measures.staffing import active_officers
 from sro_reporting.params import Audience, SchoolYear, Span
 from sro_reporting.paths import notebooks_dir
-from sro_reporting.periods import months
+from sro_reporting.periods import QUARTER_MONTHS, months, quarter_name, quarter_number, quarter_span, semester_quarters
 from sro_reporting.reading.dataset import DataSet
 
 
@@ -30,7 +30,7 @@ class Kind:
     name: str
     audience: Audience
     needs_semester: bool = False
-    fan_out: str | None = None  # "school", "officer", "month" or "audience": one report each
+    fan_out: str | None = None  # "school", "officer", "month", "quarter" or "audience": one report each
     cost: int = 1  # relative run time; the batch starts the costly reports first
     needs: tuple[str, ...] = ()  # tables the notebook `require`s (a test keeps the two the same)
     title: str = ""
@@ -73,11 +73,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("monthly", "mps", needs_semester=True, fan_out="month", cost=2,
          needs=("schools", "calls_for_service", "enforcement", "activities", "shifts", "meetings"),
          title="Monthly brief"),
+    Kind("quarterly", "mps", needs_semester=True, fan_out="quarter", cost=3,
+         needs=("schools", "calls_for_service", "enforcement", "activities", "shifts", "use_of_force"),
+         title="Quarterly public report"),
     Kind("compliance", "mpd_internal", fan_out="audience", cost=3,  # the internal report and its MPS extract
          needs=("schools", "officers", "training", "meetings", "shifts"), title="Program compliance report"),
 )}
 # The option that picks one entity of a fanned-out kind, and the kind it picks from.
-ENTITY_OPTIONS = {"school": "school", "officer": "officer", "month": "monthly"}
+ENTITY_OPTIONS = {"school": "school", "officer": "officer", "month": "monthly", "quarter": "quarterly"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def default_reports(semester: str | None) -> list[str]:
     """Return the reports a period calls for: a semester's, and at the end of spring the annual too."""
     if semester is None:
         return ["annual", "compliance"]
-    reports = ["semester", "school", "officer", "monthly", "compliance"]
+    reports = ["semester", "school", "officer", "monthly", "quarterly", "compliance"]
     return reports + ["annual"] if semester == "spring" else reports
 
 
@@ -123,6 +126,11 @@ def _entities(kind: Kind, data: DataSet, span: Span) -> list[tuple[str, str, dic
         return [(f"{m.start:%Y-%m}", f"{m.start:%B %Y}",
                  {"period_start": m.start.isoformat(), "period_end": m.end.isoformat()})
                 for m in months(span) if as_of is None or m.start <= as_of]
+    if kind.fan_out == "quarter":  # the quarters of the semester's half-year; none that starts after the data end
+        first = span.start.year - (span.start.month < 7)
+        as_of = data.as_of()
+        return [(f"q{q}", quarter_name(quarter_span(first, q)), {"quarter": str(q)})
+                for q in semester_quarters(span) if as_of is None or quarter_span(first, q).start <= as_of]
     if kind.fan_out == "audience":
         return [("", "", {}), ("mps", "Extract for MPS", {"audience": "mps"})]
     return [("", "", {})]
@@ -173,10 +181,24 @@ def select(jobs: list[Job], only: dict[str, list[str]] | None, year: SchoolYear,
 def _unknown_entity(option: str, unknown: list[str], have: list[str], year: SchoolYear,
                     semester: str | None) -> str:
     period = f"the {semester} semester of {year.school_year}" if semester else year.school_year
-    what = {"school": "participating school", "officer": "SRO on the roster", "month": "month"}[option]
+    what = {"school": "participating school", "officer": "SRO on the roster", "month": "month",
+            "quarter": "quarter"}[option]
     listed = ", ".join(have[:40]) + (f" and {len(have) - 40} more" if len(have) > 40 else "")
     return (f"--{option} {', '.join(unknown)}: no {what} with that ID in {period}; "
             f"there are: {listed or 'none'}")
+
+
+def quarter_entity(text: str) -> tuple[str, str]:
+    """Return a quarter as the plan names it (`q3`) and the semester whose batch makes it; raise `PlanError`.
+
+    >>> quarter_entity("jan-mar"), quarter_entity("1")
+    (('q3', 'spring'), ('q1', 'fall'))
+    """
+    try:
+        number = quarter_number(text)
+    except ValueError as exc:
+        raise PlanError(f"--quarter: {exc}") from exc
+    return f"q{number}", "fall" if number <= len(QUARTER_MONTHS) // 2 else "spring"
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

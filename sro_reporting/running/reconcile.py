@@ -19,6 +19,11 @@ Checks, each by name in the result:
   the packets' district average equals the mean over the schools taking part; one packet per school.
 - `officers to district`: the officer reports' months add to the semester's activities, use of force and hours.
 - `compliance`: the summary's counts equal the findings listed; the MPS extract's equal the internal ones.
+- `quarter`: a quarterly report's parts (its days in each semester and outside them) add to the quarter and its key
+  figures; its searches, complaints and training tables add to their totals and its key figures.
+- `quarters to semester`: where the quarters made cover a semester (or the school year), their days in it add to
+  the semester report's key figures (the annual's). The populations match there: every record of the days, wherever
+  it was. Quarters made by two runs (fall and spring) are checked together by `reconcile_runs`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.frames import SUPPRESSED
 from sro_reporting.measures.population import MEASURES, TOTAL
 
@@ -38,6 +44,18 @@ COUNT_MEASURES = list(MEASURES.values())
 ADDITIVE = [*COUNT_MEASURES, "SRO shifts worked", "School days"]
 ACTION_COLUMNS = {"arrest": "School-related arrests", "citation": "School-related citations",
                   "court_referral": "School-related court referrals"}
+ROOT = "_tables"  # an output entry's tables folder, where `reconcile_runs` gathers the reports of several runs
+QUARTER_PARTS = ("fall", "spring", "outside the semesters")
+V3_TOTALS = {  # a quarterly table, its label column, the count columns, and the key figure of each column's total
+    "searches_by_school": ("school_name", {"total": "Searches"}),
+    "searches_by_found": ("found", {"Total": "Searches"}),
+    "searches_by_basis": ("basis", {"Total": "Searches"}),
+    "complaints_by_category": ("category", {"received": "Complaints received", "closed": "Complaints closed"}),
+    "complaints_by_source": ("source", {"received": "Complaints received"}),
+    "complaints_closed_by_finding": ("finding", {"closed": "Complaints closed"}),
+    "training_completed": ("course", {"completions": "Training courses completed"}),
+}
+NOT_ADDITIVE = {"officers", "hours"}  # training: each SRO once in the total; hours rounded per course
 ACTION_LABELS = {"Arrests": "School-related arrests", "Citations": "School-related citations",
                  "Court referrals": "School-related court referrals"}
 
@@ -66,8 +84,17 @@ class Run:
     _cache: dict = field(default_factory=dict)
 
     def folder(self, entry: dict) -> Path:
-        """Return the folder of a report's tables: `<root>/<stem>`."""
-        return self.root / entry["stem"]
+        """Return the folder of a report's tables: `<root>/<stem>` (the root of the run it came from)."""
+        return Path(entry.get(ROOT, self.root)) / entry["stem"]
+
+    def period(self, entry: dict) -> tuple[str, str] | None:
+        """Return a report's period as ISO dates, from its key figures' layout; None where it has none."""
+        path = self.folder(entry) / LAYOUTS
+        if not path.exists():
+            return None
+        columns = json.loads(path.read_text()).get("key_figures.csv", {}).get("columns", {})
+        found = (columns.get("current") or columns.get("value") or {}).get("period")
+        return tuple(found.split("/")) if found else None
 
     def table(self, entry: dict, name: str) -> pd.DataFrame | None:
         """Return one of a report's tables as text, or None where the report did not write it."""
@@ -187,6 +214,34 @@ def check_report(run: Run, entry: dict) -> None:
     _call_tables(run, entry, key, place)
     if entry["report"] == "annual":
         _annual(run, entry, place)
+    if entry["report"] == "quarterly":
+        _quarter(run, entry, key)
+
+
+def _quarter(run: Run, entry: dict, key: dict[str, float]) -> None:
+    """Check a quarterly report: its parts add to the quarter and its key figures; its v3 tables to their totals."""
+    parts = run.table(entry, "key_figures_by_part_of_quarter")
+    if parts is not None:
+        names = [c for c in QUARTER_PARTS if c in parts.columns]
+        values = _numbers(parts, [*names, "quarter"]).set_axis(parts["measure"])
+        for measure, row in values.iterrows():
+            run.check("quarter", entry, "key_figures_by_part_of_quarter", measure, row["quarter"], _sum(row[names]))
+            run.check("quarter", entry, "key_figures_by_part_of_quarter", f"{measure}: quarter to key figure",
+                      key.get(measure, np.nan), row["quarter"])
+    for name, (label, columns) in V3_TOTALS.items():
+        frame = run.table(entry, name)
+        if frame is None:
+            continue
+        counts = [c for c in frame.columns
+                  if c not in ("school_id", "school_name", "participation", label, *NOT_ADDITIVE)]
+        _rows_add_up(run, entry, name, label, counts)
+        if "Total" in counts or "total" in counts:
+            total = "Total" if "Total" in counts else "total"
+            _columns_add_up(run, entry, name, [c for c in counts if c != total], total)
+        totals = _numbers(frame, list(columns))[frame[label] == TOTAL]
+        for column, measure in columns.items():
+            run.check("quarter", entry, name, f"{column}: Total to {measure}", key.get(measure, np.nan),
+                      totals[column].iloc[0] if len(totals) else np.nan)
 
 
 def _same_rows(run: Run, entry: dict, name: str, frame: pd.DataFrame, place: pd.DataFrame,
@@ -355,6 +410,47 @@ def check_across(run: Run) -> None:
                           column.get(measure, np.nan))
 
 
+def _covers(run: Run, quarters: list[dict], span: tuple[str, str]) -> bool:
+    """Return whether the quarters made run without a gap over the whole of a period (ISO dates)."""
+    found = sorted(p for p in (run.period(q) for q in quarters) if p is not None)
+    if not found or found[0][0] > span[0] or found[-1][1] < span[1]:
+        return False
+    return all(pd.Timestamp(a[1]) + pd.Timedelta(days=1) == pd.Timestamp(b[0]) for a, b in zip(found, found[1:]))
+
+
+def _quarters_to(run: Run, whole: dict, column: str, key: dict[str, float], quarters: list[dict],
+                 table: str = "key_figures") -> None:
+    """Check that the quarters' days in a semester (`column`, or `quarter` for the year) add to its figures (`key`,
+    from `table`)."""
+    span = run.period(whole)
+    quarters = [q for q in quarters if run.table(q, "key_figures_by_part_of_quarter") is not None]
+    if span is None or not _covers(run, quarters, span):
+        return
+    parts = [run.table(q, "key_figures_by_part_of_quarter") for q in quarters]
+    for measure in ADDITIVE:
+        values = [_numbers(p, [column]).set_axis(p["measure"])[column].get(measure, np.nan) if column in p.columns
+                  else 0.0 for p in parts]  # a quarter with no day in the semester adds nothing
+        run.check("quarters to semester", whole, table, f"{measure} ({len(quarters)} quarters, {column})",
+                  key.get(measure, np.nan), _sum(pd.Series(values, dtype="float64")))
+
+
+def _quarters_across(run: Run) -> None:
+    """Check the quarters against the semesters they cover, and the four against the annual's year and parts."""
+    for semester in run.of("semester"):
+        params = {k: semester["parameters"][k] for k in ("school_year", "semester")}
+        _quarters_to(run, semester, params["semester"], run.figures(semester),
+                     run.of("quarterly", school_year=params["school_year"]))
+    for annual in run.of("annual"):
+        quarters = run.of("quarterly", school_year=annual["parameters"]["school_year"])
+        parts = run.table(annual, "key_figures_by_part_of_year")
+        if parts is None:
+            continue
+        for column, theirs in {**{c: c for c in QUARTER_PARTS}, "year": "quarter"}.items():
+            if column in parts.columns:  # the annual's part, and the quarters' column that adds to it
+                _quarters_to(run, annual, theirs, _numbers(parts, [column]).set_axis(parts["measure"])[column]
+                             .to_dict(), quarters, "key_figures_by_part_of_year")
+
+
 def _packets(run: Run, semester: dict, packets: list[dict]) -> None:
     """Check the school packets against the semester report's row of each school and its average."""
     place = _place(run, semester)
@@ -445,6 +541,7 @@ def reconcile(tables: Path, outputs: list[dict], whole: bool = True) -> pd.DataF
         if entry.get("status", "ok") == "ok":
             check_report(run, entry)
     check_across(run)
+    _quarters_across(run)
     check_compliance(run)
     out = pd.DataFrame(run.found, columns=COLUMNS)
     out.attrs["checks"] = run.checks
@@ -453,7 +550,16 @@ def reconcile(tables: Path, outputs: list[dict], whole: bool = True) -> pd.DataF
 
 def reconcile_run(folder: str | Path) -> pd.DataFrame:
     """Return what does not add up in the finished run in `folder` (its `manifest.json` and `tables/`)."""
-    folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    return reconcile(folder / "tables", manifest["outputs"], not manifest["parameters"].get("only"))
+    return reconcile_runs(folder)
+
+
+def reconcile_runs(*folders: str | Path) -> pd.DataFrame:
+    """Return what does not add up in finished runs checked together (a school year's fall and spring runs: the
+    quarters of both against the semesters and the annual); each run's reports are read from its own folder."""
+    outputs, whole = [], True
+    for folder in map(Path, folders):
+        manifest = json.loads((folder / "manifest.json").read_text())
+        outputs += [{**o, ROOT: str(folder / "tables")} for o in manifest["outputs"]]
+        whole = whole and not manifest["parameters"].get("only")
+    return reconcile(Path(folders[0]) / "tables", outputs, whole)
 
