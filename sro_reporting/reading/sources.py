@@ -27,10 +27,14 @@ class Source:
 
 
 def find_file(data_dir: Path, table: Table) -> Path | None:
-    """Return the table's file in `data_dir` (`<table>.csv` or `<table>.xlsx`, any case)."""
-    by_name = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
+    """Return the table's file in `data_dir` (`<table>.csv` or `<table>.xlsx`, any case); `RunError` where it is a
+    link (a link is never followed, as in the output folder: it could read any file the user can)."""
+    by_name = {p.name.lower(): p for p in data_dir.iterdir() if p.is_symlink() or p.is_file()}
     for suffix in (".csv", ".xlsx"):
         if (found := by_name.get(table.name + suffix)) is not None:
+            if found.is_symlink():
+                raise RunError(f"input file {found} is a link (to {os.readlink(found)}); links are not followed: "
+                               "copy the file itself into the data folder")
             return found
     return None
 

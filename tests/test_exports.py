@@ -1,0 +1,165 @@
+"""Real exports read as they are, or refused in one line (issue 23): file kinds, damaged files, links, headers."""
+
+import io
+import struct
+import zipfile
+
+import pandas as pd
+import pytest
+from conftest import SCHOOLS, write_folder
+from typer.testing import CliRunner
+
+import sro_reporting as sro
+from sro_reporting.cli import app
+from sro_reporting.errors import RunError
+from sro_reporting.params import load_school_year
+from sro_reporting.reading.readers import read_table
+from sro_reporting.reading.tables import CALLS
+from sro_reporting.reading.tables import SCHOOLS as SCHOOLS_TABLE
+from sro_reporting.reading.validate import clean_table
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _xlsx(frame: pd.DataFrame = SCHOOLS, stored: bool = False) -> bytes:
+    """Return a workbook of `frame`, its sheet stored (not deflated) where asked."""
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    if not stored:
+        return buffer.getvalue()
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as packed:
+        for info in source.infolist():
+            packed.writestr(info.filename, source.read(info.filename),
+                            zipfile.ZIP_STORED if info.filename == SHEET else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _sheet_data(data: bytes) -> tuple[zipfile.ZipInfo, int]:
+    """Return the sheet's zip entry and where its packed bytes start."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET)
+    names = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    return info, info.header_offset + 30 + sum(names)
+
+
+def _bad_crc(data: bytes) -> bytes:
+    data = _xlsx(stored=True)
+    info, start = _sheet_data(data)
+    at = data.index(b"Alpha", start)
+    return data[:at] + b"Alphb" + data[at + 5:]
+
+
+def _bad_deflate(data: bytes) -> bytes:
+    info, start = _sheet_data(data)
+    return data[:start] + b"\xff" * 8 + data[start + 8:]
+
+
+def _under_declared(data: bytes) -> bytes:
+    """Return the workbook with its sheet's unpacked size declared as 10 bytes in both of its headers."""
+    info, _ = _sheet_data(data)
+    size = struct.pack("<I", info.file_size)
+    local = info.header_offset + 22
+    data = data[:local] + struct.pack("<I", 10) + data[local + 4:]
+    central = data.rindex(SHEET.encode()) - 46 + 24  # the central directory's entry, after every local one
+    assert data[central:central + 4] == size
+    return data[:central] + struct.pack("<I", 10) + data[central + 4:]
+
+
+@pytest.mark.parametrize("damage, words", [
+    pytest.param(_bad_crc, "fails its checksum (bad CRC)", id="bad-crc"),
+    pytest.param(_bad_deflate, "cannot be unpacked", id="bad-deflate-stream"),
+    pytest.param(lambda d: d[:len(d) // 2], "not a zip archive, or it is cut short", id="truncated"),
+    pytest.param(_under_declared, "unpacks to more than its header declares", id="headers-under-declare"),
+])
+def test_a_damaged_workbook_is_one_problem_never_a_traceback(tmp_path, damage, words):
+    (tmp_path / "schools.xlsx").write_bytes(damage(_xlsx()))
+    raw = read_table(tmp_path / "schools.xlsx", SCHOOLS_TABLE)
+    assert not raw.readable and len(raw.problems) == 1
+    assert words in raw.problems["rule"].iloc[0] and raw.problems["rule"].iloc[0].startswith("file cannot be read")
+
+
+def test_validate_reports_every_damaged_file_and_exits_one(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    (folder / "schools.csv").unlink()
+    (folder / "schools.xlsx").write_bytes(_bad_crc(b""))
+    (folder / "enforcement.csv").unlink()
+    (folder / "enforcement.xlsx").write_bytes(_bad_deflate(_xlsx()))
+    result = CliRunner().invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "schools.xlsx" in result.output and "enforcement.xlsx" in result.output
+
+
+@pytest.mark.parametrize("content, words", [
+    pytest.param("school_year: [2025-26\n", r"not valid YAML \(line 2", id="bad-yaml"),
+    pytest.param("school_year: 2025-26\n", "parameter file", id="fields-missing"),
+])
+def test_a_bad_parameter_file_is_one_line(tmp_path, content, words):
+    (tmp_path / "2025-26.yaml").write_text(content)
+    with pytest.raises(ValueError, match=words) as found:
+        load_school_year("2025-26", tmp_path)
+    assert "\n" not in str(found.value)
+
+
+def test_a_file_of_nul_bytes_is_refused_from_its_first_bytes(tmp_path, monkeypatch):
+    path = tmp_path / "schools.csv"
+    path.write_bytes(b"\x00" * (1 << 20))
+    monkeypatch.setattr("sro_reporting.reading.readers._whole", lambda p: pytest.fail("read whole"))
+    raw = read_table(path, SCHOOLS_TABLE)
+    assert not raw.readable and "NUL characters" in raw.problems["rule"].iloc[0]
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook(tmp_path):
+    (tmp_path / "schools.csv").write_bytes(_xlsx())
+    clean, problems = clean_table(read_table(tmp_path / "schools.csv", SCHOOLS_TABLE))
+    assert clean["school_id"].tolist() == ["0010", "0020", "0030", "0040"]
+    assert problems["rule"].tolist() == ["file is a workbook (.xlsx) though named .csv; read as a workbook"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"], ids=["with-bom", "without-bom"])
+def test_utf16_is_read_as_utf16(tmp_path, encoding):
+    path = tmp_path / "schools.csv"
+    path.write_bytes("school_id,school_name,address,sro_participating\n0010,Café,1 N 1ST ST,Y\n".encode(encoding))
+    clean, problems = clean_table(read_table(path, SCHOOLS_TABLE))
+    assert clean[["school_id", "school_name"]].values.tolist() == [["0010", "Café"]]
+    assert problems["severity"].tolist() == ["info"] and "UTF-16" in problems["rule"].iloc[0]
+
+
+def test_trailing_blank_rows_are_skipped_with_one_line(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("school_id,school_name,address,sro_participating\n0010,A,1 N 1ST ST,Y\n,,,\n,,,\n")
+    clean, problems = clean_table(read_table(path, SCHOOLS_TABLE))
+    assert clean["school_id"].tolist() == ["0010"]
+    assert rules(problems) == [(3, "info", "2 blank row(s) (every cell empty), from line 3; skipped")]
+
+
+def rules(problems):
+    return [(p.line, p.severity, p.rule) for p in problems.itertuples()]
+
+
+def test_a_headerless_file_is_named_as_such_and_its_first_record_never_logged(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("0010,Kayla Zyxwv,1 N 1ST ST,Y\n0020,B,2 N 1ST ST,N\n")
+    raw = read_table(path, SCHOOLS_TABLE)
+    assert not raw.readable and len(raw.problems) == 1
+    assert raw.problems["rule"].iloc[0].startswith("no header row") and "Zyxwv" not in raw.problems.to_csv()
+
+
+def test_a_column_named_close_to_a_contract_one_is_named_in_a_warning(tmp_path):
+    path = tmp_path / "calls_for_service.csv"
+    path.write_text("incident_number,call_datetime,location,nature_of_call,disposition,School\n"
+                    "A1,2025-09-02 08:00,1 N 1ST ST,TRBL W/JUV,ADVISED,0010\n")
+    raw = read_table(path, CALLS)
+    hit = raw.problems[raw.problems["column"] == "School"].iloc[0]
+    assert hit["severity"] == "warning" and "probably meant as `school_id`" in hit["rule"]
+
+
+def test_a_linked_data_file_is_refused(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("Kayla Zyxwv,2009-01-01\n")
+    (folder / "enforcement.csv").unlink()
+    (folder / "enforcement.csv").symlink_to(outside)
+    with pytest.raises(RunError, match="is a link"):
+        sro.load(folder, use_cache=False)
+    result = CliRunner().invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 2 and "Zyxwv" not in result.output
