@@ -135,6 +135,8 @@ def validate(
     format: Annotated[Format, typer.Option(help="text for people, csv for tools")] = Format.text,
     report: Annotated[list[str] | None, typer.Option(
         help="also check that this report's tables are there and usable (repeatable)")] = None,
+    date_format: Annotated[str | None, typer.Option(
+        "--date-format", help="M/D or D/M: how dates with slashes are written, where the data cannot tell")] = None,
 ) -> None:
     """Check a data folder against the data contract; exit 1 when it has errors."""
     from sro_reporting.reading.dataset import load
@@ -147,7 +149,9 @@ def validate(
     unknown = [r for r in report or [] if r not in KINDS]
     if unknown:
         raise _fail(f"unknown report {', '.join(unknown)}: type one of {', '.join(KINDS)}")
-    dataset = _or_stop(lambda: load(data, use_cache=False))
+    if date_format not in (None, "M/D", "D/M"):
+        raise _fail(f"--date-format {date_format}: type M/D (month first) or D/M (day first)")
+    dataset = _or_stop(lambda: load(data, use_cache=False, date_format=date_format))
     missing = checks.check_data(dataset, list(report)) if report else []
     if format is Format.csv:
         dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")

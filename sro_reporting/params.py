@@ -72,6 +72,7 @@ class SchoolYear(Frozen):
     mou: Mou | None = None
     soi_effective: dt.date = dt.date(2026, 7, 20)  # the instruction's effective date: earlier findings are a baseline
     prepared_by: PreparedBy | None = None
+    date_format: Literal["M/D", "D/M"] | None = None  # how exports write dates with slashes, where they cannot tell
 
     @field_validator("school_year")
     @classmethod

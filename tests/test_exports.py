@@ -163,3 +163,54 @@ def test_a_linked_data_file_is_refused(tmp_path):
         sro.load(folder, use_cache=False)
     result = CliRunner().invoke(app, ["validate", "--data", str(folder)])
     assert result.exit_code == 2 and "Zyxwv" not in result.output
+
+
+ACTIVITIES_HEADER = "activity_id,officer_id,activity_date,activity_type\n"
+
+
+def _activities(tmp_path, dates: list[str], date_format=None):
+    from sro_reporting.reading.tables import ACTIVITIES
+
+    path = tmp_path / "activities.csv"
+    path.write_text(ACTIVITIES_HEADER + "".join(f"A{i},0101,{d},education\n" for i, d in enumerate(dates)))
+    return clean_table(read_table(path, ACTIVITIES), date_format)
+
+
+@pytest.mark.parametrize("dates, date_format, read, severities", [
+    pytest.param(["13/07/2025", "01/07/2025"], None, ["2025-07-13", "2025-07-01"], ["warning"],
+                 id="day-first-column-read-day-first-throughout"),
+    pytest.param(["07/13/2025", "07/01/2025"], None, ["2025-07-13", "2025-07-01"], [], id="month-first-as-contract"),
+    pytest.param(["08/18/25", "8/19/25"], None, ["2025-08-18", "2025-08-19"], ["warning"], id="two-digit-years"),
+    pytest.param(["03/07/2025", "04/07/2025"], None, ["2025-03-07", "2025-04-07"], ["warning"],
+                 id="either-order-read-month-first-with-a-warning"),
+    pytest.param(["03/07/2025", "04/07/2025"], "D/M", ["2025-07-03", "2025-07-04"], [], id="either-order-by-params"),
+    pytest.param(["13/07/2025", "07/13/2025"], None, ["2025-07-13"], ["error", "error"],
+                 id="both-orders-in-one-column-is-an-error"),
+])
+def test_date_order_is_decided_per_column_never_mixed(tmp_path, dates, date_format, read, severities):
+    clean, problems = _activities(tmp_path, dates, date_format)
+    assert clean["activity_date"].dt.strftime("%Y-%m-%d").tolist() == read
+    assert sorted(problems["severity"]) == sorted(severities), problems.to_string()
+
+
+def test_day_first_call_times_are_all_read_day_first_and_response_times_follow(tmp_path):
+    path = tmp_path / "calls_for_service.csv"
+    path.write_text("incident_number,call_datetime,location,nature_of_call,disposition,dispatch_datetime\n"
+                    "C1,01/07/2025 08:00,1 N 1ST ST,TRBL W/JUV,ADVISED,01/07/2025 08:05\n"
+                    "C2,13/07/2025 09:00,1 N 1ST ST,TRBL W/JUV,ADVISED,13/07/2025 09:04\n")
+    clean, problems = clean_table(read_table(path, CALLS))
+    assert clean["call_datetime"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2025-07-01 08:00", "2025-07-13 09:00"]
+    assert clean["dispatch_datetime"].notna().all()
+    assert set(problems["severity"]) == {"warning"} and set(problems["column"]) == {"call_datetime",
+                                                                                    "dispatch_datetime"}
+
+
+@pytest.mark.parametrize("when", ["1900-01-01 08:00", "2999-09-02 08:00"], ids=["1900", "2999"])
+def test_a_date_outside_the_plausible_span_is_an_error(tmp_path, when):
+    path = tmp_path / "calls_for_service.csv"
+    path.write_text("incident_number,call_datetime,location,nature_of_call,disposition\n"
+                    f"C1,{when},1 N 1ST ST,TRBL W/JUV,ADVISED\nC2,2025-09-02 08:00,1 N 1ST ST,TRBL W/JUV,ADVISED\n")
+    clean, problems = clean_table(read_table(path, CALLS))
+    assert clean["incident_number"].tolist() == ["C2"]
+    assert rules(problems) == [(2, "error", "outside the plausible span of dates (1950-01-01 to 2099-12-31); "
+                                            "row left out")]

@@ -33,7 +33,7 @@ from sro_reporting.reading import snapshot as cache
 from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
-from sro_reporting.reading.parse import parse_column
+from sro_reporting.reading.parse import DateFormat, parse_column
 from sro_reporting.reading.readers import LINE, RawTable, read_table
 from sro_reporting.reading.sources import Source, changed, hash_sources, identity
 from sro_reporting.reading.tables import TABLES
@@ -170,9 +170,10 @@ def _still_as_read(sources: dict[str, Source]) -> None:
             raise changed(source.path)
 
 
-def _key(sources: dict[str, Source], synthetic: bool, max_unknown_share: float = MAX_UNKNOWN_SHARE) -> str:
+def _key(sources: dict[str, Source], synthetic: bool, max_unknown_share: float = MAX_UNKNOWN_SHARE,
+         date_format: DateFormat | None = None) -> str:
     """Return a snapshot key over the files' names and contents, the package's source and the checks' settings."""
-    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}:{synthetic}".encode())
+    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}:{synthetic}:{date_format}".encode())
     for name, source in sorted(sources.items()):
         key.update(f"{name}:{source.path.name}:{source.sha256}".encode())
     return key.hexdigest()[:24]
@@ -230,7 +231,8 @@ def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
             for t, (first, last) in found.items() if pd.notna(first)}
 
 
-def _clean_calls(raw: RawTable, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
+def _clean_calls(raw: RawTable, schools: pd.DataFrame,
+                 date_format: DateFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
     """Clean the calls and, in a thread meanwhile, locate them (`locate`: the costly part of linking them).
 
     The locations are parsed as `clean_table` parses them, before any row is left out; the kept rows' codes are
@@ -241,13 +243,14 @@ def _clean_calls(raw: RawTable, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd
     column = raw.table.column("location")
     with ThreadPoolExecutor(1) as side:
         locating = side.submit(lambda: locate(parse_column(text, column)[0], schools))
-        clean, found = clean_table(raw)
+        clean, found = clean_table(raw, date_format)
         codes, by_place = locating.result()
     return clean, found, (codes[np.searchsorted(lines, clean[LINE].to_numpy())], by_place)
 
 
 def _read(data_dir: Path, sources: dict[str, Source], key: str,
-          max_unknown_share: float = MAX_UNKNOWN_SHARE, after_read: Callable[[], object] = lambda: None) -> DataSet:
+          max_unknown_share: float = MAX_UNKNOWN_SHARE, after_read: Callable[[], object] = lambda: None,
+          date_format: DateFormat | None = None) -> DataSet:
     """Check and link every table of `data_dir`, parsing the very bytes hashed in `sources`; call `after_read`
     once the largest file is read."""
     tables, usable, listed, problems, located = {}, {}, [], [], None
@@ -268,9 +271,9 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
         if name == largest:
             after_read()
         if name == "calls_for_service" and raw.readable and table.column("location").required:
-            tables[name], found, located = _clean_calls(raw, tables["schools"])
+            tables[name], found, located = _clean_calls(raw, tables["schools"], date_format)
         else:
-            tables[name], found = clean_table(raw)
+            tables[name], found = clean_table(raw, date_format)
         usable[name] = raw.readable
         problems.append(found)
         listed.append(InputFile(name, str(source.path), source.sha256, len(raw.frame)))
@@ -330,7 +333,7 @@ _LOADED: dict[tuple[str, str], DataSet] = {}
 def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: bool = True,
          remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE,
          calls: Literal["all", "linked"] = "all", unlinked_later: bool = False,
-         after_read: Callable[[], object] = lambda: None) -> DataSet:
+         after_read: Callable[[], object] = lambda: None, date_format: DateFormat | None = None) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
@@ -346,7 +349,8 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
     `unlinked_later` writes the snapshot of the calls linked to no school in the background (a batch's
     parent, whose reports never read them; `snapshot.written` waits for it). `after_read` is called once the
     largest input file is read, or once the data come from the cache: a batch starts its kernels then, since
-    Arrow reads a large file on every core.
+    Arrow reads a large file on every core. `date_format` (`M/D` or `D/M`) says how dates with slashes are written
+    where the data cannot tell (the school year's parameter `date_format`); without it each file's values decide.
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if snapshot:
@@ -359,10 +363,10 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
             raise RunError(f"data folder {directory} does not exist"
                            " (run `make report` or `sro-report demo-data DIR` for the demo)")
         sources = hash_sources(directory)
-        key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
+        key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share, date_format)
         data = (_LOADED.get((key, calls)) or _restore(key, directory, calls)) if use_cache else None
         if data is None:
-            data = _read(directory, sources, key, max_unknown_share, after_read)
+            data = _read(directory, sources, key, max_unknown_share, after_read, date_format)
             _still_as_read(sources)
             if use_cache:
                 _save(data, unlinked_later)

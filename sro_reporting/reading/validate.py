@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from sro_reporting.reading.parse import cell_bytes, parse_column, rule, text_bytes
+from sro_reporting.reading.parse import DateFormat, cell_bytes, parse_column, rewritten, rule, slashed, text_bytes
 from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pandera is imported where a table is checked: a report's ke
 ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
 LONGEST_CALL = pd.Timedelta(days=1)
 
+PLAUSIBLE = (pd.Timestamp("1950-01-01"), pd.Timestamp("2099-12-31 23:59:59"))  # a date outside is a typo
 MAX_CELL = 32_767  # characters: a spreadsheet cell's limit, so no value anyone typed is longer
 ID_LENGTH = 64  # characters of an ID
 # Control characters (NUL, line breaks, ...) and invisible ones that reorder or hide text.
@@ -168,9 +169,12 @@ def _unusable(text: pd.Series, column: Column) -> pd.Series | None:
     return pd.Series(why, index=text.index, dtype="str")
 
 
-def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Series, list[pd.DataFrame], pd.Series]:
-    """Parse one column; return its values, its problems and its bad cells (a clean column costs its parse only)."""
-    text, unusable = raw[column.name], _unusable(raw[column.name], column)
+def _parse_one(raw: pd.DataFrame, table: Table, column: Column,
+               text: pd.Series | None = None) -> tuple[pd.Series, list[pd.DataFrame], pd.Series]:
+    """Parse one column (or `text`, its cells rewritten); return its values, its problems and its bad cells (a clean
+    column costs its parse only)."""
+    text = raw[column.name] if text is None else text
+    unusable = _unusable(text, column)
     unfit = pd.Series(False, index=raw.index) if unusable is None else unusable.notna()
     values, bad = parse_column(text.where(~unfit, "") if unusable is not None else text, column)
     problems = []
@@ -179,6 +183,13 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Seri
                                     raw.loc[unfit, column.name].map(shown),
                                     unusable[unfit] + f"; {_outcome(column)}"))
         bad = bad | unfit
+    if column.kind in ("date", "datetime"):  # checked here: the text of a datetime column is let go once parsed
+        far = (values < PLAUSIBLE[0]) | (values > PLAUSIBLE[1])
+        if far.any():
+            problems.append(problems_at(table.name, raw.loc[far, LINE], column.name, raw.loc[far, column.name],
+                                        f"outside the plausible span of dates ({PLAUSIBLE[0]:%Y-%m-%d} to "
+                                        f"{PLAUSIBLE[1]:%Y-%m-%d}); {_outcome(column)}"))
+            values, bad, unfit = values.mask(far), bad | far, unfit | far
     if not bad.any():
         return values, problems, bad
     if not column.required and _fallback(column) is not None:
@@ -189,16 +200,60 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Seri
     return values, problems, bad
 
 
-def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
+def _first_line(raw: pd.DataFrame, name: str, start: str) -> pd.Series:
+    """Return the line of the first cell of a column that starts with `start`."""
+    return raw.loc[raw[name].str.startswith(start).fillna(False).astype(bool), LINE].iloc[:1]
+
+
+def _date_texts(raw: pd.DataFrame, table: Table,
+                date_format: DateFormat | None) -> tuple[dict[str, pd.Series], list[pd.DataFrame]]:
+    """Return the date columns whose cells are rewritten month first with four-digit years, and what was decided.
+
+    One order for the whole file, never mixed: `date_format` where given; else day first where a column's values
+    can only be day first (`13/07/2025`) and none can only be month first; else month first, as the contract says.
+    """
+    found = {c.name: slashed(raw[c.name]) for c in table.columns if c.kind in ("date", "datetime")}
+    orders = {f.order for f in found.values()}
+    day_first = date_format == "D/M" or (date_format is None and "D/M" in orders and not orders & {"M/D", "both"})
+    ask = "set date_format (M/D or D/M) in the school year's parameters (validate: --date-format)"
+    texts, problems = {}, []
+    for name, f in found.items():
+        if not (f.order or f.two_digit_year):
+            continue
+
+        def note(example: str, words: str, severity: str = "warning") -> None:
+            problems.append(problems_at(table.name, _first_line(raw, name, example), name, example, words, severity))
+
+        if date_format is None and f.order == "both":
+            note(f.day_first, f"dates written both day first ({f.day_first!r}) and month first ({f.month_first!r}) "
+                              f"in one column; read month first, as the contract says: {ask}", "error")
+        elif date_format is None and day_first:
+            why = f"{f.day_first!r} can only be" if f.day_first else "the file's other dates are"
+            note(f.day_first or f.either, f"dates written day first ({why} day first): the column is read day "
+                                          "first (D/M/YYYY)")
+        elif date_format is None and f.order == "either":
+            note(f.either, f"dates fit both month first and day first (no day above 12, as {f.either!r}); read month "
+                           f"first (M/D/YYYY), as the contract says: if they are day first, {ask}")
+        if f.two_digit_year:
+            note(f.two_digit_year, f"two-digit years read as 20YY ({f.two_digit_year!r}); dates outside "
+                                   f"{PLAUSIBLE[0]:%Y} to {PLAUSIBLE[1]:%Y} are errors")
+        if day_first or f.two_digit_year:
+            texts[name] = rewritten(raw[name], day_first, bool(f.two_digit_year))
+    return texts, problems
+
+
+def _parse(raw: pd.DataFrame, table: Table,
+           date_format: DateFormat | None = None) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
     """Parse every column; return the typed frame, the problems and the rows to leave out.
 
     The text of each column of datetimes is let go from `raw` once read and checked (nothing after needs it:
     the schema has no check on them): in a large export it is a third of the memory.
     """
     typed = {}  # columns gathered first: a frame grown column by column copies its blocks as it goes
-    problems, drop, times = [], pd.Series(False, index=raw.index), _CallTimes(table, len(raw))
+    texts, problems = _date_texts(raw, table, date_format)
+    drop, times = pd.Series(False, index=raw.index), _CallTimes(table, len(raw))
     for column in table.columns:
-        values, found, bad = _parse_one(raw, table, column)
+        values, found, bad = _parse_one(raw, table, column, texts.pop(column.name, None))
         problems += found
         if column.required:
             blank = values.isna() & ~bad
@@ -313,14 +368,15 @@ def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
     return values.index[repeat], rule
 
 
-def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the table's good rows, typed, and every problem found in it.
+def clean_table(raw: RawTable, date_format: DateFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the table's good rows, typed, and every problem found in it (`date_format`: how its dates with slashes
+    are written, where the data cannot tell).
 
     It uses the raw table up: the text of its datetime columns is let go as they are parsed.
     """
     if not raw.readable:
         return schema_frame(raw.table), raw.problems
-    typed, parsed, drop = _parse(raw.frame, raw.table)
+    typed, parsed, drop = _parse(raw.frame, raw.table, date_format)
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
     keep = ~(drop | drop_more)
