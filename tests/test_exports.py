@@ -214,3 +214,57 @@ def test_a_date_outside_the_plausible_span_is_an_error(tmp_path, when):
     assert clean["incident_number"].tolist() == ["C2"]
     assert rules(problems) == [(2, "error", "outside the plausible span of dates (1950-01-01 to 2099-12-31); "
                                             "row left out")]
+
+
+def _ids_folder(tmp_path, schools_ids, enforcement_ids, officer_ids=("004100",), roster=("004100",)):
+    schools = SCHOOLS.assign(school_id=schools_ids)
+    enforcement = pd.DataFrame({"action_id": [f"E{i}" for i in range(len(enforcement_ids))],
+                                "action_type": "arrest", "action_datetime": "2025-09-02 08:00",
+                                "school_related": "yes", "school_id": enforcement_ids,
+                                "officer_id": (list(officer_ids) * len(enforcement_ids))[:len(enforcement_ids)]})
+    officers = pd.DataFrame({"officer_id": list(roster), "continuous_service_start": "2015-01-01",
+                             "sro_start": "2025-03-17", "shift_type": "day"})
+    return write_folder(tmp_path / "data", schools=schools, enforcement=enforcement, officers=officers)
+
+
+def test_ids_that_lost_their_zeros_are_restored_from_the_registry_with_one_line(tmp_path):
+    folder = _ids_folder(tmp_path, ["0010", "0020", "0030", "0040"], ["10", "20", "0010", "20"], ["4100"])
+    data = sro.load(folder, use_cache=False)
+    assert data.enforcement["school_id"].tolist() == ["0010", "0020", "0010", "0020"]
+    assert data.enforcement["officer_id"].tolist() == ["004100"] * 4
+    said = data.problems[data.problems["rule"].str.contains("leading zeros")]
+    assert {(p.column, p.severity, p.rule.split(" (")[0]) for p in said.itertuples()} == {
+        ("school_id", "warning", "3 school_id value(s) had lost their leading zeros"),
+        ("officer_id", "warning", "4 officer_id value(s) had lost their leading zeros")}
+    assert data.error_count == 0
+
+
+def test_a_registry_that_lost_its_zeros_is_named(tmp_path):
+    folder = _ids_folder(tmp_path, ["10", "20", "30", "40"], ["0010", "0020"])
+    data = sro.load(folder, use_cache=False)
+    hit = data.problems[(data.problems["table"] == "schools") & (data.problems["severity"] == "error")]
+    assert hit["rule"].iloc[0].startswith("schools.csv lost the leading zeros of its school_id values ('10' where "
+                                          "enforcement.csv has '0010')")
+
+
+def test_zeros_are_not_guessed_where_two_registry_ids_share_the_digits(tmp_path):
+    folder = _ids_folder(tmp_path, ["0010", "010", "0030", "0040"], ["10"])
+    data = sro.load(folder, use_cache=False)
+    assert data.enforcement["school_id"].tolist() == ["10"]
+    hit = data.problems[data.problems["rule"].str.contains("match more than one ID")]
+    assert hit["severity"].tolist() == ["error"] and "enforcement.csv" in hit["rule"].iloc[0]
+
+
+def test_one_unknown_school_id_of_two_is_a_row_warning_not_a_table_error(tmp_path):
+    folder = _ids_folder(tmp_path, ["0010", "0020", "0030", "0040"], ["0010", "0099"])
+    data = sro.load(folder, use_cache=False)
+    assert data.error_count == 0
+    assert data.problems[data.problems["column"] == "school_id"]["rule"].tolist() == ["school_id not in schools"]
+
+
+def test_a_registry_of_whole_numbers_of_different_lengths_is_a_warning(tmp_path):
+    folder = _ids_folder(tmp_path, ["7", "14", "105", "1234"], ["7"])
+    data = sro.load(folder, use_cache=False)
+    hit = data.problems[data.problems["table"] == "schools"]
+    assert hit["severity"].tolist() == ["warning"] and "('7', '1234')" in hit["rule"].iloc[0]
+    assert "'0007'" in hit["rule"].iloc[0]

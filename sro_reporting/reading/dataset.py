@@ -32,6 +32,7 @@ from sro_reporting.paths import demo_data_dir, resolve
 from sro_reporting.reading import snapshot as cache
 from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
+from sro_reporting.reading.ids import restore_zeros
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.parse import DateFormat, parse_column
 from sro_reporting.reading.readers import LINE, RawTable, read_table
@@ -40,6 +41,7 @@ from sro_reporting.reading.tables import TABLES
 from sro_reporting.reading.validate import clean_table, id_hint, schema_frame
 
 MAX_UNKNOWN_SHARE = 0.1  # a table whose given school_ids are more than this share unknown is an error
+MIN_UNKNOWN = 3  # ... when at least this many are: one unknown ID of two is a typo, not a registry that differs
 DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
          "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime"}
 
@@ -183,17 +185,20 @@ def _dangling(name: str, ids: pd.Series, known: pd.Series, share: float) -> list
     """Return an error when more than `share` of a table's given school_ids are not in schools, with a hint."""
     given = ids.dropna()
     unknown = given[~given.isin(known)]
-    if not len(given) or len(unknown) <= share * len(given):
+    if not len(given) or len(unknown) <= share * len(given) or len(unknown) < MIN_UNKNOWN:
         return []
+    outcome = ("those calls are linked by their address instead, where it is a school's" if name == "calls_for_service"
+               else "their rows count for no school")
     return [problem(name, None, "school_id", unknown.iloc[0],
                     f"{len(unknown):,} of {len(given):,} school_id values ({100 * len(unknown) / len(given):.0f}%) "
-                    f"are not in schools, more than the {100 * share:g}% allowed; their rows count for no school. "
+                    f"are not in schools, more than the {100 * share:g}% allowed; {outcome}. "
                     + id_hint(unknown, known))]
 
 
-def _cross_checks(tables: dict[str, pd.DataFrame],
-                  max_unknown_share: float = MAX_UNKNOWN_SHARE) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _cross_checks(tables: dict[str, pd.DataFrame], max_unknown_share: float = MAX_UNKNOWN_SHARE,
+                  files: dict[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Apply the rules that span tables or columns; return the tables and the problems."""
+    tables, restored = restore_zeros(tables, files or {})
     found = []
     officers = set(tables["officers"]["officer_id"])
     acts = tables["activities"]
@@ -221,7 +226,7 @@ def _cross_checks(tables: dict[str, pd.DataFrame],
     found += [problem("meetings", line, "school_id", "",
                       "required for a semester_consultation; not counted for any school")
               for line in meet.loc[lacking, LINE]]
-    return tables, problems_frame(found)
+    return tables, combine([restored, problems_frame(found)])
 
 
 def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
@@ -277,7 +282,7 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
         usable[name] = raw.readable
         problems.append(found)
         listed.append(InputFile(name, str(source.path), source.sha256, len(raw.frame)))
-    tables, crossed = _cross_checks(tables, max_unknown_share)
+    tables, crossed = _cross_checks(tables, max_unknown_share, {n: s.path.name for n, s in sources.items()})
     tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"], located)
     return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]),
                    key, (data_dir / SYNTHETIC_MARKER).exists(), _extent(tables))
