@@ -183,6 +183,12 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column,
                                     raw.loc[unfit, column.name].map(shown),
                                     unusable[unfit] + f"; {_outcome(column)}"))
         bad = bad | unfit
+    if column.codes is not None and column.codes.other is not None and (bad & ~unfit).any():
+        unknown = bad & ~unfit  # free text never leaves MPD: it becomes the set's other code, its text logged here
+        problems.append(problems_at(table.name, raw.loc[unknown, LINE], column.name, raw.loc[unknown, column.name],
+                                    f"not in the {column.codes.name} code set; read as {column.codes.other}",
+                                    "warning"))
+        values, bad = values.where(~unknown, column.codes.other), bad & ~unknown
     if column.kind in ("date", "datetime"):  # checked here: the text of a datetime column is let go once parsed
         far = (values < PLAUSIBLE[0]) | (values > PLAUSIBLE[1])
         if far.any():
