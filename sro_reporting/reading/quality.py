@@ -102,6 +102,88 @@ def rule_kind(rule: str) -> str:
     return re.sub(r"\d+", "N", text).strip()
 
 
+# What most often causes a kind of problem, for the summary `validate` leads with: (words in the rule, cause).
+CAUSES = (
+    ("file cannot be read", "the file is damaged, cut short, or not a CSV or workbook: export it again"),
+    ("no header row", "the export was saved without its header row"),
+    ("required column missing", "a column renamed or left out of the export"),
+    ("probably meant as", "a column renamed in the export"),
+    ("not a date", "dates in another form than YYYY-MM-DD or M/D/YYYY (text, Excel serial numbers, or both day "
+                   "first and month first in one column)"),
+    ("dates written both", "dates day first and month first in one column"),
+    ("outside the plausible span", "a typo in the year, or a placeholder date such as 1900-01-01"),
+    ("before call_datetime", "usually call_datetime read wrongly or a CAD clock error; check that column first"),
+    ("more than a day after", "usually call_datetime read wrongly or a CAD clock error; check that column first"),
+    ("before dispatch_datetime", "CAD clock errors, or times typed by hand"),
+    ("before arrival_datetime", "CAD clock errors, or times typed by hand"),
+    ("required value is blank", "rows cut short, or a column left empty in the export"),
+    ("duplicate", "the same records exported twice (two exports joined?)"),
+    ("fields but the header has", "a value with an unquoted comma, or rows cut short"),
+    ("lost their leading zeros", "Excel read an ID column as numbers"),
+    ("lost the leading zeros", "Excel read an ID column as numbers"),
+    ("not in schools", "IDs from another school registry, or a school missing from schools"),
+    ("not in officers", "the roster is out of date, or IDs from another system"),
+    ("code set", "free text typed in a coded column; the text stays in MPD's log only"),
+    ("code (expected", "a spelling the code set does not know: add it to the export's lookup or fix the value"),
+    ("not a yes/no value", "a spelling of yes or no the contract does not know"),
+    ("not a whole number", "text or decimals in a column of whole numbers"),
+    ("not a number", "text in a column of numbers"),
+    ("must be at", "a value out of its range (a typo?)"),
+    ("not UTF-8", "the file was saved in Windows' encoding; its accents may be wrong"),
+    ("not in the data contract", "columns the package does not use; ignored"),
+    ("person-identifying", "a column naming people; dropped as the file was read"),
+)
+EXAMPLES = 3  # lines shown for each kind of problem
+
+
+def likely_cause(rule: str) -> str:
+    """Return what most often causes a problem with this rule, or "" where no cause is on file.
+
+    >>> likely_cause("not a date (expected YYYY-MM-DD or M/D/YYYY); row left out")[:30]
+    'dates in another form than YYY'
+    """
+    return next((cause for words, cause in CAUSES if words in rule), "")
+
+
+def summarize(problems: pd.DataFrame) -> pd.DataFrame:
+    """Return the problems counted by table, column, kind of rule and severity, with three example lines and the
+    likely cause, the most telling first: errors, then what concerns a whole file or column, then the most rows."""
+    if problems.empty:
+        return pd.DataFrame(columns=["table", "column", "rule", "severity", "count", "examples", "cause"])
+    kinds = {rule: rule_kind(rule) for rule in problems["rule"].unique()}  # a few rules over many rows
+    frame = problems.assign(kind=problems["rule"].map(kinds))
+    rows = []
+    for (table, column, kind, severity), group in frame.groupby(["table", "column", "kind", "severity"], sort=False):
+        first = group.iloc[:EXAMPLES]
+        examples = "; ".join(f"line {line}" + (f" {value!r}" if value else "")
+                             for line, value in zip(first["line"], first["value"]) if pd.notna(line))
+        rule = group["rule"].iloc[0] if len(group) == 1 or group["rule"].nunique() == 1 else kind
+        rows.append({"table": table, "column": column, "rule": rule, "severity": severity, "count": len(group),
+                     "examples": examples, "cause": likely_cause(group["rule"].iloc[0]),
+                     "_whole": bool(group["line"].isna().all() or (group["line"] == 1).all())})
+    out = pd.DataFrame(rows)
+    out["_rank"] = out["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    out = out.sort_values(["_rank", "_whole", "count"], ascending=[True, False, False], kind="stable")
+    return out.drop(columns=["_rank", "_whole"]).reset_index(drop=True)
+
+
+def format_summary(problems: pd.DataFrame, files: dict[str, str] | None = None) -> str:
+    """Return the summary `validate` leads with: per table, column and rule, the count, examples and likely cause."""
+    if problems.empty:
+        return "No problems found."
+    lines = []
+    for row in summarize(problems).itertuples(index=False):
+        name = (files or {}).get(row.table, row.table)
+        where = f"{name} {row.column}".strip()
+        lines.append(f"{row.severity.upper():7} {where}: {row.rule} ({row.count:,} line{'s' * (row.count > 1)}"
+                     + (f"; {row.examples}" if row.examples else "") + ")")
+        if row.cause:
+            lines.append(f"{'':8}likely cause: {row.cause}")
+    counts = problems["severity"].value_counts()
+    return "\n".join(lines + [f"{len(problems):,} problems: "
+                               + ", ".join(f"{counts.get(s, 0):,} {s}s" for s in SEVERITIES) + "."])
+
+
 def release_summary(problems: pd.DataFrame) -> pd.DataFrame:
     """Return problems counted by table, contract column, kind of rule and severity: no value, line or header.
 
