@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from sro_reporting.files import write_csv as write_safe_csv
 from sro_reporting.reading.tables import TABLES
@@ -21,12 +22,22 @@ def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
 
 def problems_at(table: str, lines: pd.Series, column: str, values: pd.Series | str, rule: str | pd.Series,
                 severity: str = "error") -> pd.DataFrame:
-    """Return one problem per cell of `column` at `lines` (values and rules aligned with them, or one for all)."""
-    frame = pd.DataFrame({"line": lines.to_numpy(),
-                          "value": values if isinstance(values, str) else values.to_numpy(),
-                          "rule": rule if isinstance(rule, str) else rule.to_numpy()})
-    frame = frame.assign(table=table, column=column, severity=severity)[QUALITY_COLUMNS]
-    frame["value"] = frame["value"].astype("str").fillna("")
+    """Return one problem per cell of `column` at `lines` (values and rules aligned with them, or one for all).
+
+    Built as text columns straight away (no Python string per cell): a log of millions of rows stays small.
+    """
+    n = len(lines)
+
+    def text(cells: pd.Series | str) -> pd.Series:
+        if isinstance(cells, str):
+            return pd.Series(pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(cells, pa.large_string()), n)),
+                             dtype="str")
+        return pd.Series(cells.to_numpy() if isinstance(cells.dtype, pd.CategoricalDtype) else cells.array,
+                         dtype="str").reset_index(drop=True)
+
+    frame = pd.DataFrame({"table": text(table), "line": pd.array(lines.to_numpy(), dtype="Int64"),
+                          "column": text(column), "value": text(values).fillna(""), "rule": text(rule),
+                          "severity": text(severity)})
     return _typed(frame)
 
 

@@ -53,7 +53,6 @@ def _checks(column: Column) -> list[pa.Check]:
     return checks
 
 
-UNIQUE = "field_uniqueness"  # the check's name, as pandera's own uniqueness check is named
 
 
 LONGEST_NUMBER = 18  # digits an int64 always holds
@@ -92,10 +91,8 @@ def schema(table: Table) -> pa.DataFrameSchema:
     """Return the pandera schema of a parsed table."""
     import pandera.pandas as pa
 
-    unique = pa.Check(_all_distinct, name=UNIQUE, error=UNIQUE)
     return pa.DataFrameSchema(
-        {c.name: pa.Column(DTYPES[c.kind], checks=_checks(c) + ([unique] if c.unique else []), nullable=True,
-                           required=True)
+        {c.name: pa.Column(DTYPES[c.kind], checks=_checks(c), nullable=True, required=True)
          for c in table.columns},
         strict=False,
         name=table.name,
@@ -296,15 +293,11 @@ def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
     problems, drop = [], pd.Series(False, index=typed.index)
     for (name, check), cases in failures.groupby(["column", "check"], sort=False):
         column = table.column(name)
-        if check == UNIQUE:  # pandera lists every copy; the log names the repeats only
-            rows, text = _repeats(typed[name], raw[LINE])
+        rows, text = pd.Index(cases["index"].astype("int64").unique()), f"{check}; {_outcome(column)}"
+        if column.required:
             drop[rows] = True
         else:
-            rows, text = pd.Index(cases["index"].astype("int64").unique()), f"{check}; {_outcome(column)}"
-            if column.required:
-                drop[rows] = True
-            else:
-                typed.loc[rows, name] = pd.NA
+            typed.loc[rows, name] = pd.NA
         problems.append(problems_at(table.name, raw.loc[rows, LINE], name, raw.loc[rows, name], text))
     return problems, drop
 
@@ -356,6 +349,22 @@ class _CallTimes:
             typed[name] = typed[name].mask(self.bad)
 
 
+def _duplicates(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> tuple[list[pd.DataFrame], pd.Series]:
+    """Return a problem for each row repeating an earlier row's unique ID, and those rows to leave out.
+
+    Checked here, not by pandera: its failure cases are a frame of Python objects, one row per copy, which for an
+    export of millions of repeated rows took gigabytes.
+    """
+    problems, drop = [], pd.Series(False, index=typed.index)
+    for column in (c for c in table.columns if c.unique):
+        if _all_distinct(typed[column.name]) is True:
+            continue
+        rows, text = _repeats(typed[column.name], raw[LINE])
+        drop[rows] = True
+        problems.append(problems_at(table.name, raw.loc[rows, LINE], column.name, raw.loc[rows, column.name], text))
+    return problems, drop
+
+
 def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
     """Return the rows repeating an earlier row's value, and for each the rule naming that row's line.
 
@@ -369,9 +378,10 @@ def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
     first = codes > seen_before  # a first appearance is the first code larger than all before it
     first_line = lines.to_numpy()[first]  # indexed by code
     repeat = (codes >= 0) & ~first
-    rule = (f"duplicate {values.name}; must be unique (first on line "
-            + pd.Series(first_line[codes[repeat]]).astype("str") + "); row left out")
-    return values.index[repeat], rule
+    firsts, which = np.unique(first_line[codes[repeat]], return_inverse=True)  # one text a first line, not a row
+    rule = pd.Categorical.from_codes(which, [f"duplicate {values.name}; must be unique (first on line {line}); "
+                                             "row left out" for line in firsts])
+    return values.index[repeat], pd.Series(rule)
 
 
 def clean_table(raw: RawTable, date_format: DateFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -385,9 +395,10 @@ def clean_table(raw: RawTable, date_format: DateFormat | None = None) -> tuple[p
     typed, parsed, drop = _parse(raw.frame, raw.table, date_format)
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
-    keep = ~(drop | drop_more)
+    repeated, drop_repeats = _duplicates(typed, raw.frame, raw.table)
+    keep = ~(drop | drop_more | drop_repeats)
     clean = (typed if keep.all() else typed[keep]).reset_index(drop=True)  # no copy of a clean export
-    return clean, combine([raw.problems, *parsed, *checked])
+    return clean, combine([raw.problems, *parsed, *checked, *repeated])
 
 
 def schema_frame(table: Table) -> pd.DataFrame:
