@@ -268,3 +268,27 @@ def test_a_registry_of_whole_numbers_of_different_lengths_is_a_warning(tmp_path)
     hit = data.problems[data.problems["table"] == "schools"]
     assert hit["severity"].tolist() == ["warning"] and "('7', '1234')" in hit["rule"].iloc[0]
     assert "'0007'" in hit["rule"].iloc[0]
+
+
+def test_a_2gb_file_of_nul_bytes_is_refused_without_reading_it_whole(tmp_path):
+    import time
+
+    folder = write_folder(tmp_path / "data")
+    with (folder / "enforcement.csv").open("wb") as fh:
+        fh.truncate(2 << 30)  # sparse: no disk used, but 2 GiB to read
+    started = time.perf_counter()
+    data = sro.load(folder, use_cache=False)
+    assert time.perf_counter() - started < 15  # hashing it whole alone took 29 s
+    hit = data.problems[data.problems["table"] == "enforcement"]
+    assert hit["severity"].tolist() == ["error"] and "NUL characters" in hit["rule"].iloc[0]
+
+
+def test_a_damaged_schools_file_is_said_once_not_as_every_school_id_unknown(tmp_path):
+    folder = write_folder(tmp_path / "data", enforcement=pd.DataFrame({
+        "action_id": ["E1", "E2", "E3"], "action_type": "arrest", "action_datetime": "2025-09-02 08:00",
+        "school_related": "yes", "school_id": ["0010", "0020", "0030"]}))
+    (folder / "schools.csv").unlink()
+    (folder / "schools.xlsx").write_bytes(_bad_deflate(_xlsx()))
+    data = sro.load(folder, use_cache=False)
+    errors = data.problems[data.problems["severity"] == "error"]
+    assert errors["table"].tolist() == ["schools"], errors.to_string()

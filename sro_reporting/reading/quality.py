@@ -145,6 +145,8 @@ CAUSES = (
     ("person-identifying", "a column naming people; dropped as the file was read"),
 )
 EXAMPLES = 3  # lines shown for each kind of problem
+ROOTS = ("file cannot be read", "no header row", "file missing", "required column missing")  # shown first: the rest
+# of a table's problems may follow from them
 
 
 def likely_cause(rule: str) -> str:
@@ -171,11 +173,12 @@ def summarize(problems: pd.DataFrame) -> pd.DataFrame:
         rule = group["rule"].iloc[0] if len(group) == 1 or group["rule"].nunique() == 1 else kind
         rows.append({"table": table, "column": column, "rule": rule, "severity": severity, "count": len(group),
                      "examples": examples, "cause": likely_cause(group["rule"].iloc[0]),
+                     "_root": kind.startswith(ROOTS),
                      "_whole": bool(group["line"].isna().all() or (group["line"] == 1).all())})
     out = pd.DataFrame(rows)
     out["_rank"] = out["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    out = out.sort_values(["_rank", "_whole", "count"], ascending=[True, False, False], kind="stable")
-    return out.drop(columns=["_rank", "_whole"]).reset_index(drop=True)
+    out = out.sort_values(["_rank", "_root", "_whole", "count"], ascending=[True, False, False, False], kind="stable")
+    return out.drop(columns=["_rank", "_root", "_whole"]).reset_index(drop=True)
 
 
 def format_summary(problems: pd.DataFrame, files: dict[str, str] | None = None) -> str:

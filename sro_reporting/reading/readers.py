@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv
 
 from sro_reporting.reading.quality import problem, problems_frame
+from sro_reporting.reading.sources import SNIFF, file_kind
 from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
 from sro_reporting.reading.workbook import read_first_sheet
 
@@ -27,7 +28,6 @@ LINE = "_line"  # spreadsheet row number of each record (header = 1)
 BLOCK = 1 << 23  # bytes of CSV Arrow parses at a time: chunks of about 50,000 rows, which the parsers take as they are
 _BLANK = re.compile(rb"(\xef\xbb\xbf)?\s*")  # what an empty file may hold
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
-SNIFF = 1 << 16  # bytes at the top of a file that tell what it is
 MAX_WHOLE = 512 << 20  # bytes of a file read whole (a workbook, or a CSV that is not UTF-8 or has a ragged row)
 REFUSED = {
     "xls": "an old Excel workbook (.xls), not a CSV or .xlsx file; save it as .xlsx or CSV (UTF-8)",
@@ -74,30 +74,6 @@ def _utf8(data: bytes) -> tuple[bytes, str | None]:
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data, encoding
-
-
-def file_kind(head: bytes) -> str:
-    """Return what a file's first bytes say it is: xlsx, xls, utf-16-le, utf-16-be, binary or text.
-
-    >>> [file_kind(b) for b in [b"PK\\x03\\x04..", b"\\xff\\xfea\\x00", b"a\\x00,\\x00", b"\\x00" * 8, b"id,name"]]
-    ['xlsx', 'utf-16-le', 'utf-16-le', 'binary', 'text']
-    """
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
-        return "utf-16-le"
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be"
-    if head.count(0) * 10 <= len(head):
-        return "text"  # a NUL or two in a cell is the cell's problem, read and named with its line
-    pairs = head[:len(head) // 2 * 2]
-    if pairs and pairs[1::2].count(0) == len(pairs) // 2 and pairs[0::2].count(0) == 0:
-        return "utf-16-le"  # UTF-16 without its byte-order mark: every other byte a NUL
-    if pairs and pairs[0::2].count(0) == len(pairs) // 2 and pairs[1::2].count(0) == 0:
-        return "utf-16-be"
-    return "binary"
 
 
 def _head(path: Path) -> bytes:
