@@ -129,7 +129,8 @@ def test_trailing_blank_rows_are_skipped_with_one_line(tmp_path):
     path.write_text("school_id,school_name,address,sro_participating\n0010,A,1 N 1ST ST,Y\n,,,\n,,,\n")
     clean, problems = clean_table(read_table(path, SCHOOLS_TABLE))
     assert clean["school_id"].tolist() == ["0010"]
-    assert rules(problems) == [(3, "info", "2 blank row(s) (every cell empty), from line 3; skipped")]
+    assert rules(problems) == [(3, "info", "blank row (every cell empty); left out"),
+                               (4, "info", "blank row (every cell empty); left out")]
 
 
 def rules(problems):

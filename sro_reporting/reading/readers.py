@@ -19,7 +19,7 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv
 
-from sro_reporting.reading.quality import problem, problems_frame
+from sro_reporting.reading.quality import combine, problem, problems_at, problems_frame
 from sro_reporting.reading.sources import SNIFF, file_kind
 from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
 from sro_reporting.reading.workbook import read_first_sheet
@@ -337,19 +337,17 @@ def _read_file(path: Path, table: Table, data: bytes | None) -> tuple[pd.DataFra
     return frame, problems, hashlib.sha256(data).hexdigest()
 
 
-def _blank_rows(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]]:
-    """Leave out rows with every cell empty (the `,,,,` rows a spreadsheet saves below its data), counted once."""
+def _blank_rows(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leave out rows with every cell empty (the `,,,,` rows a spreadsheet saves below its data), one `info` each."""
     filled = np.zeros(len(frame), dtype=bool)
     for column in frame.columns:
         if column != LINE:
             filled |= pc.fill_null(pc.greater(pc.binary_length(pyarrow.array(frame[column].array)), 0),
                                    False).to_numpy(zero_copy_only=False)
     if filled.all():
-        return frame, []
-    blank = frame.loc[~filled, LINE]
-    found = problem(table.name, int(blank.iloc[0]), "", "",
-                    f"{len(blank):,} blank row(s) (every cell empty), from line {int(blank.iloc[0])}; skipped", "info")
-    return frame[filled].reset_index(drop=True), [found]
+        return frame, problems_frame()
+    found = problems_at(table.name, frame.loc[~filled, LINE], "", "", "blank row (every cell empty); left out", "info")
+    return frame[filled].reset_index(drop=True), found
 
 
 def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
@@ -378,5 +376,5 @@ def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
         if col not in frame.columns:
             frame[col] = ""
     frame = frame[[*table.names, LINE]]
-    return RawTable(table, path, frame, problems_frame(problems + blank + renamed + missing), not missing,
+    return RawTable(table, path, frame, combine([problems_frame(problems + renamed + missing), blank]), not missing,
                     sha256)
