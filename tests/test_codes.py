@@ -70,3 +70,16 @@ def test_force_types_are_read_into_their_code_set(raw, read):
 
     codes, unknown = FORCE_TYPE.encode(pd.Series([raw]))
     assert codes.fillna(FORCE_TYPE.other).tolist() == [read] and unknown.tolist() == [read == "Other"]
+
+
+def test_a_training_provider_typed_as_free_text_is_other_in_the_data(tmp_path):
+    from sro_reporting.reading.readers import read_table
+    from sro_reporting.reading.tables import TRAINING
+    from sro_reporting.reading.validate import clean_table
+
+    (tmp_path / "training.csv").write_text("officer_id,course_code,completion_date,provider\n"
+                                           "004100,PBIS,2025-09-02,Sgt. Zyxwv's class\n004100,FERPA,2025-09-03,"
+                                           "Milwaukee Public Schools\n004100,BULLYING,2025-09-04,\n")
+    clean, problems = clean_table(read_table(tmp_path / "training.csv", TRAINING))
+    assert clean["provider"].tolist()[:2] == ["Other", "MPS"] and pd.isna(clean["provider"].iloc[2])
+    assert problems[["line", "value", "severity"]].values.tolist() == [[2, "Sgt. Zyxwv's class", "warning"]]

@@ -208,10 +208,21 @@ FORCE_TYPE = CodeSet(
     other="Other",
 )
 
+# Who gave a training course: shown in the compliance extract for MPS, so a code too.
+PROVIDER = CodeSet(
+    "provider",
+    ("NASRO", "MPD", "MPS", "WI DOJ", "Other"),
+    {"NASRO": ("National Association of School Resource Officers",),
+     "MPD": ("Milwaukee Police Department", "MPD Training Academy", "MPD Academy", "Police Academy"),
+     "MPS": ("Milwaukee Public Schools",),
+     "WI DOJ": ("DOJ", "Wisconsin DOJ", "Wisconsin Department of Justice", "LESB")},
+    other="Other",
+)
+
 CODE_SETS: dict[str, CodeSet] = {
     c.name: c
     for c in (RACE, GENDER, ACTION_TYPE, ACTIVITY_TYPE, SHIFT_TYPE, COURSE_CODE,
-              MEETING_TYPE, PANEL_ROLE, NATURE, DISPOSITION, FORCE_TYPE)
+              MEETING_TYPE, PANEL_ROLE, NATURE, DISPOSITION, FORCE_TYPE, PROVIDER)
 }
 
 # Wisconsin treats 17-year-olds as adults in criminal matters, so 17 stands alone.

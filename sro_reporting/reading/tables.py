@@ -198,7 +198,8 @@ TRAINING = Table(
         Column("completion_date", "date", required=True),
         Column("hours", "float", min=0),
         Column("certificate_id", notes="a NASRO_BASIC row without it is not verifiable (IV.D.2)"),
-        Column("provider"),
+        Column("provider", "code", code_set="provider", keep_blank=True,
+               notes="read into the provider code set; any other text is `Other`"),
     ),
 )
 
