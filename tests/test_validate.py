@@ -169,3 +169,15 @@ def test_validate_csv_is_safe_to_open_in_a_spreadsheet(tmp_path):
     result = CliRunner().invoke(app, ["validate", "--data", str(folder), "--format", "csv"])
     rows = pd.read_csv(io.StringIO(result.output), dtype=str, keep_default_na=False)
     assert rows.loc[rows["column"] == "call_datetime", "value"].tolist() == ["'=HYPERLINK(\"http://x\")"]
+
+
+def test_past_a_hundred_thousand_problems_of_one_rule_the_rest_are_one_counted_record(monkeypatch):
+    from sro_reporting.reading import quality
+
+    monkeypatch.setattr(quality, "MAX_RECORDS", 3)
+    found = quality.problems_at("calls_for_service", pd.Series([2, 3, 4, 5, 6, 9]), "incident_number",
+                                pd.Series(["A"] * 6, dtype="str"), "duplicate incident_number; row left out")
+    assert found["line"].tolist() == [2, 3, 4, 5] and found["rows"].tolist() == [1, 1, 1, 3]
+    assert found["rule"].iloc[-1] == ("duplicate incident_number; row left out (3 more rows like this, lines 5 to 9, "
+                                      "counted in this one record)")
+    assert quality.summarize(found)["count"].tolist() == [6]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -12,6 +13,8 @@ from sro_reporting.files import write_csv as write_safe_csv
 from sro_reporting.reading.tables import TABLES
 
 QUALITY_COLUMNS = ["table", "line", "column", "value", "rule", "severity"]
+ROWS = "rows"  # beside them in the frame: the rows a record stands for (1, or the count of a record of many)
+MAX_RECORDS = 100_000  # problems of one rule in one column listed row by row; the rest are one record that counts them
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -24,20 +27,30 @@ def problems_at(table: str, lines: pd.Series, column: str, values: pd.Series | s
                 severity: str = "error") -> pd.DataFrame:
     """Return one problem per cell of `column` at `lines` (values and rules aligned with them, or one for all).
 
-    Built as text columns straight away (no Python string per cell): a log of millions of rows stays small.
+    Built as text columns straight away (no Python string per cell), and past `MAX_RECORDS` cells the rest are one
+    record counting them (its `rows`), with the rule of the first: a log of millions of rows stays small.
     """
-    n = len(lines)
+    lines = lines.reset_index(drop=True)
+    rest = lines.iloc[MAX_RECORDS:]
+    n = min(len(lines), MAX_RECORDS)
 
-    def text(cells: pd.Series | str) -> pd.Series:
+    def text(cells: pd.Series | str, size: int = n) -> pd.Series:
         if isinstance(cells, str):
-            return pd.Series(pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(cells, pa.large_string()), n)),
+            return pd.Series(pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(cells, pa.large_string()), size)),
                              dtype="str")
+        cells = cells.iloc[:size]
         return pd.Series(cells.to_numpy() if isinstance(cells.dtype, pd.CategoricalDtype) else cells.array,
                          dtype="str").reset_index(drop=True)
 
-    frame = pd.DataFrame({"table": text(table), "line": pd.array(lines.to_numpy(), dtype="Int64"),
+    frame = pd.DataFrame({"table": text(table), "line": pd.array(lines.iloc[:n].to_numpy(), dtype="Int64"),
                           "column": text(column), "value": text(values).fillna(""), "rule": text(rule),
-                          "severity": text(severity)})
+                          "severity": text(severity), ROWS: np.ones(n, dtype=np.int64)})
+    if len(rest):
+        first = rule if isinstance(rule, str) else str(rule.iloc[MAX_RECORDS])
+        frame = pd.concat([frame, pd.DataFrame({
+            "table": [table], "line": pd.array([rest.iloc[0]], dtype="Int64"), "column": [column], "value": [""],
+            "rule": [f"{first} ({len(rest):,} more rows like this, lines {rest.iloc[0]:,} to {rest.iloc[-1]:,}, "
+                     "counted in this one record)"], "severity": [severity], ROWS: [len(rest)]})], ignore_index=True)
     return _typed(frame)
 
 
@@ -45,6 +58,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a problems frame with the log's column types."""
     frame["line"] = pd.array(frame["line"], dtype="Int64")
     frame["value"] = frame["value"].astype("str").str.slice(0, 200)
+    frame[ROWS] = frame[ROWS].fillna(1).astype("int64") if ROWS in frame else np.ones(len(frame), dtype=np.int64)
     return frame.astype({c: "str" for c in ("table", "column", "rule", "severity")})
 
 
@@ -62,6 +76,7 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return problems_frame()
     out = pd.concat(frames, ignore_index=True)
+    out[ROWS] = out[ROWS].fillna(1).astype("int64") if ROWS in out else np.ones(len(out), dtype=np.int64)
     out = out.sort_values(["table", "line", "column"], kind="stable", na_position="first")
     return out.reset_index(drop=True)
 
@@ -171,7 +186,8 @@ def summarize(problems: pd.DataFrame) -> pd.DataFrame:
         examples = "; ".join(f"line {line}" + (f" {value!r}" if value else "")
                              for line, value in zip(first["line"], first["value"]) if pd.notna(line))
         rule = group["rule"].iloc[0] if len(group) == 1 or group["rule"].nunique() == 1 else kind
-        rows.append({"table": table, "column": column, "rule": rule, "severity": severity, "count": len(group),
+        rows.append({"table": table, "column": column, "rule": rule, "severity": severity,
+                     "count": int(group[ROWS].sum()),
                      "examples": examples, "cause": likely_cause(group["rule"].iloc[0]),
                      "_root": kind.startswith(ROOTS),
                      "_whole": bool(group["line"].isna().all() or (group["line"] == 1).all())})
@@ -193,8 +209,8 @@ def format_summary(problems: pd.DataFrame, files: dict[str, str] | None = None) 
                      + (f"; {row.examples}" if row.examples else "") + ")")
         if row.cause:
             lines.append(f"{'':8}likely cause: {row.cause}")
-    counts = problems["severity"].value_counts()
-    return "\n".join(lines + [f"{len(problems):,} problems: "
+    counts = problems.groupby("severity")[ROWS].sum()
+    return "\n".join(lines + [f"{int(problems[ROWS].sum()):,} problems: "
                                + ", ".join(f"{counts.get(s, 0):,} {s}s" for s in SEVERITIES) + "."])
 
 
