@@ -293,3 +293,12 @@ def test_a_damaged_schools_file_is_said_once_not_as_every_school_id_unknown(tmp_
     data = sro.load(folder, use_cache=False)
     errors = data.problems[data.problems["severity"] == "error"]
     assert errors["table"].tolist() == ["schools"], errors.to_string()
+
+
+def test_a_sheet_over_the_cell_limit_is_refused_with_a_hint(tmp_path, monkeypatch):
+    from sro_reporting.reading import workbook
+
+    monkeypatch.setattr(workbook, "MAX_CELLS", 10)  # 4,000,000 in use: read within about 1 GiB (3.98 M: 646 MB)
+    (tmp_path / "schools.xlsx").write_bytes(_xlsx())
+    raw = read_table(tmp_path / "schools.xlsx", SCHOOLS_TABLE)
+    assert not raw.readable and "save it as CSV" in raw.problems["rule"].iloc[0]
