@@ -160,7 +160,8 @@ DISPOSITION = CodeSet(
      "FALSE ALARM", "ORDERED TO APPEAR", "OTHER"),
     {"CITY CITATION(S) ISSUED": ("CITY CITATION ISSUED", "CITY CITATIONS ISSUED"),
      "STATE CITATION(S) ISSUED": ("STATE CITATION ISSUED", "STATE CITATIONS ISSUED"),
-     "CITATION ISSUED": ("CITED", "CITATION"), "CANCELLED": ("CANCELED",), "GONE ON ARRIVAL": ("GOA",), "UNABLE TO LOCATE COMPLAINANT": ("UTL",)},
+     "CITATION ISSUED": ("CITED", "CITATION"), "CANCELLED": ("CANCELED",), "GONE ON ARRIVAL": ("GOA",),
+     "UNABLE TO LOCATE COMPLAINANT": ("UTL",)},
     labels={
         "ADVISED": "Advised: the officer gave advice; no further action",
         "ADVISED/REFERRAL": "Advised and referred to another agency or service",
