@@ -108,11 +108,16 @@ def format_text(problems: pd.DataFrame, files: dict[str, str] | None = None) -> 
 
 
 def summary(problems: pd.DataFrame) -> pd.DataFrame:
-    """Return the number of problems per table and severity."""
-    counts = pd.crosstab(problems["table"], problems["severity"])
+    """Return the number of problems per table and severity (rows: a record may count many)."""
+    counts = pd.crosstab(problems["table"], problems["severity"], values=_rows(problems), aggfunc="sum").fillna(0)
     counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
     out = counts.rename(columns={s: f"{s}s" for s in SEVERITIES}).rename_axis(columns=None).reset_index()
     return out.astype({f"{s}s": "int64" for s in SEVERITIES})
+
+
+def _rows(problems: pd.DataFrame) -> pd.Series:
+    """Return the rows each record stands for (1 where the frame has no count)."""
+    return problems[ROWS] if ROWS in problems else pd.Series(1, index=problems.index, dtype="int64")
 
 
 def rule_kind(rule: str) -> str:
@@ -227,6 +232,7 @@ def release_summary(problems: pd.DataFrame) -> pd.DataFrame:
     known = problems.apply(lambda p: p["table"] in TABLES and p["column"] in TABLES[p["table"]].names, axis=1) \
         if len(problems) else pd.Series(dtype=bool)
     frame = pd.DataFrame({"table": problems["table"], "column": problems["column"].where(known, ""),
-                          "rule": problems["rule"].map(rule_kind), "severity": problems["severity"]})
-    out = frame.groupby(["table", "column", "rule", "severity"]).size().rename("problems").reset_index()
+                          "rule": problems["rule"].map(rule_kind), "severity": problems["severity"],
+                          "problems": _rows(problems)})
+    out = frame.groupby(["table", "column", "rule", "severity"])["problems"].sum().reset_index()
     return out.astype({"problems": "int64"})
