@@ -63,6 +63,9 @@ def semester_option(value: str | None) -> str | None:
                              param_hint="'--semester'")
 
 
+SHOWN_IN_FULL = 50  # problems `validate` lists one by one after its summary; more go to its detail file only
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -135,10 +138,17 @@ def validate(
     format: Annotated[Format, typer.Option(help="text for people, csv for tools")] = Format.text,
     report: Annotated[list[str] | None, typer.Option(
         help="also check that this report's tables are there and usable (repeatable)")] = None,
+    date_format: Annotated[str | None, typer.Option(
+        "--date-format", help="M/D or D/M: how dates with slashes are written, where the data cannot tell")] = None,
+    detail: Annotated[Path | None, typer.Option(
+        help="file for every problem, one per line (default: outputs/validate/data_quality.csv in the workspace)")
+    ] = None,
 ) -> None:
     """Check a data folder against the data contract; exit 1 when it has errors."""
+    from sro_reporting.files import safe_frame
+    from sro_reporting.paths import workspace
     from sro_reporting.reading.dataset import load
-    from sro_reporting.reading.quality import QUALITY_COLUMNS, format_text
+    from sro_reporting.reading.quality import QUALITY_COLUMNS, format_summary, format_text, write_csv
     from sro_reporting.running import checks
     from sro_reporting.running.plan import KINDS
 
@@ -147,14 +157,23 @@ def validate(
     unknown = [r for r in report or [] if r not in KINDS]
     if unknown:
         raise _fail(f"unknown report {', '.join(unknown)}: type one of {', '.join(KINDS)}")
-    dataset = _or_stop(lambda: load(data, use_cache=False))
+    if date_format not in (None, "M/D", "D/M"):
+        raise _fail(f"--date-format {date_format}: type M/D (month first) or D/M (day first)")
+    dataset = _or_stop(lambda: load(data, use_cache=False, date_format=date_format))
     missing = checks.check_data(dataset, list(report)) if report else []
     if format is Format.csv:
-        dataset.problems[QUALITY_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
+        safe_frame(dataset.problems[QUALITY_COLUMNS]).to_csv(sys.stdout, index=False, lineterminator="\n")
         for line in missing:
             typer.echo(f"error: {line}", err=True)
     else:
-        typer.echo(format_text(dataset.problems, {f.table: Path(f.path).name for f in dataset.files}))
+        files = {f.table: Path(f.path).name for f in dataset.files}
+        typer.echo(format_summary(dataset.problems, files))
+        if len(dataset.problems) and len(dataset.problems) <= SHOWN_IN_FULL:
+            typer.echo("\nEvery problem:\n" + format_text(dataset.problems, files))
+        if len(dataset.problems):
+            where = detail or workspace() / "outputs" / "validate" / "data_quality.csv"
+            _or_stop(lambda: write_csv(dataset.problems, where))
+            typer.echo(f"Every problem ({len(dataset.problems):,} lines): {where}")
         if not dataset.usable.get("calls_for_service") and not report and (hint := checks.call_download_hint(data)):
             typer.echo(f"hint:{hint}")
         for line in checks.data_limits(dataset, list(report) if report else None):

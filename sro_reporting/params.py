@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Audience = Literal["mpd_internal", "mps"]
 Semester = Literal["fall", "spring"]
@@ -72,6 +72,7 @@ class SchoolYear(Frozen):
     mou: Mou | None = None
     soi_effective: dt.date = dt.date(2026, 7, 20)  # the instruction's effective date: earlier findings are a baseline
     prepared_by: PreparedBy | None = None
+    date_format: Literal["M/D", "D/M"] | None = None  # how exports write dates with slashes, where they cannot tell
 
     @field_validator("school_year")
     @classmethod
@@ -133,4 +134,18 @@ def load_school_year(school_year: str, directory: Path | None = None) -> SchoolY
             f"no parameter file for school year {school_year!r} (expected {path}; "
             f"found: {', '.join(known) or 'none'})")
     # BaseLoader keeps dates as text; pydantic parses and checks them.
-    return SchoolYear.model_validate(yaml.load(path.read_text(), Loader=yaml.BaseLoader))
+    try:
+        found = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or type(exc).__name__
+        raise ValueError(f"parameter file {path} is not valid YAML ({where.strip() or 'unreadable'}: {reason}); "
+                         "fix it or restore it from version control") from exc
+    try:
+        return SchoolYear.model_validate(found)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the file"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ValueError(f"parameter file {path}: {where}: {first['msg']}{more}") from None

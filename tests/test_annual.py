@@ -54,7 +54,7 @@ def test_calls_by_priority_disposition(tmp_path):
         ["0010", "Alpha High", "1", "ADVISED", 2],
         ["0010", "Alpha High", "not recorded", "REPORT TAKEN", 1],
         ["0020", "Beta K-8", "3", "GONE ON ARRIVAL", 1],
-        ["0020", "Beta K-8", "6", "CITED", 1],
+        ["0020", "Beta K-8", "6", "CITATION ISSUED", 1],  # CITED: a variant in the code set
         ["0040", "Delta High", "2", "ADVISED", 1],
     ]
 

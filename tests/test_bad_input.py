@@ -135,8 +135,9 @@ def test_excel_serial_and_text_dates_in_one_column(tmp_path):
            "001,A,1 N 1ST ST,Y,2025-09-02\n002,B,2 N 1ST ST,Y,9/2/2025\n003,C,3 N 1ST ST,Y,45902\n"
     clean, problems = load_schools(tmp_path, text)
     assert clean["participation_start"].dt.strftime("%Y-%m-%d").fillna("").tolist() == ["2025-09-02", "2025-09-02", ""]
-    assert rules(problems) == [(4, "participation_start",
-                                "not a date (expected YYYY-MM-DD or M/D/YYYY); read as blank")]
+    assert rules(problems)[1:] == [(4, "participation_start",
+                                    "not a date (expected YYYY-MM-DD or M/D/YYYY); read as blank")]
+    assert rules(problems)[0][:2] == (3, "participation_start") and "fit both" in rules(problems)[0][2]
 
 
 def test_xlsx_first_sheet_with_real_dates(tmp_path):

@@ -33,7 +33,7 @@ def test_every_row_is_kept_or_explained(tmp_path, rows):
     path = tmp_path / "enforcement.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8", errors="surrogatepass")
     clean, problems = clean_table(read_table(path, ENFORCEMENT))
-    assert set(problems.columns) == {"table", "line", "column", "value", "rule", "severity"}
+    assert set(problems.columns) == {"table", "line", "column", "value", "rule", "severity", "rows"}
     if not read_table(path, ENFORCEMENT).readable:
         return
     explained = set(problems.loc[problems["rule"].str.contains("left out"), "line"].dropna().astype(int))

@@ -228,8 +228,8 @@ def test_suppressed_cells_are_unknown_not_wrong(run, tmp_path):
     assert reconcile(tables, json.loads((run / "manifest.json").read_text())["outputs"]).empty
 
 
-def test_an_annual_on_ids_that_lost_their_zeros_fails_instead_of_showing_zeros(tmp_path):
-    excel = ENFORCEMENT.assign(school_id=ENFORCEMENT["school_id"].str.lstrip("0"))  # 0021 -> 21, as Excel reads it
+def test_an_annual_on_ids_of_another_registry_fails_instead_of_showing_zeros(tmp_path):
+    excel = ENFORCEMENT.assign(school_id="X" + ENFORCEMENT["school_id"])  # IDs that lost their zeros are restored
     data = write_folder(tmp_path / "data", schools=SCHOOLS, calls_for_service=CALLS, enforcement=excel,
                         officers=OFFICERS)
     out = tmp_path / "out"
@@ -239,5 +239,5 @@ def test_an_annual_on_ids_that_lost_their_zeros_fails_instead_of_showing_zeros(t
     assert result.returncode == 1, result.stdout + result.stderr
     annual = json.loads((out / "internal" / "manifest.json").read_text())["outputs"][0]
     assert annual["status"] == "failed" and annual["error"]["ename"] == "UnmatchedInputError"
-    assert "lost their leading zeros ('21' for '0021')" in annual["error"]["evalue"]
+    assert "same school registry" in annual["error"]["evalue"]
     assert not (out / "internal" / "annual-2025-26.pdf").exists()

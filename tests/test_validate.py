@@ -143,3 +143,41 @@ def test_whole_number_ids_with_leading_zeros_are_told_apart():
 
     assert _all_distinct(pd.Series(["7", "07", "007"], dtype="str")) is True
     assert _all_distinct(pd.Series(["12", "5", "12"], dtype="str")).tolist() == [False, True, False]
+
+
+def test_validate_leads_with_a_summary_and_writes_every_problem_to_a_file(tmp_path):
+    rows = "".join(f"C{i},2025-13-{i:02d} 08:00,1017 N 12TH ST,TRBL W/JUV,2,ADVISED\n" for i in range(1, 61))
+    folder = write_folder(tmp_path / "data", calls_for_service="incident_number,call_datetime,location,"
+                          "nature_of_call,priority,disposition\n" + rows)
+    detail = tmp_path / "detail.csv"
+    result = CliRunner().invoke(app, ["validate", "--data", str(folder), "--detail", str(detail)])
+    assert result.exit_code == 1
+    first, cause = result.output.splitlines()[:2]
+    assert first == ("ERROR   calls_for_service.csv call_datetime: not a date and time (expected YYYY-MM-DD "
+                     "HH:MM[:SS] or M/D/YYYY H:MM[:SS] [AM|PM]); row left out (60 lines; "
+                     "line 2 '2025-13-01 08:00'; line 3 '2025-13-02 08:00'; line 4 '2025-13-03 08:00')")
+    assert cause.strip().startswith("likely cause: dates in another form")
+    assert "calls_for_service.csv:5 " not in result.output  # 60 problems: the lines are in the file only
+    written = pd.read_csv(detail, dtype=str, keep_default_na=False)
+    assert len(written) == 60 and f"Every problem (60 lines): {detail}" in result.output
+
+
+def test_validate_csv_is_safe_to_open_in_a_spreadsheet(tmp_path):
+    folder = write_folder(tmp_path / "data", calls_for_service="incident_number,call_datetime,location,"
+                          "nature_of_call,priority,disposition\nC1,=HYPERLINK(\"http://x\"),1 N 1ST ST,TRBL W/JUV,2,"
+                          "ADVISED\n")
+    result = CliRunner().invoke(app, ["validate", "--data", str(folder), "--format", "csv"])
+    rows = pd.read_csv(io.StringIO(result.output), dtype=str, keep_default_na=False)
+    assert rows.loc[rows["column"] == "call_datetime", "value"].tolist() == ["'=HYPERLINK(\"http://x\")"]
+
+
+def test_past_a_hundred_thousand_problems_of_one_rule_the_rest_are_one_counted_record(monkeypatch):
+    from sro_reporting.reading import quality
+
+    monkeypatch.setattr(quality, "MAX_RECORDS", 3)
+    found = quality.problems_at("calls_for_service", pd.Series([2, 3, 4, 5, 6, 9]), "incident_number",
+                                pd.Series(["A"] * 6, dtype="str"), "duplicate incident_number; row left out")
+    assert found["line"].tolist() == [2, 3, 4, 5] and found["rows"].tolist() == [1, 1, 1, 3]
+    assert found["rule"].iloc[-1] == ("duplicate incident_number; row left out (3 more rows like this, lines 5 to 9, "
+                                      "counted in this one record)")
+    assert quality.summarize(found)["count"].tolist() == [6]

@@ -18,10 +18,14 @@ class CodeSet:
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank: str | None = None  # the code a blank cell means; None: blank stays missing
     labels: dict[str, str] = field(default_factory=dict)
+    other: str | None = None  # the code any other text becomes (a warning, the row kept); None: it is an error
+    cut: int | None = None  # the width a source system cuts its codes at: a code's first `cut` characters match it
 
     def lookup(self) -> dict[str, str]:
         """Return the map from every accepted spelling (upper case) to its code."""
         table = {code.upper(): code for code in self.codes}
+        if self.cut:
+            table = {code.upper()[:self.cut]: code for code in self.codes} | table
         for code, spellings in self.variants.items():
             table.update({s.strip().upper(): code for s in spellings})
         return table
@@ -144,11 +148,129 @@ COMPLAINT_FINDING = CodeSet(
             "UNFOUNDED": "Unfounded", "WITHDRAWN": "Withdrawn"},
 )
 
+# Free text from an export never leaves MPD (contract section 5): natures of call, dispositions and force types
+# are read into these sets, and any other text becomes OTHER (the raw text stays in MPD's data-quality log).
+# CAD cuts codes at 16 characters (`SCHL PRESENTATIO`), so a code's first 16 characters match it too.
+CAD_WIDTH = 16
+
+NATURE = CodeSet(
+    "nature_of_call",
+    ("SCHL MONITORING", "SCHL PRESENTATIO", "SCHOOL", "THREAT SCHOOL", "TRUANT", "JUV CONVEY", "TRBL W/JUV",
+     "TRBL W/SUBJ", "BATTERY", "BATTERY DV", "FIGHT", "MISSING PERSON", "THEFT", "WELFARE CHK", "SUBJ W/WEAPON",
+     "SUBJ W/GUN", "THREAT", "DISTURBANCE", "SHOTSPOTTER", "SHOTS FIRED", "ACC PI", "ACC PD", "RECKLESS DRIVING",
+     "BURGLARY", "NOISE", "PARKING", "ENTRY TO AUTO", "SUSPICIOUS VEH", "OTHER"),
+    {"SCHL PRESENTATIO": ("SCHL PRESENTATION", "SCHOOL PRESENTATION"), "SCHL MONITORING": ("SCHOOL MONITORING",),
+     "WELFARE CHK": ("WELFARE CHECK",), "TRBL W/JUV": ("TROUBLE W/JUV", "TROUBLE WITH JUVENILE"),
+     "TRBL W/SUBJ": ("TROUBLE W/SUBJ", "TROUBLE WITH SUBJECT"), "SUSPICIOUS VEH": ("SUSPICIOUS VEHICLE",)},
+    labels={
+        "SCHL MONITORING": "School monitoring: an officer's planned presence at a school",
+        "SCHL PRESENTATIO": "School presentation: an officer presenting to students or staff",
+        "SCHOOL": "School-related call, no further detail",
+        "THREAT SCHOOL": "Threat made against a school",
+        "TRUANT": "Truant student",
+        "JUV CONVEY": "Conveying a juvenile (for example home or to a shelter)",
+        "TRBL W/JUV": "Trouble with a juvenile: a dispute or disturbance involving a young person",
+        "TRBL W/SUBJ": "Trouble with a subject: a dispute or disturbance involving an adult or unknown person",
+        "BATTERY": "Battery: a person hurt or struck by another",
+        "BATTERY DV": "Battery, domestic violence",
+        "FIGHT": "Fight in progress",
+        "MISSING PERSON": "Missing person",
+        "THEFT": "Theft",
+        "WELFARE CHK": "Welfare check: checking that a person is safe",
+        "SUBJ W/WEAPON": "Subject with a weapon",
+        "SUBJ W/GUN": "Subject with a gun",
+        "THREAT": "Threat to a person",
+        "DISTURBANCE": "Disturbance",
+        "SHOTSPOTTER": "ShotSpotter alert: gunfire detected by acoustic sensors",
+        "SHOTS FIRED": "Shots fired",
+        "ACC PI": "Traffic accident with personal injury",
+        "ACC PD": "Traffic accident with property damage only",
+        "RECKLESS DRIVING": "Reckless driving",
+        "BURGLARY": "Burglary",
+        "NOISE": "Noise complaint",
+        "PARKING": "Parking complaint",
+        "ENTRY TO AUTO": "Entry to a vehicle (break-in)",
+        "SUSPICIOUS VEH": "Suspicious vehicle",
+        "OTHER": "Other: a nature of call not in the package's code set",
+    },
+    other="OTHER",
+    cut=CAD_WIDTH,
+)
+
+DISPOSITION = CodeSet(
+    "disposition",
+    ("ADVISED", "ADVISED/REFERRAL", "REPORT TAKEN", "ASSIGNMENT COMPLETED", "GONE ON ARRIVAL", "SERVICE IN PROGRESS",
+     "ARREST MADE", "CLEARED BY ARREST", "CLEARED", "CITATION ISSUED", "CITY CITATION(S) ISSUED",
+     "STATE CITATION(S) ISSUED", "CANCELLED", "FILED", "TO BE FILED", "REFERRED", "REFERRAL",
+     "UNABLE TO LOCATE COMPLAINANT", "OPEN INVESTIGATION", "NO PROSECUTION", "FILED DRIVER EXCHANGE REPORT",
+     "FALSE ALARM", "ORDERED TO APPEAR", "OTHER"),
+    {"CITY CITATION(S) ISSUED": ("CITY CITATION ISSUED", "CITY CITATIONS ISSUED"),
+     "STATE CITATION(S) ISSUED": ("STATE CITATION ISSUED", "STATE CITATIONS ISSUED"),
+     "CITATION ISSUED": ("CITED", "CITATION"), "CANCELLED": ("CANCELED",), "GONE ON ARRIVAL": ("GOA",),
+     "UNABLE TO LOCATE COMPLAINANT": ("UTL",)},
+    labels={
+        "ADVISED": "Advised: the officer gave advice; no further action",
+        "ADVISED/REFERRAL": "Advised and referred to another agency or service",
+        "REPORT TAKEN": "A police report was written",
+        "ASSIGNMENT COMPLETED": "Assignment completed: the call was handled and closed",
+        "GONE ON ARRIVAL": "Gone on arrival: no one involved was there when officers came",
+        "SERVICE IN PROGRESS": "Service in progress: still being worked when the data were exported",
+        "ARREST MADE": "An arrest was made",
+        "CLEARED BY ARREST": "Cleared by an arrest",
+        "CLEARED": "Cleared: the call was handled and closed",
+        "CITATION ISSUED": "A citation (ticket) was issued",
+        "CITY CITATION(S) ISSUED": "A City of Milwaukee citation (ticket) was issued",
+        "STATE CITATION(S) ISSUED": "A State of Wisconsin citation (ticket) was issued",
+        "CANCELLED": "Cancelled before officers arrived",
+        "FILED": "Filed: recorded for information, no further action",
+        "TO BE FILED": "To be filed: a report is still to be written",
+        "REFERRED": "Referred to another agency or service",
+        "REFERRAL": "Referred to another agency or service",
+        "UNABLE TO LOCATE COMPLAINANT": "Officers could not find the person who called",
+        "OPEN INVESTIGATION": "Open investigation",
+        "NO PROSECUTION": "No prosecution sought",
+        "FILED DRIVER EXCHANGE REPORT": "Drivers exchanged details after a traffic accident; report filed",
+        "FALSE ALARM": "False alarm",
+        "ORDERED TO APPEAR": "A person was ordered to appear in court",
+        "OTHER": "Other: a disposition not in the package's code set",
+    },
+    other="OTHER",
+    cut=CAD_WIDTH,
+)
+
+# Use-of-force types in plain English: the code is the name a report prints.
+FORCE_TYPE = CodeSet(
+    "force_type",
+    ("Control hold", "Escort", "Takedown", "Handcuffing resisted", "Taser display", "Taser deployment", "OC spray",
+     "Strike", "Firearm pointed", "Other"),
+    {"Control hold": ("wrist lock", "arm bar", "control technique", "hold"),
+     "Escort": ("escort hold", "escort position", "physical escort"),
+     "Takedown": ("take down", "take-down", "takedown (decentralization)", "decentralization"),
+     "Handcuffing resisted": ("handcuffing", "resisted handcuffing", "handcuffs resisted"),
+     "Taser display": ("taser displayed", "taser shown", "cew display", "taser/cew display", "taser warning"),
+     "Taser deployment": ("taser deployed", "taser fired", "cew deployed", "cew deployment", "taser"),
+     "OC spray": ("pepper spray", "chemical spray", "oc", "oleoresin capsicum"),
+     "Strike": ("hand strike", "knee strike", "punch", "kick", "strikes"),
+     "Firearm pointed": ("gun pointed", "firearm display", "firearm displayed", "weapon pointed")},
+    other="Other",
+)
+
+# Who gave a training course: shown in the compliance extract for MPS, so a code too.
+PROVIDER = CodeSet(
+    "provider",
+    ("NASRO", "MPD", "MPS", "WI DOJ", "Other"),
+    {"NASRO": ("National Association of School Resource Officers",),
+     "MPD": ("Milwaukee Police Department", "MPD Training Academy", "MPD Academy", "Police Academy"),
+     "MPS": ("Milwaukee Public Schools",),
+     "WI DOJ": ("DOJ", "Wisconsin DOJ", "Wisconsin Department of Justice", "LESB")},
+    other="Other",
+)
+
 CODE_SETS: dict[str, CodeSet] = {
     c.name: c
     for c in (RACE, GENDER, ACTION_TYPE, ACTIVITY_TYPE, SHIFT_TYPE, COURSE_CODE,
               MEETING_TYPE, PANEL_ROLE, SEARCH_TYPE, SEARCH_BASIS, SEARCH_FOUND, COMPLAINT_CATEGORY,
-              COMPLAINT_SOURCE, COMPLAINT_STATUS, COMPLAINT_FINDING)
+              COMPLAINT_SOURCE, COMPLAINT_STATUS, COMPLAINT_FINDING, NATURE, DISPOSITION, FORCE_TYPE, PROVIDER)
 }
 
 # Wisconsin treats 17-year-olds as adults in criminal matters, so 17 stands alone.

@@ -32,14 +32,16 @@ from sro_reporting.paths import demo_data_dir, resolve
 from sro_reporting.reading import snapshot as cache
 from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
+from sro_reporting.reading.ids import restore_zeros
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
-from sro_reporting.reading.parse import parse_column
+from sro_reporting.reading.parse import DateFormat, parse_column
 from sro_reporting.reading.readers import LINE, RawTable, read_table
 from sro_reporting.reading.sources import Source, changed, hash_sources, identity
 from sro_reporting.reading.tables import TABLES
 from sro_reporting.reading.validate import clean_table, id_hint, schema_frame
 
 MAX_UNKNOWN_SHARE = 0.1  # a table whose given school_ids are more than this share unknown is an error
+MIN_UNKNOWN = 3  # ... when at least this many are: one unknown ID of two is a typo, not a registry that differs
 DATED = {"calls_for_service": "call_datetime", "enforcement": "action_datetime",
          "activities": "activity_date", "shifts": "shift_date", "use_of_force": "uof_datetime",
          "searches": "search_datetime", "complaints": "received_date"}
@@ -172,9 +174,10 @@ def _still_as_read(sources: dict[str, Source]) -> None:
             raise changed(source.path)
 
 
-def _key(sources: dict[str, Source], synthetic: bool, max_unknown_share: float = MAX_UNKNOWN_SHARE) -> str:
+def _key(sources: dict[str, Source], synthetic: bool, max_unknown_share: float = MAX_UNKNOWN_SHARE,
+         date_format: DateFormat | None = None) -> str:
     """Return a snapshot key over the files' names and contents, the package's source and the checks' settings."""
-    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}:{synthetic}".encode())
+    key = hashlib.sha256(f"{source_hash()}:{max_unknown_share!r}:{synthetic}:{date_format}".encode())
     for name, source in sorted(sources.items()):
         key.update(f"{name}:{source.path.name}:{source.sha256}".encode())
     return key.hexdigest()[:24]
@@ -184,17 +187,20 @@ def _dangling(name: str, ids: pd.Series, known: pd.Series, share: float) -> list
     """Return an error when more than `share` of a table's given school_ids are not in schools, with a hint."""
     given = ids.dropna()
     unknown = given[~given.isin(known)]
-    if not len(given) or len(unknown) <= share * len(given):
+    if not len(given) or len(unknown) <= share * len(given) or len(unknown) < MIN_UNKNOWN:
         return []
+    outcome = ("those calls are linked by their address instead, where it is a school's" if name == "calls_for_service"
+               else "their rows count for no school")
     return [problem(name, None, "school_id", unknown.iloc[0],
                     f"{len(unknown):,} of {len(given):,} school_id values ({100 * len(unknown) / len(given):.0f}%) "
-                    f"are not in schools, more than the {100 * share:g}% allowed; their rows count for no school. "
+                    f"are not in schools, more than the {100 * share:g}% allowed; {outcome}. "
                     + id_hint(unknown, known))]
 
 
-def _cross_checks(tables: dict[str, pd.DataFrame],
-                  max_unknown_share: float = MAX_UNKNOWN_SHARE) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _cross_checks(tables: dict[str, pd.DataFrame], max_unknown_share: float = MAX_UNKNOWN_SHARE,
+                  files: dict[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Apply the rules that span tables or columns; return the tables and the problems."""
+    tables, restored = restore_zeros(tables, files or {})
     found = []
     officers = set(tables["officers"]["officer_id"])
     for name in ("activities", "assignments"):  # an officer's record of days at schools needs the officer
@@ -225,19 +231,19 @@ def _cross_checks(tables: dict[str, pd.DataFrame],
                       "required when school_related is true; not counted for any school")
               for line in enf.loc[no_school, LINE]]
     known = set(tables["schools"]["school_id"])
-    for name in PLACED:
+    for name in PLACED if known else ():  # else schools is said
         t = tables[name]
         bad = t["school_id"].notna() & ~t["school_id"].isin(known)
         found += [problem(name, line, "school_id", sid, "school_id not in schools", "warning")
                   for line, sid in zip(t.loc[bad, LINE], t.loc[bad, "school_id"])]
-    for name in ("calls_for_service", *PLACED):
+    for name in ("calls_for_service", *PLACED) if known else ():
         found += _dangling(name, tables[name]["school_id"], tables["schools"]["school_id"], max_unknown_share)
     meet = tables["meetings"]
     lacking = (meet["meeting_type"] == "semester_consultation") & meet["school_id"].isna()
     found += [problem("meetings", line, "school_id", "",
                       "required for a semester_consultation; not counted for any school")
               for line in meet.loc[lacking, LINE]]
-    return tables, problems_frame(found)
+    return tables, combine([restored, problems_frame(found)])
 
 
 def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
@@ -247,7 +253,8 @@ def _extent(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
             for t, (first, last) in found.items() if pd.notna(first)}
 
 
-def _clean_calls(raw: RawTable, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
+def _clean_calls(raw: RawTable, schools: pd.DataFrame,
+                 date_format: DateFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Located]:
     """Clean the calls and, in a thread meanwhile, locate them (`locate`: the costly part of linking them).
 
     The locations are parsed as `clean_table` parses them, before any row is left out; the kept rows' codes are
@@ -258,13 +265,14 @@ def _clean_calls(raw: RawTable, schools: pd.DataFrame) -> tuple[pd.DataFrame, pd
     column = raw.table.column("location")
     with ThreadPoolExecutor(1) as side:
         locating = side.submit(lambda: locate(parse_column(text, column)[0], schools))
-        clean, found = clean_table(raw)
+        clean, found = clean_table(raw, date_format)
         codes, by_place = locating.result()
     return clean, found, (codes[np.searchsorted(lines, clean[LINE].to_numpy())], by_place)
 
 
 def _read(data_dir: Path, sources: dict[str, Source], key: str,
-          max_unknown_share: float = MAX_UNKNOWN_SHARE, after_read: Callable[[], object] = lambda: None) -> DataSet:
+          max_unknown_share: float = MAX_UNKNOWN_SHARE, after_read: Callable[[], object] = lambda: None,
+          date_format: DateFormat | None = None) -> DataSet:
     """Check and link every table of `data_dir`, parsing the very bytes hashed in `sources`; call `after_read`
     once the largest file is read."""
     tables, usable, listed, problems, located = {}, {}, [], [], None
@@ -285,13 +293,13 @@ def _read(data_dir: Path, sources: dict[str, Source], key: str,
         if name == largest:
             after_read()
         if name == "calls_for_service" and raw.readable and table.column("location").required:
-            tables[name], found, located = _clean_calls(raw, tables["schools"])
+            tables[name], found, located = _clean_calls(raw, tables["schools"], date_format)
         else:
-            tables[name], found = clean_table(raw)
+            tables[name], found = clean_table(raw, date_format)
         usable[name] = raw.readable
         problems.append(found)
         listed.append(InputFile(name, str(source.path), source.sha256, len(raw.frame)))
-    tables, crossed = _cross_checks(tables, max_unknown_share)
+    tables, crossed = _cross_checks(tables, max_unknown_share, {n: s.path.name for n, s in sources.items()})
     tables["calls_for_service"], linking = link_calls(tables["calls_for_service"], tables["schools"], located)
     return DataSet(data_dir, tables, usable, listed, combine([*problems, crossed, linking, missing_glyphs(tables)]),
                    key, (data_dir / SYNTHETIC_MARKER).exists(), _extent(tables))
@@ -347,7 +355,7 @@ _LOADED: dict[tuple[str, str], DataSet] = {}
 def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: bool = True,
          remember: bool = True, max_unknown_share: float = MAX_UNKNOWN_SHARE,
          calls: Literal["all", "linked"] = "all", unlinked_later: bool = False,
-         after_read: Callable[[], object] = lambda: None) -> DataSet:
+         after_read: Callable[[], object] = lambda: None, date_format: DateFormat | None = None) -> DataSet:
     """Load a data folder (default: the demo data) as one checked, linked `DataSet`.
 
     `max_unknown_share`: the share of a table's school_ids that may be unknown to schools before
@@ -363,7 +371,8 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
     `unlinked_later` writes the snapshot of the calls linked to no school in the background (a batch's
     parent, whose reports never read them; `snapshot.written` waits for it). `after_read` is called once the
     largest input file is read, or once the data come from the cache: a batch starts its kernels then, since
-    Arrow reads a large file on every core.
+    Arrow reads a large file on every core. `date_format` (`M/D` or `D/M`) says how dates with slashes are written
+    where the data cannot tell (the school year's parameter `date_format`); without it each file's values decide.
     """
     directory = resolve(data_dir, demo_data_dir()).resolve()
     if snapshot:
@@ -376,10 +385,10 @@ def load(data_dir: str | Path | None = None, *, snapshot: str = "", use_cache: b
             raise RunError(f"data folder {directory} does not exist"
                            " (run `make report` or `sro-report demo-data DIR` for the demo)")
         sources = hash_sources(directory)
-        key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share)
+        key = _key(sources, (directory / SYNTHETIC_MARKER).exists(), max_unknown_share, date_format)
         data = (_LOADED.get((key, calls)) or _restore(key, directory, calls)) if use_cache else None
         if data is None:
-            data = _read(directory, sources, key, max_unknown_share, after_read)
+            data = _read(directory, sources, key, max_unknown_share, after_read, date_format)
             _still_as_read(sources)
             if use_cache:
                 _save(data, unlinked_later)

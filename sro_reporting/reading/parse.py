@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,8 @@ FIXED_SHAPES = (
 )
 CHUNK = 1 << 16  # cells read at once
 SURE_YEARS = (1900, 2100)  # outside them the exact path decides (year 0, 9999: what pandas can hold)
+DateFormat = Literal["M/D", "D/M"]
+SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\D|$)"  # a date written with slashes, at a cell's start
 TRUE = {"true", "yes", "y", "1", "1.0"}
 FALSE = {"false", "no", "n", "0", "0.0"}
 
@@ -56,6 +60,60 @@ def _with_formats(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         out[todo] = got
         todo = todo[np.isnat(got)]
     return pd.Series(out, index=text.index)
+
+
+@dataclass(frozen=True)
+class Slashed:
+    """How a column writes its dates with slashes: which order its values allow, and an example of each finding."""
+
+    day_first: str = ""  # a value that can only be day first (`13/07/2025`), if any
+    month_first: str = ""  # a value that can only be month first (`07/13/2025`), if any
+    either: str = ""  # a value that reads as two different days either way (`03/07/2025`), if any
+    two_digit_year: str = ""  # a value with a two-digit year (`08/18/25`), if any
+
+    @property
+    def order(self) -> DateFormat | Literal["both", "either", ""]:
+        """Return the order the values show: M/D, D/M, both (they disagree), either (none tells) or "" (none)."""
+        if self.day_first and self.month_first:
+            return "both"
+        return "D/M" if self.day_first else "M/D" if self.month_first else "either" if self.either else ""
+
+
+def slashed(text: pd.Series) -> Slashed:
+    """Return how a column's dates with slashes are written, from its distinct first ten characters.
+
+    >>> slashed(pd.Series(["13/07/2025", "03/07/2025 8:00", "2025-01-01"])).order
+    'D/M'
+    >>> slashed(pd.Series(["08/18/25"]))
+    Slashed(day_first='', month_first='08/18/25', either='', two_digit_year='08/18/25')
+    """
+    heads = pd.Series(pd.unique(text.dropna().astype("str").str.slice(0, 10)), dtype="str")
+    parts = heads.str.extract(SLASHED).dropna()
+    if parts.empty:
+        return Slashed()
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    values = heads[parts.index]
+
+    def example(mask: pd.Series) -> str:
+        return str(values[mask].iloc[0]) if mask.any() else ""
+
+    return Slashed(example((first > 12) & (second <= 12)), example((second > 12) & (first <= 12)),
+                   example((first <= 12) & (second <= 12) & (first != second)), example(parts[2].str.len() == 2))
+
+
+def rewritten(text: pd.Series, day_first: bool, two_digit_year: bool) -> pd.Series:
+    """Return dates with slashes rewritten month first with four-digit years (`13/07/25` day first: `07/13/2025`).
+
+    >>> rewritten(pd.Series(["13/07/25 8:00", "2025-01-02"]), True, True).tolist()
+    ['07/13/2025 8:00', '2025-01-02']
+    """
+    cells = pa.array(text.astype("str").array)
+    if day_first:
+        cells = pc.replace_substring_regex(cells, pattern=r"^(\d{1,2})/(\d{1,2})/", replacement=r"\2/\1/")
+    if two_digit_year:  # 20YY: every record of the program is from this century (a span check catches the rest)
+        cells = pc.replace_substring_regex(cells, pattern=r"^(\d{1,2}/\d{1,2}/)(\d{2})(\D|$)",
+                                           replacement=r"\120\2\3")  # RE2: `\1`, then 20
+    return pd.Series(pd.arrays.ArrowStringArray(cells), index=text.index, dtype="str")
 
 
 def parse_str(text: pd.Series) -> Parsed:

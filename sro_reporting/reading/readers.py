@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import difflib
 import hashlib
 import io
 import math
@@ -18,7 +19,8 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv
 
-from sro_reporting.reading.quality import problem, problems_frame
+from sro_reporting.reading.quality import combine, problem, problems_at, problems_frame
+from sro_reporting.reading.sources import SNIFF, file_kind
 from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
 from sro_reporting.reading.workbook import read_first_sheet
 
@@ -26,6 +28,11 @@ LINE = "_line"  # spreadsheet row number of each record (header = 1)
 BLOCK = 1 << 23  # bytes of CSV Arrow parses at a time: chunks of about 50,000 rows, which the parsers take as they are
 _BLANK = re.compile(rb"(\xef\xbb\xbf)?\s*")  # what an empty file may hold
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+MAX_WHOLE = 512 << 20  # bytes of a file read whole (a workbook, or a CSV that is not UTF-8 or has a ragged row)
+REFUSED = {
+    "xls": "an old Excel workbook (.xls), not a CSV or .xlsx file; save it as .xlsx or CSV (UTF-8)",
+    "binary": "not a CSV or workbook: its first bytes hold NUL characters (a binary or damaged file)",
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,21 @@ def _utf8(data: bytes) -> tuple[bytes, str | None]:
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data, encoding
+
+
+def _head(path: Path) -> bytes:
+    """Return a file's first bytes."""
+    with path.open("rb") as fh:
+        return fh.read(SNIFF)
+
+
+def _whole(path: Path) -> bytes:
+    """Return a file's bytes; ValueError where it is too large to read whole."""
+    size = path.stat().st_size
+    if size > MAX_WHOLE:
+        raise ValueError(f"file of {size:,} bytes is too large to read whole (at most {MAX_WHOLE:,}); "
+                         "save it as CSV in UTF-8 without ragged rows, which is read as it streams")
+    return path.read_bytes()
 
 
 def _lines_after_skips(n_rows: int, skipped: list[int]) -> np.ndarray:
@@ -131,10 +153,15 @@ def _stream_csv(path: Path) -> tuple[pd.DataFrame, str] | None:
     return frame, reader.digest.hexdigest()
 
 
-def _read_csv(data: bytes, path: Path, name: str) -> tuple[pd.DataFrame, list[dict]]:
+def _read_csv(data: bytes, path: Path, name: str, kind: str = "text") -> tuple[pd.DataFrame, list[dict]]:
     """Read a CSV's bytes as text; ragged long rows are reported and left out."""
-    data, encoding = _utf8(data)
     problems = []
+    if kind.startswith("utf-16"):
+        data = data.decode("utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else kind,
+                           errors="replace").encode()
+        problems.append(problem(name, None, "", path.name, "file is UTF-16 (as Excel's Unicode text); read as such",
+                                "info"))
+    data, encoding = _utf8(data)
     if encoding:
         problems.append(problem(name, None, "", path.name,
                                 "file is not UTF-8; read as Windows-1252 (cp1252)", "warning"))
@@ -219,9 +246,30 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     return frame
 
 
+def _known_names(table: Table) -> set[str]:
+    """Return every header name the table knows: its columns, their aliases, and the person columns it drops."""
+    return set(table.names) | set(table.aliases) | PERSON_IDENTIFYING
+
+
+def _headerless(frame: pd.DataFrame, table: Table) -> bool:
+    """Return whether no header on line 1 is a name the table knows: line 1 is then a record, not a header."""
+    return not any(normalize_name(c) in _known_names(table) for c in frame.columns if c != LINE)
+
+
+def probable_column(name: str, missing: list[str]) -> str | None:
+    """Return the missing contract column a header most likely meant (`School` for `school_id`), if any.
+
+    >>> probable_column("school", ["school_id", "district"]), probable_column("notes", ["school_id"])
+    ('school_id', None)
+    """
+    prefixed = [m for m in missing if m.startswith(name + "_") or name.startswith(m + "_")]
+    close = difflib.get_close_matches(name, missing, n=1, cutoff=0.8)
+    return (prefixed or close or [None])[0]
+
+
 def _rename(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]]:
-    """Map headers to contract names, drop person-identifying and extra columns."""
-    problems, keep = [], {}
+    """Map headers to contract names, drop person-identifying and extra columns; name a likely misnamed column."""
+    problems, keep, extra = [], {}, []
     wanted = set(table.names)
     for original in frame.columns:
         if original == LINE:
@@ -233,8 +281,7 @@ def _rename(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]
             continue
         canonical = name if name in wanted else table.aliases.get(name)
         if canonical is None:
-            problems.append(problem(table.name, 1, str(original), "",
-                                    "column not in the data contract; ignored", "info"))
+            extra.append(original)
         elif canonical in keep.values() and name != canonical:
             problems.append(problem(table.name, 1, str(original), "",
                                     f"alias of `{canonical}`, which is present; ignored", "info"))
@@ -243,6 +290,14 @@ def _rename(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]
                                     "duplicate column; the first one is used", "warning"))
         else:
             keep[original] = canonical
+    missing = [c for c in table.names if c not in keep.values()]
+    for original in extra:
+        meant = probable_column(normalize_name(original), missing)
+        problems.append(problem(table.name, 1, str(original), "", "column not in the data contract; ignored", "info")
+                        if meant is None else
+                        problem(table.name, 1, str(original), "", f"column not in the data contract, probably meant as "
+                                f"`{meant}` (which is missing): rename the header to {meant} to use it; ignored",
+                                "warning"))
     out = frame[[*keep, LINE]].rename(columns=keep)
     return out, problems
 
@@ -258,14 +313,41 @@ def _missing_columns(frame: pd.DataFrame, table: Table) -> list[dict]:
 
 
 def _read_file(path: Path, table: Table, data: bytes | None) -> tuple[pd.DataFrame, list[dict], str]:
-    """Read a table file (or its bytes) as text; return it, its problems and the sha256 of the bytes read."""
-    streamed = _stream_csv(path) if data is None and path.suffix.lower() == ".csv" else None
+    """Read a table file (or its bytes) as text, of the kind its content says (not its name); return it, its
+    problems and the sha256 of the bytes read."""
+    kind = file_kind(data[:SNIFF] if data is not None else _head(path))
+    if kind in REFUSED:
+        raise ValueError(REFUSED[kind])
+    named = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+    problems = []
+    if (kind == "xlsx") != (named == "xlsx"):
+        problems.append(problem(table.name, None, "", path.name,
+                                f"file is {'a workbook (.xlsx)' if kind == 'xlsx' else 'text (CSV)'} though named "
+                                f".{named}; read as {'a workbook' if kind == 'xlsx' else 'CSV'}", "warning"))
+    streamed = _stream_csv(path) if data is None and kind == "text" else None
     if streamed is not None:
         frame, sha256 = streamed
-        return frame, [], sha256
-    data = path.read_bytes() if data is None else data
-    frame, problems = (_read_xlsx(data), []) if path.suffix.lower() == ".xlsx" else _read_csv(data, path, table.name)
+        return frame, problems, sha256
+    data = _whole(path) if data is None else data
+    if kind == "xlsx":
+        frame = _read_xlsx(data)
+    else:
+        frame, found = _read_csv(data, path, table.name, kind)
+        problems += found
     return frame, problems, hashlib.sha256(data).hexdigest()
+
+
+def _blank_rows(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leave out rows with every cell empty (the `,,,,` rows a spreadsheet saves below its data), one `info` each."""
+    filled = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        if column != LINE:
+            filled |= pc.fill_null(pc.greater(pc.binary_length(pyarrow.array(frame[column].array)), 0),
+                                   False).to_numpy(zero_copy_only=False)
+    if filled.all():
+        return frame, problems_frame()
+    found = problems_at(table.name, frame.loc[~filled, LINE], "", "", "blank row (every cell empty); left out", "info")
+    return frame[filled].reset_index(drop=True), found
 
 
 def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
@@ -275,16 +357,24 @@ def read_table(path: Path, table: Table, data: bytes | None = None) -> RawTable:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pd.errors.EmptyDataError):
-            data = data if data is not None else path.read_bytes()
-            message = "file is empty (no header row)" if _BLANK.fullmatch(data) \
-                else f"no header row in its {len(data):,} bytes"
+            size = len(data) if data is not None else path.stat().st_size
+            head = data[:SNIFF] if data is not None else _head(path)
+            message = "file is empty (no header row)" if size <= SNIFF and _BLANK.fullmatch(head) \
+                else f"no header row in its {size:,} bytes"
         found = problems_frame([problem(table.name, None, "", path.name,
                                         f"file cannot be read: {message}")])
         return RawTable(table, path, pd.DataFrame(columns=[*table.names, LINE]), found, False)
+    if _headerless(frame, table):
+        found = problems_frame([*problems, problem(
+            table.name, 1, "", "", "no header row: no name on line 1 is a column of the data contract, so line 1 "
+            f"looks like a record (its values are not shown here); add the header row ({', '.join(table.names)})")])
+        return RawTable(table, path, pd.DataFrame(columns=[*table.names, LINE]), found, False, sha256)
+    frame, blank = _blank_rows(frame, table)
     frame, renamed = _rename(frame, table)
     missing = _missing_columns(frame, table)
     for col in table.names:
         if col not in frame.columns:
             frame[col] = ""
     frame = frame[[*table.names, LINE]]
-    return RawTable(table, path, frame, problems_frame(problems + renamed + missing), not missing, sha256)
+    return RawTable(table, path, frame, combine([problems_frame(problems + renamed + missing), blank]), not missing,
+                    sha256)

@@ -7,6 +7,7 @@ module imports neither pandas nor Arrow, so that the thread starts before they a
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import threading
@@ -15,6 +16,33 @@ from pathlib import Path
 
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.reading.tables import TABLES, Table
+
+
+SNIFF = 1 << 16  # bytes at the top of a file that tell what it is
+
+
+def file_kind(head: bytes) -> str:
+    """Return what a file's first bytes say it is: xlsx, xls, utf-16-le, utf-16-be, binary or text.
+
+    >>> [file_kind(b) for b in [b"PK\\x03\\x04..", b"\\xff\\xfea\\x00", b"a\\x00,\\x00", b"\\x00" * 8, b"id,name"]]
+    ['xlsx', 'utf-16-le', 'utf-16-le', 'binary', 'text']
+    """
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    if head.count(0) * 10 <= len(head):
+        return "text"  # a NUL or two in a cell is the cell's problem, read and named with its line
+    pairs = head[:len(head) // 2 * 2]
+    if pairs and pairs[1::2].count(0) == len(pairs) // 2 and pairs[0::2].count(0) == 0:
+        return "utf-16-le"  # UTF-16 without its byte-order mark: every other byte a NUL
+    if pairs and pairs[0::2].count(0) == len(pairs) // 2 and pairs[1::2].count(0) == 0:
+        return "utf-16-be"
+    return "binary"
 
 
 @dataclass(frozen=True)
@@ -27,10 +55,14 @@ class Source:
 
 
 def find_file(data_dir: Path, table: Table) -> Path | None:
-    """Return the table's file in `data_dir` (`<table>.csv` or `<table>.xlsx`, any case)."""
-    by_name = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
+    """Return the table's file in `data_dir` (`<table>.csv` or `<table>.xlsx`, any case); `RunError` where it is a
+    link (a link is never followed, as in the output folder: it could read any file the user can)."""
+    by_name = {p.name.lower(): p for p in data_dir.iterdir() if p.is_symlink() or p.is_file()}
     for suffix in (".csv", ".xlsx"):
         if (found := by_name.get(table.name + suffix)) is not None:
+            if found.is_symlink():
+                raise RunError(f"input file {found} is a link (to {os.readlink(found)}); links are not followed: "
+                               "copy the file itself into the data folder")
             return found
     return None
 
@@ -66,7 +98,13 @@ def _hash(path: Path, where: str) -> Source:
             before = os.fstat(fh.fileno())
             if (where, identity(before)) in _HASHED:
                 return Source(path, _HASHED[(where, identity(before))], identity(before))
-            digest, size = hashlib.sha256(), 0
+            head = fh.read(SNIFF)
+            if file_kind(head) == "binary":  # refused as it is read: its head and size tell one such file from another
+                digest = hashlib.sha256()
+                digest.update(head + str(before.st_size).encode())
+                return Source(path, digest.hexdigest(), identity(before))
+            digest, size = hashlib.sha256(), len(head)
+            digest.update(head)
             for chunk in iter(lambda: fh.read(1 << 22), b""):
                 digest.update(chunk)
                 size += len(chunk)

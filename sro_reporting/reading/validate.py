@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from sro_reporting.reading.parse import cell_bytes, parse_column, rule, text_bytes
+from sro_reporting.reading.parse import DateFormat, cell_bytes, parse_column, rewritten, rule, slashed, text_bytes
 from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pandera is imported where a table is checked: a report's ke
 ORDERED_TIMES = {"calls_for_service": ("call_datetime", ("dispatch_datetime", "arrival_datetime", "cleared_datetime"))}
 LONGEST_CALL = pd.Timedelta(days=1)
 
+PLAUSIBLE = (pd.Timestamp("1950-01-01"), pd.Timestamp("2099-12-31 23:59:59"))  # a date outside is a typo
 MAX_CELL = 32_767  # characters: a spreadsheet cell's limit, so no value anyone typed is longer
 ID_LENGTH = 64  # characters of an ID
 # Control characters (NUL, line breaks, ...) and invisible ones that reorder or hide text.
@@ -52,7 +53,6 @@ def _checks(column: Column) -> list[pa.Check]:
     return checks
 
 
-UNIQUE = "field_uniqueness"  # the check's name, as pandera's own uniqueness check is named
 
 
 LONGEST_NUMBER = 18  # digits an int64 always holds
@@ -91,10 +91,8 @@ def schema(table: Table) -> pa.DataFrameSchema:
     """Return the pandera schema of a parsed table."""
     import pandera.pandas as pa
 
-    unique = pa.Check(_all_distinct, name=UNIQUE, error=UNIQUE)
     return pa.DataFrameSchema(
-        {c.name: pa.Column(DTYPES[c.kind], checks=_checks(c) + ([unique] if c.unique else []), nullable=True,
-                           required=True)
+        {c.name: pa.Column(DTYPES[c.kind], checks=_checks(c), nullable=True, required=True)
          for c in table.columns},
         strict=False,
         name=table.name,
@@ -168,9 +166,12 @@ def _unusable(text: pd.Series, column: Column) -> pd.Series | None:
     return pd.Series(why, index=text.index, dtype="str")
 
 
-def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Series, list[pd.DataFrame], pd.Series]:
-    """Parse one column; return its values, its problems and its bad cells (a clean column costs its parse only)."""
-    text, unusable = raw[column.name], _unusable(raw[column.name], column)
+def _parse_one(raw: pd.DataFrame, table: Table, column: Column,
+               text: pd.Series | None = None) -> tuple[pd.Series, list[pd.DataFrame], pd.Series]:
+    """Parse one column (or `text`, its cells rewritten); return its values, its problems and its bad cells (a clean
+    column costs its parse only)."""
+    text = raw[column.name] if text is None else text
+    unusable = _unusable(text, column)
     unfit = pd.Series(False, index=raw.index) if unusable is None else unusable.notna()
     values, bad = parse_column(text.where(~unfit, "") if unusable is not None else text, column)
     problems = []
@@ -179,6 +180,19 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Seri
                                     raw.loc[unfit, column.name].map(shown),
                                     unusable[unfit] + f"; {_outcome(column)}"))
         bad = bad | unfit
+    if column.codes is not None and column.codes.other is not None and (bad & ~unfit).any():
+        unknown = bad & ~unfit  # free text never leaves MPD: it becomes the set's other code, its text logged here
+        problems.append(problems_at(table.name, raw.loc[unknown, LINE], column.name, raw.loc[unknown, column.name],
+                                    f"not in the {column.codes.name} code set; read as {column.codes.other}",
+                                    "warning"))
+        values, bad = values.where(~unknown, column.codes.other), bad & ~unknown
+    if column.kind in ("date", "datetime"):  # checked here: the text of a datetime column is let go once parsed
+        far = (values < PLAUSIBLE[0]) | (values > PLAUSIBLE[1])
+        if far.any():
+            problems.append(problems_at(table.name, raw.loc[far, LINE], column.name, raw.loc[far, column.name],
+                                        f"outside the plausible span of dates ({PLAUSIBLE[0]:%Y-%m-%d} to "
+                                        f"{PLAUSIBLE[1]:%Y-%m-%d}); {_outcome(column)}"))
+            values, bad, unfit = values.mask(far), bad | far, unfit | far
     if not bad.any():
         return values, problems, bad
     if not column.required and _fallback(column) is not None:
@@ -189,16 +203,60 @@ def _parse_one(raw: pd.DataFrame, table: Table, column: Column) -> tuple[pd.Seri
     return values, problems, bad
 
 
-def _parse(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
+def _first_line(raw: pd.DataFrame, name: str, start: str) -> pd.Series:
+    """Return the line of the first cell of a column that starts with `start`."""
+    return raw.loc[raw[name].str.startswith(start).fillna(False).astype(bool), LINE].iloc[:1]
+
+
+def _date_texts(raw: pd.DataFrame, table: Table,
+                date_format: DateFormat | None) -> tuple[dict[str, pd.Series], list[pd.DataFrame]]:
+    """Return the date columns whose cells are rewritten month first with four-digit years, and what was decided.
+
+    One order for the whole file, never mixed: `date_format` where given; else day first where a column's values
+    can only be day first (`13/07/2025`) and none can only be month first; else month first, as the contract says.
+    """
+    found = {c.name: slashed(raw[c.name]) for c in table.columns if c.kind in ("date", "datetime")}
+    orders = {f.order for f in found.values()}
+    day_first = date_format == "D/M" or (date_format is None and "D/M" in orders and not orders & {"M/D", "both"})
+    ask = "set date_format (M/D or D/M) in the school year's parameters (validate: --date-format)"
+    texts, problems = {}, []
+    for name, f in found.items():
+        if not (f.order or f.two_digit_year):
+            continue
+
+        def note(example: str, words: str, severity: str = "warning") -> None:
+            problems.append(problems_at(table.name, _first_line(raw, name, example), name, example, words, severity))
+
+        if date_format is None and f.order == "both":
+            note(f.day_first, f"dates written both day first ({f.day_first!r}) and month first ({f.month_first!r}) "
+                              f"in one column; read month first, as the contract says: {ask}", "error")
+        elif date_format is None and day_first:
+            why = f"{f.day_first!r} can only be" if f.day_first else "the file's other dates are"
+            note(f.day_first or f.either, f"dates written day first ({why} day first): the column is read day "
+                                          "first (D/M/YYYY)")
+        elif date_format is None and f.order == "either":
+            note(f.either, f"dates fit both month first and day first (no day above 12, as {f.either!r}); read month "
+                           f"first (M/D/YYYY), as the contract says: if they are day first, {ask}")
+        if f.two_digit_year:
+            note(f.two_digit_year, f"two-digit years read as 20YY ({f.two_digit_year!r}); dates outside "
+                                   f"{PLAUSIBLE[0]:%Y} to {PLAUSIBLE[1]:%Y} are errors")
+        if day_first or f.two_digit_year:
+            texts[name] = rewritten(raw[name], day_first, bool(f.two_digit_year))
+    return texts, problems
+
+
+def _parse(raw: pd.DataFrame, table: Table,
+           date_format: DateFormat | None = None) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.Series]:
     """Parse every column; return the typed frame, the problems and the rows to leave out.
 
     The text of each column of datetimes is let go from `raw` once read and checked (nothing after needs it:
     the schema has no check on them): in a large export it is a third of the memory.
     """
     typed = {}  # columns gathered first: a frame grown column by column copies its blocks as it goes
-    problems, drop, times = [], pd.Series(False, index=raw.index), _CallTimes(table, len(raw))
+    texts, problems = _date_texts(raw, table, date_format)
+    drop, times = pd.Series(False, index=raw.index), _CallTimes(table, len(raw))
     for column in table.columns:
-        values, found, bad = _parse_one(raw, table, column)
+        values, found, bad = _parse_one(raw, table, column, texts.pop(column.name, None))
         problems += found
         if column.required:
             blank = values.isna() & ~bad
@@ -235,15 +293,11 @@ def _apply_failures(typed: pd.DataFrame, raw: pd.DataFrame, table: Table,
     problems, drop = [], pd.Series(False, index=typed.index)
     for (name, check), cases in failures.groupby(["column", "check"], sort=False):
         column = table.column(name)
-        if check == UNIQUE:  # pandera lists every copy; the log names the repeats only
-            rows, text = _repeats(typed[name], raw[LINE])
+        rows, text = pd.Index(cases["index"].astype("int64").unique()), f"{check}; {_outcome(column)}"
+        if column.required:
             drop[rows] = True
         else:
-            rows, text = pd.Index(cases["index"].astype("int64").unique()), f"{check}; {_outcome(column)}"
-            if column.required:
-                drop[rows] = True
-            else:
-                typed.loc[rows, name] = pd.NA
+            typed.loc[rows, name] = pd.NA
         problems.append(problems_at(table.name, raw.loc[rows, LINE], name, raw.loc[rows, name], text))
     return problems, drop
 
@@ -295,6 +349,22 @@ class _CallTimes:
             typed[name] = typed[name].mask(self.bad)
 
 
+def _duplicates(typed: pd.DataFrame, raw: pd.DataFrame, table: Table) -> tuple[list[pd.DataFrame], pd.Series]:
+    """Return a problem for each row repeating an earlier row's unique ID, and those rows to leave out.
+
+    Checked here, not by pandera: its failure cases are a frame of Python objects, one row per copy, which for an
+    export of millions of repeated rows took gigabytes.
+    """
+    problems, drop = [], pd.Series(False, index=typed.index)
+    for column in (c for c in table.columns if c.unique):
+        if _all_distinct(typed[column.name]) is True:
+            continue
+        rows, text = _repeats(typed[column.name], raw[LINE])
+        drop[rows] = True
+        problems.append(problems_at(table.name, raw.loc[rows, LINE], column.name, raw.loc[rows, column.name], text))
+    return problems, drop
+
+
 def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
     """Return the rows repeating an earlier row's value, and for each the rule naming that row's line.
 
@@ -308,24 +378,27 @@ def _repeats(values: pd.Series, lines: pd.Series) -> tuple[pd.Index, pd.Series]:
     first = codes > seen_before  # a first appearance is the first code larger than all before it
     first_line = lines.to_numpy()[first]  # indexed by code
     repeat = (codes >= 0) & ~first
-    rule = (f"duplicate {values.name}; must be unique (first on line "
-            + pd.Series(first_line[codes[repeat]]).astype("str") + "); row left out")
-    return values.index[repeat], rule
+    firsts, which = np.unique(first_line[codes[repeat]], return_inverse=True)  # one text a first line, not a row
+    rule = pd.Categorical.from_codes(which, [f"duplicate {values.name}; must be unique (first on line {line}); "
+                                             "row left out" for line in firsts])
+    return values.index[repeat], pd.Series(rule)
 
 
-def clean_table(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the table's good rows, typed, and every problem found in it.
+def clean_table(raw: RawTable, date_format: DateFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the table's good rows, typed, and every problem found in it (`date_format`: how its dates with slashes
+    are written, where the data cannot tell).
 
     It uses the raw table up: the text of its datetime columns is let go as they are parsed.
     """
     if not raw.readable:
         return schema_frame(raw.table), raw.problems
-    typed, parsed, drop = _parse(raw.frame, raw.table)
+    typed, parsed, drop = _parse(raw.frame, raw.table, date_format)
     failures = _schema_failures(typed, raw.table)
     checked, drop_more = _apply_failures(typed, raw.frame, raw.table, failures)
-    keep = ~(drop | drop_more)
+    repeated, drop_repeats = _duplicates(typed, raw.frame, raw.table)
+    keep = ~(drop | drop_more | drop_repeats)
     clean = (typed if keep.all() else typed[keep]).reset_index(drop=True)  # no copy of a clean export
-    return clean, combine([raw.problems, *parsed, *checked])
+    return clean, combine([raw.problems, *parsed, *checked, *repeated])
 
 
 def schema_frame(table: Table) -> pd.DataFrame:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-MAX_EXPANDED = 2 << 30  # bytes a workbook may unpack to
+MAX_EXPANDED = 512 << 20  # bytes a workbook may unpack to, as inflated (not as its zip headers declare)
 MAX_RATIO = 100  # unpacked bytes per packed byte (workbooks pack 5-20 to 1; a zip bomb about 1,000)
 SLACK = 16 << 20  # unpacked bytes allowed whatever the ratio (a small workbook's styles and themes)
-MAX_CELLS = 1_048_576 * 26  # cells of the grid read (rows x columns): a full sheet 26 columns wide
+MAX_CELLS = 4_000_000  # cells of the grid read (rows x columns): read within about 1 GiB (a cell costs ~200 bytes)
 SPARSE = 4  # a grid this many times the cells it holds (and over `DENSE_ENOUGH`) is moved together first
 DENSE_ENOUGH = 1_000_000
 MAX_XML = 1 << 20  # bytes of the workbook's own index files (workbook.xml and its relations)
@@ -71,22 +73,67 @@ def column_letters(index: int) -> bytes:
 
 
 def _checked(data: bytes) -> zipfile.ZipFile:
-    """Open the archive; raise ValueError where it would unpack to too much."""
+    """Open the archive; raise ValueError where it is damaged or would unpack to too much."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ValueError("not a workbook (.xlsx): the file is not a zip archive") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ValueError("not a workbook (.xlsx): the file is not a zip archive, or it is cut short") from exc
+    limit = min(MAX_EXPANDED, MAX_RATIO * len(data) + SLACK)
     declared = sum(i.file_size for i in archive.infolist())
-    if declared > min(MAX_EXPANDED, MAX_RATIO * len(data) + SLACK):
+    if declared > limit:
         raise ValueError(f"workbook unpacks to {declared:,} bytes from {len(data):,}; refused as a zip bomb "
                          "(save the sheet as CSV if it is real)")
+    for info in archive.infolist():
+        _inflate_check(data, info)
     return archive
+
+
+def _inflate_check(data: bytes, info: zipfile.ZipInfo) -> None:
+    """Inflate one member as any reader would (its packed bytes to the end of their stream), counting what comes
+    out; raise ValueError where that is more than its header declares, or its stream or checksum is damaged.
+
+    A reader other than zipfile (calamine) may trust the stream over the header: so the bytes a workbook can
+    unpack to are bounded by what it really inflates to, not by what its headers say.
+    """
+    name = info.filename
+    header = data[info.header_offset:info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise ValueError(f"workbook is damaged: part {name} is missing or cut short")
+    start = info.header_offset + 30 + sum(struct.unpack("<HH", header[26:30]))
+    packed = memoryview(data)[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        out, crc, done = len(packed), zlib.crc32(packed), len(packed) == info.compress_size
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater, out, crc = zlib.decompressobj(-zlib.MAX_WBITS), 0, 0
+        try:
+            for at in range(0, len(packed), 1 << 16):
+                piece = inflater.decompress(packed[at:at + (1 << 16)], info.file_size + 1 - out)
+                while True:
+                    out, crc = out + len(piece), zlib.crc32(piece, crc)
+                    if out > info.file_size:
+                        raise ValueError(f"workbook part {name} unpacks to more than its header declares "
+                                         f"({info.file_size:,} bytes); refused as a zip bomb")
+                    if not inflater.unconsumed_tail:
+                        break
+                    piece = inflater.decompress(inflater.unconsumed_tail, info.file_size + 1 - out)
+        except zlib.error as exc:
+            raise ValueError(f"workbook is damaged: part {name} cannot be unpacked ({exc})") from exc
+        done = inflater.eof
+    else:
+        raise ValueError(f"workbook part {name} uses a compression other than deflate; save it again from Excel")
+    if not done or out != info.file_size:
+        raise ValueError(f"workbook is damaged: part {name} is cut short")
+    if crc != info.CRC:
+        raise ValueError(f"workbook is damaged: part {name} fails its checksum (bad CRC)")
 
 
 def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     """Return a member's bytes, read no further than `limit` (zipfile stops at the declared size)."""
-    with archive.open(name) as fh:
-        data = fh.read(limit + 1)
+    try:
+        with archive.open(name) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ValueError(f"workbook is damaged: part {name} cannot be unpacked ({exc})") from exc
     if len(data) > limit:
         raise ValueError(f"workbook part {name} is larger than expected")
     return data

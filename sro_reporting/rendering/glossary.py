@@ -12,65 +12,13 @@ import re
 
 import pandas as pd
 
-CAD_WIDTH = 16
+from sro_reporting.reading.codes import CAD_WIDTH, DISPOSITION, NATURE
+
 NO_LABEL = "no plain-English label on file"
 
-NATURES = {
-    "SCHL MONITORING": "School monitoring: an officer's planned presence at a school",
-    "SCHL PRESENTATIO": "School presentation: an officer presenting to students or staff",
-    "SCHOOL": "School-related call, no further detail",
-    "THREAT SCHOOL": "Threat made against a school",
-    "TRUANT": "Truant student",
-    "JUV CONVEY": "Conveying a juvenile (for example home or to a shelter)",
-    "TRBL W/JUV": "Trouble with a juvenile: a dispute or disturbance involving a young person",
-    "TRBL W/SUBJ": "Trouble with a subject: a dispute or disturbance involving an adult or unknown person",
-    "BATTERY": "Battery: a person hurt or struck by another",
-    "BATTERY DV": "Battery, domestic violence",
-    "FIGHT": "Fight in progress",
-    "MISSING PERSON": "Missing person",
-    "THEFT": "Theft",
-    "WELFARE CHK": "Welfare check: checking that a person is safe",
-    "SUBJ W/WEAPON": "Subject with a weapon",
-    "SUBJ W/GUN": "Subject with a gun",
-    "THREAT": "Threat to a person",
-    "DISTURBANCE": "Disturbance",
-    "SHOTSPOTTER": "ShotSpotter alert: gunfire detected by acoustic sensors",
-    "SHOTS FIRED": "Shots fired",
-    "ACC PI": "Traffic accident with personal injury",
-    "ACC PD": "Traffic accident with property damage only",
-    "RECKLESS DRIVING": "Reckless driving",
-    "BURGLARY": "Burglary",
-    "NOISE": "Noise complaint",
-    "PARKING": "Parking complaint",
-    "ENTRY TO AUTO": "Entry to a vehicle (break-in)",
-    "SUSPICIOUS VEH": "Suspicious vehicle",
-    "All other": "Every other nature of call, added together",
-}
+NATURES = {**NATURE.labels, "All other": "Every other nature of call, added together"}
 
-DISPOSITIONS = {
-    "ADVISED": "Advised: the officer gave advice; no further action",
-    "ADVISED/REFERRAL": "Advised and referred to another agency or service",
-    "REPORT TAKEN": "A police report was written",
-    "ASSIGNMENT COMPLETED": "Assignment completed: the call was handled and closed",
-    "GONE ON ARRIVAL": "Gone on arrival: no one involved was there when officers came",
-    "SERVICE IN PROGRESS": "Service in progress: still being worked when the data were exported",
-    "ARREST MADE": "An arrest was made",
-    "CLEARED BY ARREST": "Cleared by an arrest",
-    "CITATION ISSUED": "A citation (ticket) was issued",
-    "CITY CITATION(S) ISSUED": "A City of Milwaukee citation (ticket) was issued",
-    "STATE CITATION(S) ISSUED": "A State of Wisconsin citation (ticket) was issued",
-    "CANCELLED": "Cancelled before officers arrived",
-    "FILED": "Filed: recorded for information, no further action",
-    "TO BE FILED": "To be filed: a report is still to be written",
-    "REFERRED": "Referred to another agency or service",
-    "REFERRAL": "Referred to another agency or service",
-    "UNABLE TO LOCATE COMPLAINANT": "Officers could not find the person who called",
-    "OPEN INVESTIGATION": "Open investigation",
-    "NO PROSECUTION": "No prosecution sought",
-    "FILED DRIVER EXCHANGE REPORT": "Drivers exchanged details after a traffic accident; report filed",
-    "FALSE ALARM": "False alarm",
-    "ORDERED TO APPEAR": "A person was ordered to appear in court",
-}
+DISPOSITIONS = DISPOSITION.labels
 
 LINK_TYPES = {
     "premise": "CAD premise code: CAD recorded the school as the call's premise",

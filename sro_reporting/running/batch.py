@@ -409,7 +409,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         # largest file: started before, they slow that read by more than they gain.
         start = pool.start if force or not _all_unchanged_before(internal, key) else lambda: None
         with say.loading(data_dir):
-            data = load(data_dir, remember=False, unlinked_later=True, after_read=start)
+            data = load(data_dir, remember=False, unlinked_later=True, after_read=start,
+                        date_format=year.date_format)
         _stop_if(checks.check_data(data, making), data_dir)
         write_quality(data.problems, internal / "data_quality.csv", out)
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
@@ -509,7 +510,8 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     year = _check_args(folder, school_year, semester, [report])
     data_path = resolve(data_dir, demo_data_dir()).resolve()
     base = {"data_dir": str(data_path), "out_dir": str(folder.resolve())}
-    data = load(data_path)  # shared with the caller's own `sro.load` of the same folder: no second read
+    # shared with the caller's own `sro.load` of the same folder: no second read
+    data = load(data_path, date_format=year.date_format)
     jobs = plan([report], year, semester, data, base)
     if option:
         jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester)
