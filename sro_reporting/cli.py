@@ -82,6 +82,22 @@ def _warning_line(message, category, filename, lineno, line=None) -> str:
     return f"warning: {message}\n"
 
 
+@app.callback()
+def choose_workspace(
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", help="project folder of notebooks/ and params/ (default: $SRO_WORKSPACE, else the "
+        "checkout the package was installed from)", show_default=False)] = None,
+) -> None:
+    """Reports of the MPD School Resource Officer program from MPD's data exports."""
+    from sro_reporting.paths import WORKSPACE_ENV
+
+    if workspace is not None:
+        if not workspace.is_dir():
+            raise _fail(f"--workspace {workspace}: no such folder; give a folder laid out like the project "
+                        "(notebooks/, params/)")
+        os.environ[WORKSPACE_ENV] = str(workspace.resolve())  # the run's workers and kernels inherit it
+
+
 @app.command("demo-data")
 def demo_data(directory: Annotated[Path, typer.Argument(help="folder to write the CSV files to")]) -> None:
     """Write the embedded synthetic data set."""
@@ -210,8 +226,11 @@ def run(
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
+    from sro_reporting.paths import workspace_source
     from sro_reporting.reading.sources import hash_ahead
 
+    folder, why = workspace_source()
+    typer.echo(f"workspace: {folder} ({why})", err=True)
     hash_ahead(data)  # while the batch's libraries are imported, below
     from sro_reporting.running.batch import BatchError, run_batch
     from sro_reporting.running.plan import PlanError

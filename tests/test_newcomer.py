@@ -7,6 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+from typer.testing import CliRunner
+
+from sro_reporting import paths
+from sro_reporting.cli import app
+from sro_reporting.params import load_school_year
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -45,3 +52,43 @@ def test_every_module_imports_without_posix_only_modules():
 
 def test_no_module_of_the_package_names_fcntl():
     assert not [p for p in (ROOT / "sro_reporting").rglob("*.py") if "fcntl" in p.read_text()]
+
+
+# 23.7 One workspace, stated: never found by walking up.
+
+def planted_parent(tmp_path: Path) -> Path:
+    """A parent folder with a planted compliance notebook and a 2025-26 parameter file of min_cell 1."""
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("open('PWNED', 'w').write('x')")])
+    nbformat.write(nb, tmp_path / "notebooks" / "compliance.ipynb")
+    (tmp_path / "params").mkdir()
+    text = (ROOT / "params" / "2025-26.yaml").read_text().replace("min_cell: 10", "min_cell: 1")
+    (tmp_path / "params" / "2025-26.yaml").write_text(text)
+    below = tmp_path / "a" / "b"
+    below.mkdir(parents=True)
+    return below
+
+
+def test_a_planted_parent_folder_is_not_the_workspace(tmp_path, monkeypatch):
+    below = planted_parent(tmp_path)
+    monkeypatch.delenv("SRO_WORKSPACE", raising=False)
+    monkeypatch.delenv("SRO_PROJECT", raising=False)
+    monkeypatch.chdir(below)
+    assert paths.workspace() == ROOT
+    assert paths.notebooks_dir() == ROOT / "notebooks" and paths.params_dir() == ROOT / "params"
+    assert load_school_year("2025-26").min_cell == 10
+
+
+def test_the_workspace_is_given_by_option_or_variable_and_printed(tmp_path, monkeypatch):
+    below = planted_parent(tmp_path)
+    monkeypatch.setenv("SRO_WORKSPACE", "")  # blank is unset; the option's setting is undone after the test
+    monkeypatch.delenv("SRO_PROJECT", raising=False)
+    monkeypatch.chdir(below)
+    result = CliRunner().invoke(app, ["--workspace", str(tmp_path), "workspace"])
+    assert result.exit_code == 0 and f"workspace:        {tmp_path.resolve()}  ($SRO_WORKSPACE)" in result.output
+    monkeypatch.setenv("SRO_WORKSPACE", "")
+    result = CliRunner().invoke(app, ["--workspace", str(tmp_path / "nowhere"), "workspace"])
+    assert result.exit_code == 2 and "no such folder" in result.output
+    result = CliRunner().invoke(app, ["run", "--data", str(tmp_path / "nodata"), "--out", str(tmp_path / "out"),
+                                      "--school-year", "2025-26"])
+    assert result.output.startswith(f"workspace: {ROOT} (the checkout the package was installed from)")
