@@ -40,7 +40,7 @@ from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, outputs, release
+from sro_reporting.running import checks, outputs, processes, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
@@ -227,6 +227,7 @@ def _worker_start() -> None:
     """Yield the CPU to the loading parent; shut the worker's warm kernel down when the worker exits."""
     global _PARENT
     _PARENT = os.getppid()
+    processes.watch_parent(_PARENT)  # a killed run's worker ends itself; its kernel follows it
     # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
     # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
     os.nice(WORKER_NICE)
@@ -360,12 +361,14 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     period's other reports that are unchanged since the last run in `out` stay listed (and released),
     the others are left out of the manifest.
     """
+    if problem := processes.jobs_problem(jobs):
+        raise BatchError(problem)
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
     snapshot.folder()  # a cache that cannot be used stops the run before any kernel starts
     _arrow_returns_memory()
-    with hold(out):
+    with processes.marked(), hold(out):
         outputs.sweep(out)
         return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
 

@@ -3,8 +3,10 @@
 The lock is `filelock`'s on `OUT/.sro-run.lock` (an advisory lock the system holds for the process:
 `flock` on Linux and macOS, `LockFileEx` on Windows), held by the run's parent process for the whole
 run. The system drops it when that process ends, however it ends (`kill -9` too), so a dead run's
-lock is simply taken over. `OUT/.sro-run.holder` says who holds it (process, host, start time) for
-the message another run shows: a file of its own, as Windows lets no other handle read locked bytes.
+lock is simply taken over, and the processes it left are ended (`running.processes`).
+`OUT/.sro-run.holder` says who holds it (process, host, start time, the run's mark) for the message
+another run shows and for that clean-up: a file of its own, as Windows lets no other handle read
+locked bytes.
 """
 
 from __future__ import annotations
@@ -20,17 +22,26 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from sro_reporting.errors import RunError, cannot
+from sro_reporting.running import processes
 
 LOCK = ".sro-run.lock"
 HOLDER = ".sro-run.holder"
 
 
-def holder(folder: Path) -> str:
-    """Return who holds the lock of `folder`, as its holder file says: process, host and start time."""
+def _holder_info(folder: Path) -> dict:
     try:
         info = json.loads((folder / HOLDER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def holder(folder: Path) -> str:
+    """Return who holds the lock of `folder`, as its holder file says: process, host and start time."""
+    info = _holder_info(folder)
+    try:
         return f"process {int(info['pid'])} on {info['host']}, started {info['started']}"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return "a run that has not said who it is yet"
 
 
@@ -54,8 +65,12 @@ def hold(folder: Path) -> Iterator[None]:
     except OSError as exc:
         raise cannot("lock", path, exc) from exc
     try:
+        before = _holder_info(folder)
+        if before.get("host") == socket.gethostname():  # what the last run here left, if it was killed
+            processes.end_leftovers(before)
         started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        info = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": started})
+        info = json.dumps({**processes.identity(), "host": socket.gethostname(), "started": started,
+                           "run": os.environ.get(processes.RUN_ENV)})
         try:
             _unlink_planted(folder / HOLDER)
             (folder / HOLDER).write_text(info, encoding="utf-8")
