@@ -63,6 +63,15 @@ def semester_option(value: str | None) -> str | None:
                              param_hint="'--semester'")
 
 
+def jobs_option(value: int | None) -> int | None:
+    """Check `--jobs`: 1 to the machine's cores."""
+    from sro_reporting.running.processes import jobs_problem
+
+    if problem := jobs_problem(value):
+        raise typer.BadParameter(problem, param_hint="'--jobs'")
+    return value
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -183,9 +192,23 @@ def validate(
     raise typer.Exit(1 if dataset.error_count or missing else 0)
 
 
-def _entities(reports: list[str] | None, semester: str | None, school_year: str, school: list[str],
+def _named(data: Path, kind: str, typed: list[str]) -> list[str]:
+    """Return the IDs of the schools or officers typed (IDs or names), from the one small file; exit 2 on none."""
+    from sro_reporting.reading.lookup import LookupProblem, find
+
+    try:
+        return [find(data, kind, one) for one in typed]
+    except LookupProblem as exc:
+        raise _fail(f"--{kind} {exc}") from exc
+    except OSError:  # no such folder or file: the checks of the run say so, with the rest
+        return typed
+
+
+def _entities(data: Path, reports: list[str] | None, semester: str | None, school_year: str, school: list[str],
               officer: list[str], month: list[str]) -> tuple[dict[str, list[str]], str | None]:
-    """Return the entities asked for (`{"school": [...]}`) and the semester, inferred from `--month` if left out."""
+    """Return the entities asked for (`{"school": [...]}`) and the semester, inferred from `--month` if left out.
+
+    Schools and officers are named by ID or name, looked up before the data are loaded."""
     from sro_reporting.params import load_school_year
     from sro_reporting.running.plan import ENTITY_OPTIONS, month_semesters
 
@@ -209,6 +232,9 @@ def _entities(reports: list[str] | None, semester: str | None, school_year: str,
         option = next(iter(only))
         raise _fail(f"--{option} picks a {ENTITY_OPTIONS[option]} report, made per semester: "
                     "add --semester fall or --semester spring")
+    for kind in ("school", "officer"):
+        if kind in only:
+            only[kind] = _named(data, kind, only[kind])
     return only, semester
 
 
@@ -219,10 +245,11 @@ def run(
     school_year: Annotated[str, typer.Option(help="school year, e.g. 2025-26", callback=school_year_option)],
     semester: Annotated[str | None, typer.Option(help="fall or spring", callback=semester_option)] = None,
     report: Annotated[list[str] | None, typer.Option(help="report to make (repeatable)")] = None,
-    school: Annotated[list[str] | None, typer.Option(help="make the school packet of this school ID only")] = None,
-    officer: Annotated[list[str] | None, typer.Option(help="make the report of this officer ID only")] = None,
+    school: Annotated[list[str] | None, typer.Option(help="make the packet of this school only: its ID or name")] = None,
+    officer: Annotated[list[str] | None, typer.Option(help="make the report of this officer only: ID or name")] = None,
     month: Annotated[list[str] | None, typer.Option(help="make the monthly brief of this month (YYYY-MM) only")] = None,
-    jobs: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
+    jobs: Annotated[int | None, typer.Option(help="worker processes, 1 to the cores (default: cores)",
+                                             callback=jobs_option)] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
@@ -236,7 +263,7 @@ def run(
     from sro_reporting.running.plan import PlanError
 
     try:
-        only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [])
+        only, semester = _entities(data, report, semester, school_year, school or [], officer or [], month or [])
         failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force,
                                             only or None))
     except (BatchError, PlanError) as exc:

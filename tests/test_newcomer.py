@@ -3,16 +3,30 @@ items 7 and 8): each point a small case, no kernel started unless the point is a
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
+import psutil
+import pytest
+from conftest import write_folder
 from typer.testing import CliRunner
 
 from sro_reporting import paths
 from sro_reporting.cli import app
+from sro_reporting.errors import RunError
 from sro_reporting.params import load_school_year
+from sro_reporting.reading import lookup
+from sro_reporting.rendering.parameters import MODELS, ParameterError, check
+from sro_reporting.running import processes
+from sro_reporting.running.batch import run_batch
+from sro_reporting.running.lock import HOLDER, hold
+from sro_reporting.running.processes import usable_cores
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +41,8 @@ import importlib, os, pkgutil, sys
 import sro_reporting
 third = ("pandas", "pyarrow", "pyarrow.ipc", "numpy", "matplotlib.pyplot", "papermill", "nbconvert", "nbformat",
          "nbclient", "jupyter_client", "ipykernel", "weasyprint", "typer", "tqdm", "pydantic", "yaml", "scipy",
-         "pandera.pandas", "highspy", "pikepdf", "filelock", "traitlets", "zmq", "openpyxl", "python_calamine")
+         "pandera.pandas", "highspy", "pikepdf", "filelock", "psutil", "traitlets", "zmq", "openpyxl",
+         "python_calamine")
 for name in third:  # the libraries have their own Windows code paths; what is tested here is this package's
     importlib.import_module(name)
 for name in {POSIX_ONLY!r}:
@@ -92,3 +107,161 @@ def test_the_workspace_is_given_by_option_or_variable_and_printed(tmp_path, monk
     result = CliRunner().invoke(app, ["run", "--data", str(tmp_path / "nodata"), "--out", str(tmp_path / "out"),
                                       "--school-year", "2025-26"])
     assert result.output.startswith(f"workspace: {ROOT} (the checkout the package was installed from)")
+
+
+# 23.8 Processes end with their run.
+
+@pytest.mark.parametrize("jobs", [pytest.param("0", id="zero"), pytest.param("-5", id="negative"),
+                                  pytest.param("10000", id="more-than-cores")])
+def test_jobs_beyond_the_cores_are_refused(tmp_path, jobs):
+    result = CliRunner().invoke(app, ["run", "--data", str(tmp_path), "--out", str(tmp_path / "out"),
+                                      "--school-year", "2025-26", "--jobs", jobs])
+    assert result.exit_code == 2 and f"--jobs takes 1 to {usable_cores()} (the cores of this machine)" in \
+        " ".join(result.output.split()), result.output
+    with pytest.raises(RunError, match="--jobs takes 1 to"):
+        run_batch(tmp_path, tmp_path / "out", "2025-26", None, None, int(jobs))
+
+
+def test_a_run_ends_what_a_killed_run_left(tmp_path):
+    mark = "deadbeef00112233"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                               env={**os.environ, processes.RUN_ENV: mark})
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                             env={**os.environ, processes.RUN_ENV: "another-run"})
+    try:
+        dead = {"pid": 2**22 + 1, "created": 0.0, "host": socket.gethostname(), "started": "x", "run": mark}
+        (tmp_path / HOLDER).write_text(json.dumps(dead))
+        with hold(tmp_path):
+            pass
+        assert sleeper.wait(timeout=5) is not None  # ended by the run that took the folder over
+        assert other.poll() is None  # another run's process is not this one's to end
+    finally:
+        for process in (sleeper, other):
+            process.kill()
+            process.wait()
+
+
+def test_workers_and_kernels_die_with_a_killed_run(tmp_path):
+    from sro_reporting import demo
+
+    demo.write(tmp_path / "data")
+    run = subprocess.Popen([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(tmp_path / "data"), "--out",
+                            str(tmp_path / "out"), "--school-year", "2025-26", "--report", "compliance",
+                            "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    parent = psutil.Process(run.pid)
+    started = time.monotonic()
+    family: list[psutil.Process] = []
+    while time.monotonic() - started < 120:
+        family = parent.children(recursive=True)
+        if sum("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running()) >= 1:
+            break
+        time.sleep(0.2)
+    assert family, "the run started no worker"
+    run.kill()
+    run.wait()
+    time.sleep(5)
+    left = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not left, [" ".join(p.cmdline())[:80] for p in left]
+
+
+# 27.2 Notebook parameters typed and checked; the exporters refuse a failed notebook.
+
+def parameter_cell(kind: str) -> dict:
+    """Return the names and values of a report notebook's parameters cell."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{kind}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    found: dict = {}
+    exec(cell.source, {}, found)  # noqa: S102 - the project's own notebook
+    return found
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_each_notebook_checks_exactly_its_parameters(kind):
+    assert set(parameter_cell(kind)) == set(MODELS[kind].model_fields)
+    source = "".join(c.source for c in nbformat.read(ROOT / "notebooks" / f"{kind}.ipynb", as_version=4).cells)
+    assert f'globals().update(parameters.check("{kind}", globals()))' in source
+
+
+def test_papermill_numbers_stay_text_and_find_the_school(tmp_path):
+    from papermill.cli import _resolve_type
+
+    folder = write_folder(tmp_path / "data")
+    given = {**parameter_cell("school"), "data_dir": str(folder), "school_id": _resolve_type("0010")}
+    assert given["school_id"] == 10  # what papermill makes of -p school_id 0010
+    assert check("school", given)["school_id"] == "0010"
+    assert check("school", {**given, "school_id": "alpha high"})["school_id"] == "0010"
+    assert check("officer", {**parameter_cell("officer"), "officer_id": 4100, "snapshot": "v"})["officer_id"] == "4100"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    pytest.param({"shool_id": "0010"}, "the school notebook has no parameter 'shool_id'; did you mean school_id?",
+                 id="misspelt-name"),
+    pytest.param({"semester": "autumn"}, "parameter semester = 'autumn': Input should be 'fall' or 'spring'",
+                 id="wrong-value"),
+    pytest.param({"school_id": "Alpah Hihg"}, "parameter school_id: no school with the ID or name 'Alpah Hihg'; "
+                 "did you mean Alpha High (0010)", id="mistyped-school"),
+])
+def test_a_wrong_parameter_stops_with_one_line_naming_it(tmp_path, change, message):
+    given = {**parameter_cell("school"), "data_dir": str(write_folder(tmp_path / "data")), **change}
+    with pytest.raises(ParameterError) as caught:
+        check("school", given)
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def nbconvert(tmp_path: Path, nb, to: str) -> subprocess.CompletedProcess:
+    nbformat.write(nb, tmp_path / "made.ipynb")
+    return subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", to, str(tmp_path / "made.ipynb")],
+                          capture_output=True, text=True, check=False, timeout=120, cwd=tmp_path)
+
+
+def small_notebook(error: bool = False):
+    cell = nbformat.v4.new_code_cell("1 / 0" if error else "print('ok')")
+    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                                           traceback=[])] if error else [
+        nbformat.v4.new_output("stream", name="stdout", text="ok\n")]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+@pytest.mark.parametrize("to", ["sro_pdf", "sro_html"])
+def test_the_exporters_refuse_a_failed_notebook_in_one_line(tmp_path, to):
+    result = nbconvert(tmp_path, small_notebook(error=True), to)
+    assert result.returncode != 0 and sorted(p.name for p in tmp_path.iterdir()) == ["made.ipynb"]
+    assert "the notebook failed (cell 0: ZeroDivisionError: division by zero)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sro_html_names_its_file_html(tmp_path):
+    result = nbconvert(tmp_path, small_notebook(), "sro_html")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "made.html").is_file() and not (tmp_path / "made").exists()
+
+
+# 27.3 --school and --officer take an ID or a name, and answer before the data are loaded.
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    pytest.param("0010", "0010", id="id"), pytest.param("10", "0010", id="no-leading-zeros"),
+    pytest.param("000010", "0010", id="more-leading-zeros"), pytest.param("DELTA high", "0040", id="name-any-case"),
+])
+def test_a_school_is_found_by_id_or_name(tmp_path, typed, expected):
+    assert lookup.find(write_folder(tmp_path / "data"), "school", typed) == expected
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["--school", "Alfa Hig"], "--school no school with the ID or name 'Alfa Hig'; did you mean "
+                 "Alpha High (0010)", id="typo"),
+    pytest.param(["--school", "Beta"], "did you mean Beta K-8 (0020)", id="part-of-a-name"),
+    pytest.param(["--officer", "Sgt Smiht"], "--officer no officer with the ID or name 'Sgt Smiht'; did you mean "
+                 "Sgt Smith (004100)", id="officer-typo"),
+])
+def test_a_name_not_found_suggests_the_closest_before_loading(tmp_path, args, message):
+    folder = write_folder(tmp_path / "data", officers="officer_id,display_name,unit\n004100,Sgt Smith,SRO\n"
+                          "004200,Ofc Jones,SRO\n")
+    (folder / "calls_for_service.csv").write_text("not, a, table, anyone, reads\n" * 10)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "run", "--data", str(folder), "--out",
+                             str(tmp_path / "out"), "--school-year", "2025-26", "--semester", "spring", *args],
+                            capture_output=True, text=True, check=False, timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and message in " ".join(result.stderr.split()), result.stderr
+    assert "loading" not in result.stderr and time.perf_counter() - started < 5

@@ -260,6 +260,7 @@ class Report:
         own captioned with them, never split across pages; the CSV keeps every column. With no
         `name`, the table is shown only (a table of words, such as a glossary, has no CSV).
         """
+        frame = frame.drop(columns="row", errors="ignore")  # the library's row kind (`population.place_rows`)
         csv = self.deliver(frame, name, layout).name if name else ""
         body = table_html(readable(frame).rename(columns=labels or {}), caption, csv,
                           [(labels or {}).get(c, c) for c in group or []])
