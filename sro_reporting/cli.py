@@ -154,6 +154,22 @@ def workspace() -> None:
     typer.echo(f"Set ${paths.WORKSPACE_ENV} to use another folder laid out the same way.")
 
 
+@app.command("new-year")
+def new_year(
+    school_year: Annotated[str, typer.Argument(help="the school year to add, e.g. 2027-28",
+                                               callback=school_year_option)],
+) -> None:
+    """Add the parameter file of a school year, made from the last year's: set its calendar, then run."""
+    from sro_reporting.params import write_new_year
+
+    try:
+        path, source = write_new_year(school_year)
+    except (FileExistsError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"wrote {path} from {source}.yaml: set its semesters and days off from the MPS calendar "
+               "(its thresholds, MOU and contact are last year's)")
+
+
 @app.command()
 def validate(
     data: Annotated[Path, typer.Option(help="folder of table files")],

@@ -3,6 +3,7 @@ items 7 and 8): each point a small case, no kernel started unless the point is a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -21,11 +22,13 @@ from sro_reporting import paths
 from sro_reporting.cli import app
 from sro_reporting.errors import RunError
 from sro_reporting.params import load_school_year
+from sro_reporting.periods import month_rows
 from sro_reporting.reading import lookup
 from sro_reporting.rendering.parameters import MODELS, ParameterError, check
 from sro_reporting.running import processes
 from sro_reporting.running.batch import run_batch
 from sro_reporting.running.lock import HOLDER, hold
+from sro_reporting.running.plan import KINDS, Job, PlanError, select
 from sro_reporting.running.processes import usable_cores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,3 +268,36 @@ def test_a_name_not_found_suggests_the_closest_before_loading(tmp_path, args, me
                             capture_output=True, text=True, check=False, timeout=60, cwd=ROOT)
     assert result.returncode == 2 and message in " ".join(result.stderr.split()), result.stderr
     assert "loading" not in result.stderr and time.perf_counter() - started < 5
+
+
+# 27.5 Messages that lead: where the data end, no empty month listed as whole, how to add a year.
+
+def test_a_month_past_the_data_says_where_they_end():
+    year = load_school_year("2025-26")
+    jobs = [Job(KINDS["monthly"], f"monthly-{m}", entity=m) for m in ("2026-02", "2026-03")]
+    with pytest.raises(PlanError, match=r"--month 2026-04: the data end on March 15, 2026; the last month with data "
+                                        r"is 2026-03"):
+        select(jobs, {"month": ["2026-04"]}, year, "spring", dt.date(2026, 3, 15))
+
+
+def test_no_month_after_the_data_is_listed_as_whole():
+    span = load_school_year("2025-26").semesters["spring"]
+    rows = month_rows(span, dt.date(2026, 3, 15))
+    assert rows["month"].iloc[-1] == "2026-03" and rows["covered"].iloc[-1] == "partial: Mar 1-15"
+    assert not ((rows["days"] == 0) | (rows["covered"].str.contains("whole") & (rows["month"] > "2026-03"))).any()
+
+
+def test_a_missing_year_says_how_to_add_it_and_new_year_adds_it(tmp_path, monkeypatch):
+    with pytest.raises(FileNotFoundError, match=r"`sro-report new-year 2031-32`"):
+        load_school_year("2031-32")
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "2026-27.yaml").write_text((ROOT / "params" / "2026-27.yaml").read_text())
+    monkeypatch.setenv("SRO_WORKSPACE", str(tmp_path))
+    result = CliRunner().invoke(app, ["new-year", "2027-28"])
+    assert result.exit_code == 0 and "set its semesters and days off" in result.output, result.output
+    made = load_school_year("2027-28")
+    assert made.semesters["fall"].start == dt.date(2027, 9, 1) and made.min_cell == 10
+    assert made.mou == load_school_year("2026-27").mou  # the MOU is a signed document: it stays
+    again = CliRunner().invoke(app, ["new-year", "2027-28"])
+    assert again.exit_code == 2 and "is there already" in again.output

@@ -23,6 +23,7 @@ from sro_reporting.disclosure.layout import LAYOUTS, Layout
 from sro_reporting.files import report_stem, write_csv, write_text
 from sro_reporting.params import Audience, SchoolYear, Span, load_school_year
 from sro_reporting.paths import project_root, resolve
+from sro_reporting.periods import long_date
 from sro_reporting.rendering.appendix import APPENDIX_HEADING
 
 matplotlib.use("Agg")
@@ -45,11 +46,6 @@ SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so 
                     "count cannot be worked out from the totals.")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
-
-
-def long_date(day: dt.date) -> str:
-    """Return a date as a reader writes it: July 1, 2025."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def month_label(day: dt.date | str) -> str:

@@ -417,7 +417,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
         todo = plan(wanted, year, semester, data, base)
         try:
-            chosen = {j.stem for j in select(todo, only, year, semester)}
+            chosen = {j.stem for j in select(todo, only, year, semester, data.as_of())}
         except PlanError as exc:
             raise BatchError(str(exc)) from exc
         limits = checks.data_limits(data, making)
@@ -509,7 +509,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     data = load(data_path)  # shared with the caller's own `sro.load` of the same folder: no second read
     jobs = plan([report], year, semester, data, base)
     if option:
-        jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester)
+        jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester, data.as_of())
     elif report == "compliance":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
