@@ -4,8 +4,10 @@ items 7 and 8): each point a small case, no kernel started unless the point is a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,7 +27,7 @@ from sro_reporting.params import load_school_year
 from sro_reporting.periods import month_rows
 from sro_reporting.reading import lookup
 from sro_reporting.rendering.parameters import MODELS, ParameterError, check
-from sro_reporting.running import processes
+from sro_reporting.running import processes, progress
 from sro_reporting.running.batch import run_batch
 from sro_reporting.running.lock import HOLDER, hold
 from sro_reporting.running.plan import KINDS, Job, PlanError, select
@@ -301,3 +303,38 @@ def test_a_missing_year_says_how_to_add_it_and_new_year_adds_it(tmp_path, monkey
     assert made.mou == load_school_year("2026-27").mou  # the MOU is a signed document: it stays
     again = CliRunner().invoke(app, ["new-year", "2027-28"])
     assert again.exit_code == 2 and "is there already" in again.output
+
+
+# 27.6 Progress that works anywhere: plain lines with elapsed time, and a time left from measured times.
+
+def test_plain_logs_give_each_report_its_time_the_elapsed_and_what_is_left():
+    stream = io.StringIO()
+    stems = ["school-2025-26-spring-0007", "school-2025-26-spring-0014", "school-2025-26-spring-0021"]
+    with progress.Progress(stream, tty=False).reports(stems, 1) as bar:
+        assert bar.left() is None  # nothing measured yet: no guess
+        bar.done(stems[0], "ok", 10.0)
+        bar.done(stems[1], "ok", 20.0)
+    lines = stream.getvalue().splitlines()
+    assert re.fullmatch(r"\[1/3\] school-2025-26-spring-0007: ok in 10\.0 s; 0:\d\d elapsed, about 0:20 left",
+                        lines[0]), lines
+    assert re.fullmatch(r"\[2/3\] school-2025-26-spring-0014: ok in 20\.0 s; 0:\d\d elapsed, about 0:15 left",
+                        lines[1]), lines
+
+
+@pytest.mark.parametrize(("expected", "workers", "left"), [
+    pytest.param({"annual-2025-26": 120, "school-2025-26-spring-0007": 12}, 2, 66, id="last-run-times-two-workers"),
+    pytest.param({"annual-2025-26": 120}, 1, None, id="a-kind-not-yet-timed"),
+])
+def test_the_time_left_is_the_measured_work_shared_by_the_workers(expected, workers, left):
+    bar = progress.Progress(io.StringIO(), tty=False).reports(["annual-2025-26", "school-2025-26-spring-0007"],
+                                                              workers, expected)
+    assert bar.left() == left
+
+
+def test_a_terminal_bar_shows_no_guess_of_its_own():
+    stream = io.StringIO()
+    stems = ["annual-2025-26", "school-2025-26-spring-0007"]
+    with progress.Progress(stream, tty=True).reports(stems, 2, {"annual-2025-26": 90, stems[1]: 10}) as bar:
+        bar.done(stems[1], "ok", 10.0)
+    text = stream.getvalue()
+    assert "about 1:30 left" in text and "<" not in text.split("about")[0].split("|")[-1]

@@ -236,18 +236,6 @@ def _worker_start() -> None:
     atexit.register(_warm().close)  # handlers run last-registered first: the kernel goes down, then the worker
 
 
-def _progress(total: int):
-    """Return a progress bar on a terminal; plain log lines elsewhere."""
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="report", disable=not sys.stderr.isatty(), file=sys.stderr)
-
-
-def _log(message: str) -> None:
-    if not sys.stderr.isatty():
-        print(message, file=sys.stderr, flush=True)
-
-
 def _check_args(out: Path, school_year: str, semester: str | None, reports: list[str] | None):
     """Validate the run's arguments; raise `BatchError` with what was expected and found."""
     try:
@@ -383,7 +371,7 @@ def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Pat
         result = {"status": "not made", "error": {"evalue": f"the run stopped: {stop}"}} \
             if future.cancelled() else future.result()
         entries[one.stem] = entry.done(result)
-        bar.done(one.stem, entries[one.stem].status)
+        bar.done(one.stem, entries[one.stem].status, result.get("seconds"))
         if result.get("fatal") and stop is None:
             stop = result["fatal"]
             for other in futures:
@@ -432,7 +420,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
         say.planned(len(todo), len(pending), len(entries))
-        with say.reports([one.stem for one, _ in pending], workers) as bar:
+        before = {stem: entry.get("seconds") for stem, entry in read_previous(internal).items()}
+        with say.reports([one.stem for one, _ in pending], workers, before) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())
     snapshot.written()
