@@ -20,6 +20,7 @@ import pytest
 from conftest import write_folder
 from typer.testing import CliRunner
 
+import sro_reporting as sro
 from sro_reporting import paths
 from sro_reporting.cli import app
 from sro_reporting.errors import RunError
@@ -28,7 +29,7 @@ from sro_reporting.periods import month_rows
 from sro_reporting.reading import lookup
 from sro_reporting.rendering.parameters import MODELS, ParameterError, check
 from sro_reporting.running import processes, progress
-from sro_reporting.running.batch import run_batch
+from sro_reporting.running.batch import WARM_UP_CODE, run_batch
 from sro_reporting.running.lock import HOLDER, hold
 from sro_reporting.running.plan import KINDS, Job, PlanError, select
 from sro_reporting.running.processes import usable_cores
@@ -338,3 +339,71 @@ def test_a_terminal_bar_shows_no_guess_of_its_own():
         bar.done(stems[1], "ok", 10.0)
     text = stream.getvalue()
     assert "about 1:30 left" in text and "<" not in text.split("about")[0].split("|")[-1]
+
+
+# 27.4 A library surface you can see, imported lazily; rows after the schools say what they are.
+
+MEASURES = ("annual", "calls", "call_times", "enforcement", "activity", "people", "force", "staffing", "disparity",
+            "summary", "compliance")
+
+
+def test_the_package_lists_its_surface_with_a_line_each_and_imports_nothing_heavy():
+    code = ("import sys, sro_reporting as sro\nnames = dir(sro)\nlines = sro.contents()\n"
+            "print('pandas' in sys.modules, sorted(names) == names)\n"
+            "print(all(lines[n] for n in names if n in sro.SURFACE), len(lines))\n"
+            "print(sro.periods.__name__, sro.population.by_place.__name__, sro.charts.__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    first, second, third = result.stdout.split("\n")[:3]
+    assert first == "False True"  # `dir` and `contents` import nothing: a command starts before pandas
+    assert second.startswith("True ")
+    assert third == "sro_reporting.periods by_place sro_reporting.rendering.charts"
+    for name in ("load", "DataSet", "load_school_year", "run_report", "periods", "population", "charts", *MEASURES):
+        assert name in dir(sro), name
+
+
+def test_merging_two_school_tables_by_school_id_is_safe_with_row(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    data, span = sro.load(folder), load_school_year("2025-26").year_span
+    places = sro.population.by_place(data, span)
+    actions = sro.enforcement.by_school(data.enforcement, data.schools, span)
+    assert places["row"].tolist() == ["school"] * 3 + ["elsewhere"] * 3 + ["total"]
+    merged = places[places["row"] == "school"].merge(actions[actions["row"] == "school"], on="school_id")
+    assert len(merged) == 3
+    assert len(places.merge(actions, on=["school_id", "school_name", "row"])) == len(places)
+
+
+def test_the_data_dictionary_documents_the_library():
+    text = (ROOT / "docs" / "data-dictionary.md").read_text()
+    section = text[text.index("## The library"):]
+    for name in ("load", "periods", "population", "charts", *MEASURES):
+        assert f"| `sro.{name}` |" in section, name
+    assert "`by_place`" in section and 'row == "school"' in section
+
+
+# 27.8 Seaborn for analysts, matplotlib alone in the reports.
+
+def test_report_kernels_import_no_seaborn():
+    report_imports = "\n".join(
+        line for kind in MODELS for cell in nbformat.read(ROOT / "notebooks" / f"{kind}.ipynb", as_version=4).cells
+        for line in cell.source.splitlines() if line.startswith(("import sro_reporting", "from sro_reporting")))
+    code = (f"{WARM_UP_CODE}\n{report_imports}\nimport sro_reporting.rendering.render, sro_reporting.running.kernels\n"
+            "import sys\nprint('seaborn' in sys.modules, 'scipy.stats' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "False"
+
+
+def test_explore_uses_seaborn_with_the_house_theme_and_age_bands_show_citations_only():
+    source = "\n".join(c.source for c in nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4).cells)
+    assert "import seaborn as sns" in source and "sro.charts.explore_theme()" in source
+    assert "sns.displot(" in source and "hue=" in source and 'col="school"' in source
+    assert 'by_age[["citation"]]' in source
+
+
+def test_the_explore_theme_is_the_house_style():
+    import matplotlib as mpl
+
+    with mpl.rc_context():
+        sro.charts.explore_theme()
+        assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][:3] == sro.charts.PALETTE[:3]
+        assert mpl.rcParams["svg.hashsalt"] == "sro-reporting"
