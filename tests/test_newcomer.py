@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -407,3 +408,89 @@ def test_the_explore_theme_is_the_house_style():
         sro.charts.explore_theme()
         assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][:3] == sro.charts.PALETTE[:3]
         assert mpl.rcParams["svg.hashsalt"] == "sro-reporting"
+
+
+# 27.1 and 27.7 The README: three commands from a clone to one school's packet, every claim checked.
+
+README = (ROOT / "README.md").read_text()
+
+
+def section(title: str) -> str:
+    start = README.index(f"## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start:end if end != -1 else None]
+
+
+def code_blocks(text: str, language: str = "sh") -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, re.DOTALL)
+
+
+def quick_start() -> list[str]:
+    return [line for line in code_blocks(section("Quick start"))[0].splitlines() if line.strip()]
+
+
+def test_the_quick_start_is_three_commands_and_the_first_two_put_sro_report_on_the_path():
+    first, second, third = quick_start()
+    assert first == "make report" and second == ". .venv/bin/activate" and third.startswith("sro-report run ")
+    assert subprocess.run(["make", "-n", "report"], cwd=ROOT, capture_output=True, check=False).returncode == 0
+    found = subprocess.run(["bash", "-c", f"{second} && command -v sro-report papermill jupyter"], cwd=ROOT,
+                           capture_output=True, text=True, check=False)
+    assert found.stdout.split() == [str(ROOT / ".venv" / "bin" / name) for name in ("sro-report", "papermill",
+                                                                                        "jupyter")], found.stderr
+
+
+def documented_commands() -> list[list[str]]:
+    text = section("Everyday commands") + section("Quick start")
+    found = [shlex.split(c) for c in re.findall(r"`(sro-report [^`]*)`", text)]
+    found += [shlex.split(line) for block in code_blocks(section("Quick start")) for line in block.splitlines()
+              if line.startswith("sro-report")]
+    return found
+
+
+@pytest.mark.parametrize("words", documented_commands(), ids=lambda w: " ".join(w[1:3]))
+def test_every_documented_command_parses(words):
+    """Each command and option is there: an unknown one fails the parse before `--help` is acted on."""
+    result = CliRunner().invoke(app, [w for w in words[1:] if w != "..."] + ["--help"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_the_third_command_re_makes_one_school_as_written(tmp_path):
+    from sro_reporting import demo
+
+    demo.write(tmp_path / "data" / "demo")
+    result = subprocess.run(["bash", "-c", f". {ROOT}/.venv/bin/activate && {quick_start()[2]}"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "outputs" / "demo" / "internal" / "school-2025-26-spring-0007.pdf").is_file()
+    assert "1 report: 1 made" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_papermill_and_nbconvert_commands_work_as_written(tmp_path):
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
+    for line in code_blocks(section("Notebooks and the library"))[0].splitlines():
+        command = line.split("#")[0].strip()
+        result = subprocess.run(["bash", "-c", f". {ROOT}/.venv/bin/activate && {command}"], cwd=tmp_path,
+                                capture_output=True, text=True, check=False, timeout=600)
+        assert result.returncode == 0, (command, result.stderr[-2000:])
+    assert (tmp_path / "school.pdf").is_file()
+
+
+def test_the_readme_names_every_module_and_is_short():
+    layout = section("Layout")
+    missing = [p.relative_to(ROOT / "sro_reporting").as_posix() for p in (ROOT / "sro_reporting").rglob("*.py")
+               if p.name != "__init__.py" and f"`{p.name}`" not in layout]
+    assert not missing
+    assert len(README) < 16_000 and "## Speed" not in README
+    assert "benchmarks/annual_scale.py" in (ROOT / "docs" / "performance.md").read_text()
+
+
+@pytest.mark.slow
+def test_the_release_holds_what_the_readme_says(demo_run):
+    out = demo_run[0]
+    kinds = {p.suffix for p in (out / "mps").rglob("*") if p.is_file()}
+    assert kinds == {".pdf", ".html", ".csv", ".json"}
+    said = section("The release: what goes to MPS")
+    assert "as PDF and as HTML, their CSV tables" in said and "`manifest.json`" in said
+    assert (out / "mps" / "data_quality_summary.csv").is_file() and (out / "mps" / "tables").is_dir()
