@@ -488,7 +488,8 @@ def test_the_readme_names_every_module_and_is_short():
 
 @pytest.mark.slow
 def test_the_release_holds_what_the_readme_says(demo_run):
-    out = demo_run[0]
+    out, district, schools = demo_run
+    assert district.returncode == 0 and schools.returncode == 0, district.stderr + schools.stderr
     kinds = {p.suffix for p in (out / "mps").rglob("*") if p.is_file()}
     assert kinds == {".pdf", ".html", ".csv", ".json"}
     said = section("The release: what goes to MPS")
