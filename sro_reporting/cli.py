@@ -269,11 +269,8 @@ def run(
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
-    from sro_reporting.paths import workspace_source
     from sro_reporting.reading.sources import hash_ahead
 
-    folder, why = workspace_source()
-    typer.echo(f"workspace: {folder} ({why})", err=True)
     hash_ahead(data)  # while the batch's libraries are imported, below
     from sro_reporting.running.batch import BatchError, run_batch
     from sro_reporting.running.plan import PlanError

@@ -111,9 +111,12 @@ def test_the_workspace_is_given_by_option_or_variable_and_printed(tmp_path, monk
     monkeypatch.setenv("SRO_WORKSPACE", "")
     result = CliRunner().invoke(app, ["--workspace", str(tmp_path / "nowhere"), "workspace"])
     assert result.exit_code == 2 and "no such folder" in result.output
-    result = CliRunner().invoke(app, ["run", "--data", str(tmp_path / "nodata"), "--out", str(tmp_path / "out"),
+    folder = write_folder(tmp_path / "data")
+    (folder / "calls_for_service.csv").unlink()  # the run starts, says its workspace, and stops at the checks
+    result = CliRunner().invoke(app, ["run", "--data", str(folder), "--out", str(tmp_path / "out"),
                                       "--school-year", "2025-26"])
-    assert result.output.startswith(f"workspace: {ROOT} (the checkout the package was installed from)")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"workspace: {ROOT} (the checkout the package was installed from)\n")
 
 
 # 23.8 Processes end with their run.

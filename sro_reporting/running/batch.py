@@ -36,6 +36,7 @@ from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
+from sro_reporting.paths import workspace_source
 from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
@@ -355,6 +356,8 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
     snapshot.folder()  # a cache that cannot be used stops the run before any kernel starts
+    folder, why = workspace_source()
+    Progress().say(f"workspace: {folder} ({why})")  # its notebooks and parameters make the reports
     _arrow_returns_memory()
     with processes.marked(), hold(out):
         outputs.sweep(out)

@@ -6,7 +6,7 @@ run. The system drops it when that process ends, however it ends (`kill -9` too)
 lock is simply taken over, and the processes it left are ended (`running.processes`).
 `OUT/.sro-run.holder` says who holds it (process, host, start time, the run's mark) for the message
 another run shows and for that clean-up: a file of its own, as Windows lets no other handle read
-locked bytes.
+locked bytes, removed when the run ends (so one found at the start is a killed run's).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import os
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -77,5 +77,7 @@ def hold(folder: Path) -> Iterator[None]:
         except OSError as exc:
             raise cannot("write", folder / HOLDER, exc) from exc
         yield
+        with suppress(OSError):  # a holder file found at the start is a killed run's
+            (folder / HOLDER).unlink()
     finally:
         lock.release()
