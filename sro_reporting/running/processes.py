@@ -54,9 +54,9 @@ def marked() -> Iterator[str]:
             os.environ[RUN_ENV] = before
 
 
-def identity(pid: int | None = None) -> dict:
-    """Return what names a process beyond its (reusable) id: the id and its start time."""
-    process = psutil.Process(pid)
+def identity() -> dict:
+    """Return what names this process beyond its (reusable) id: the id and its start time."""
+    process = psutil.Process()
     return {"pid": process.pid, "created": process.create_time()}
 
 
