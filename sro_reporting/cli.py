@@ -66,6 +66,15 @@ def semester_option(value: str | None) -> str | None:
 SHOWN_IN_FULL = 50  # problems `validate` lists one by one after its summary; more go to its detail file only
 
 
+def jobs_option(value: int | None) -> int | None:
+    """Check `--jobs`: 1 to the machine's cores."""
+    from sro_reporting.running.processes import jobs_problem
+
+    if problem := jobs_problem(value):
+        raise typer.BadParameter(problem, param_hint="'--jobs'")
+    return value
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -83,6 +92,22 @@ def _or_stop(action: Callable):
 
 def _warning_line(message, category, filename, lineno, line=None) -> str:
     return f"warning: {message}\n"
+
+
+@app.callback()
+def choose_workspace(
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", help="project folder of notebooks/ and params/ (default: $SRO_WORKSPACE, else the "
+        "checkout the package was installed from)", show_default=False)] = None,
+) -> None:
+    """Reports of the MPD School Resource Officer program from MPD's data exports."""
+    from sro_reporting.paths import WORKSPACE_ENV
+
+    if workspace is not None:
+        if not workspace.is_dir():
+            raise _fail(f"--workspace {workspace}: no such folder; give a folder laid out like the project "
+                        "(notebooks/, params/)")
+        os.environ[WORKSPACE_ENV] = str(workspace.resolve())  # the run's workers and kernels inherit it
 
 
 @app.command("demo-data")
@@ -130,6 +155,22 @@ def workspace() -> None:
     for name, where, note in rows:
         typer.echo(f"{name + ':':<18}{where}" + (f"  ({note})" if note else ""))
     typer.echo(f"Set ${paths.WORKSPACE_ENV} to use another folder laid out the same way.")
+
+
+@app.command("new-year")
+def new_year(
+    school_year: Annotated[str, typer.Argument(help="the school year to add, e.g. 2027-28",
+                                               callback=school_year_option)],
+) -> None:
+    """Add the parameter file of a school year, made from the last year's: set its calendar, then run."""
+    from sro_reporting.params import write_new_year
+
+    try:
+        path, source = write_new_year(school_year)
+    except (FileExistsError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"wrote {path} from {source}.yaml: set its semesters and days off from the MPS calendar "
+               "(its thresholds, MOU and contact are last year's)")
 
 
 @app.command()
@@ -201,11 +242,25 @@ def _quarters(quarter: list[str], semester: str | None) -> tuple[list[str], str 
     return [q for q, _ in found], (halves.pop() if halves else semester)
 
 
-def _entities(reports: list[str] | None, semester: str | None, school_year: str, school: list[str],
+def _named(data: Path, kind: str, typed: list[str]) -> list[str]:
+    """Return the IDs of the schools or officers typed (IDs or names), from the one small file; exit 2 on none."""
+    from sro_reporting.reading.lookup import LookupProblem, find
+
+    try:
+        return [find(data, kind, one) for one in typed]
+    except LookupProblem as exc:
+        raise _fail(f"--{kind} {exc}") from exc
+    except OSError:  # no such folder or file: the checks of the run say so, with the rest
+        return typed
+
+
+def _entities(data: Path, reports: list[str] | None, semester: str | None, school_year: str, school: list[str],
               officer: list[str], month: list[str],
               quarter: list[str] = ()) -> tuple[dict[str, list[str]], str | None]:
     """Return the entities asked for (`{"school": [...]}`) and the semester, inferred from `--month` or `--quarter`
-    if left out."""
+    if left out.
+
+    Schools and officers are named by ID or name, looked up before the data are loaded."""
     from sro_reporting.params import load_school_year
     from sro_reporting.running.plan import ENTITY_OPTIONS, month_semesters
 
@@ -231,6 +286,9 @@ def _entities(reports: list[str] | None, semester: str | None, school_year: str,
         option = next(iter(only))
         raise _fail(f"--{option} picks a {ENTITY_OPTIONS[option]} report, made per semester: "
                     "add --semester fall or --semester spring")
+    for kind in ("school", "officer"):
+        if kind in only:
+            only[kind] = _named(data, kind, only[kind])
     return only, semester
 
 
@@ -241,13 +299,14 @@ def run(
     school_year: Annotated[str, typer.Option(help="school year, e.g. 2025-26", callback=school_year_option)],
     semester: Annotated[str | None, typer.Option(help="fall or spring", callback=semester_option)] = None,
     report: Annotated[list[str] | None, typer.Option(help="report to make (repeatable)")] = None,
-    school: Annotated[list[str] | None, typer.Option(help="make the school packet of this school ID only")] = None,
-    officer: Annotated[list[str] | None, typer.Option(help="make the report of this officer ID only")] = None,
+    school: Annotated[list[str] | None, typer.Option(help="make the packet of this school only: its ID or name")] = None,
+    officer: Annotated[list[str] | None, typer.Option(help="make the report of this officer only: ID or name")] = None,
     month: Annotated[list[str] | None, typer.Option(help="make the monthly brief of this month (YYYY-MM) only")] = None,
     quarter: Annotated[list[str] | None, typer.Option(
         help="make the quarterly report of this quarter only: 1-4 (1 = July-September) or jul-sep, oct-dec, jan-mar, "
              "apr-jun")] = None,
-    jobs: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
+    jobs: Annotated[int | None, typer.Option(help="worker processes, 1 to the cores (default: cores)",
+                                             callback=jobs_option)] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
@@ -258,7 +317,7 @@ def run(
     from sro_reporting.running.plan import PlanError
 
     try:
-        only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [],
+        only, semester = _entities(data, report, semester, school_year, school or [], officer or [], month or [],
                                    quarter or [])
         failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force,
                                             only or None))

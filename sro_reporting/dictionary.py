@@ -116,4 +116,34 @@ def render() -> str:
         "`UNIT`, `STE`, `RM`, `#`, ...) and trailing city parts (`,MKE`, `MILWAUKEE`, `WI`, a ZIP) dropped.",
         "",
     ]
+    lines += _library_section()
     return "\n".join(lines)
+
+
+def _library_section() -> list[str]:
+    """Return the section on the library: what `import sro_reporting as sro` holds, a line each."""
+    import sro_reporting
+
+    lines = ["## The library", "",
+             "`import sro_reporting as sro` holds these (`dir(sro)`, tab completion; `help(sro.population)` for",
+             "one in full). Each is imported at its first use. Tables of schools (`population.by_place`,",
+             "`enforcement.by_school`, `activity.by_school`) end with the rows after the schools and a `row`",
+             "column (`school`, `elsewhere`, `total`): keep `row == \"school\"` before merging two of them by",
+             "`school_id`.", "", "| name | what it is |", "|---|---|"]
+    lines += [f"| `sro.{name}` | {_cell(line)} |" for name, line in sro_reporting.contents().items()]
+    lines += ["", "### Functions of each module", ""]
+    for name, module in sro_reporting.SURFACE.items():
+        if module.rsplit(".", 1)[-1] == name:
+            lines += [f"- `sro.{name}`: " + "; ".join(f"`{f}` ({_cell(doc)})" for f, doc in _functions(module))]
+    return [*lines, ""]
+
+
+def _functions(module: str) -> list[tuple[str, str]]:
+    """Return a module's public functions and the first line of each one's docstring, read from its source."""
+    import ast
+    from pathlib import Path
+
+    path = Path(__file__).parent.joinpath(*module.split(".")[1:]).with_suffix(".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.name, (ast.get_docstring(node) or "").split("\n", 1)[0].rstrip("."))
+            for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]

@@ -27,7 +27,9 @@ from sro_reporting.errors import cannot
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAME_LENGTH = 80  # characters of a file or folder name made from an ID, before its hash
 TEMP = ".sro-tmp-"  # what a file being written, or a folder being replaced, is called meanwhile
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# POSIX flags; Windows has none of them (0 there leaves a plain open), and its run imports this module too.
+NOFOLLOW, CLOEXEC, DIRECTORY = (getattr(os, f"O_{name}", 0) for name in ("NOFOLLOW", "CLOEXEC", "DIRECTORY"))
+_FOLDER = os.O_RDONLY | DIRECTORY | NOFOLLOW | CLOEXEC
 
 
 def _enter(parent: int, name: str, create: bool) -> int:
@@ -55,7 +57,7 @@ def open_folder(folder: Path, root: Path | None = None, create: bool = True) -> 
     parts = folder.relative_to(root).parts
     if create:
         root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fd = os.open(root, os.O_RDONLY | DIRECTORY | CLOEXEC)
     try:
         for part in parts:
             child = _enter(fd, part, create)
@@ -70,7 +72,7 @@ def open_folder(folder: Path, root: Path | None = None, create: bool = True) -> 
 def _write_in(folder: int, name: str, data: bytes) -> None:
     """Write `name` in the folder open as `folder`: a new file under a random name, then renamed."""
     temp = f"{TEMP}{secrets.token_hex(6)}-{name[:40]}"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666, dir_fd=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -189,7 +191,7 @@ def sha256_of(path: Path, root: Path) -> str | None:
 def _sha256_at(folder: int, name: str) -> str:
     """Return the sha256 of a file in the folder open as `folder`, not through a link."""
     digest = hashlib.sha256()
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+    fd = os.open(name, os.O_RDONLY | NOFOLLOW | CLOEXEC, dir_fd=folder)
     with os.fdopen(fd, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)

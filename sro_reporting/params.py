@@ -132,7 +132,8 @@ def load_school_year(school_year: str, directory: Path | None = None) -> SchoolY
         known = sorted(p.stem for p in path.parent.glob("*.yaml"))
         raise FileNotFoundError(
             f"no parameter file for school year {school_year!r} (expected {path}; "
-            f"found: {', '.join(known) or 'none'})")
+            f"found: {', '.join(known) or 'none'}); make one from the last year's with "
+            f"`sro-report new-year {school_year}`, then set its calendar")
     # BaseLoader keeps dates as text; pydantic parses and checks them.
     try:
         found = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
@@ -149,3 +150,59 @@ def load_school_year(school_year: str, directory: Path | None = None) -> SchoolY
         where = ".".join(str(part) for part in first["loc"]) or "the file"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ValueError(f"parameter file {path}: {where}: {first['msg']}{more}") from None
+
+
+_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+CALENDAR_KEYS = ("period", "semesters", "days_off")  # what `new_year_text` moves on; thresholds and the MOU stay
+
+
+def _later(match: re.Match, years: int) -> str:
+    year, month, day = int(match.group(1)) + years, int(match.group(2)), int(match.group(3))
+    return f"{year:04d}-{month:02d}-{min(day, 28) if (month, day) == (2, 29) else day:02d}"
+
+
+def new_year_text(text: str, old: str, new: str) -> str:
+    r"""Return a parameter file for school year `new` made from `old`'s: the calendar moved on, the rest kept.
+
+    The calendar (period, semesters, days off) moves on by whole years, to be set from the MPS calendar;
+    thresholds, the MOU and who prepared the reports stay as they were.
+
+    >>> text = 'school_year: "2026-27"\nsemesters:\n  fall: {start: 2026-09-01, end: 2027-01-22}\nmou: {signed: 2026-08-20}\n'
+    >>> print(new_year_text(text, "2026-27", "2027-28"))  # doctest: +NORMALIZE_WHITESPACE
+    # DRAFT made by `sro-report new-year 2027-28` from 2026-27: set the semesters and days off from the MPS calendar.
+    school_year: "2027-28"
+    semesters:
+      fall: {start: 2027-09-01, end: 2028-01-22}
+    mou: {signed: 2026-08-20}
+    """
+    years = int(new[:4]) - int(old[:4])
+    lines, key = [], ""
+    for line in text.splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):
+            key = line.split(":", 1)[0].strip()
+        if key == "school_year":
+            line = line.replace(old, new)
+        elif key in CALENDAR_KEYS:
+            line = _DATE.sub(lambda m: _later(m, years), line)
+        lines.append(line)
+    head = (f"# DRAFT made by `sro-report new-year {new}` from {old}: set the semesters and days off from the "
+            "MPS calendar.")
+    return "\n".join([head, *lines]) + "\n"
+
+
+def write_new_year(school_year: str, directory: Path | None = None) -> tuple[Path, str]:
+    """Write `params/<school_year>.yaml` from the latest year before it; return the file and that year.
+
+    Raise `FileExistsError` where the file is there already, `FileNotFoundError` where no year is before it.
+    """
+    folder = directory or params_dir()
+    path = folder / f"{school_year}.yaml"
+    if path.exists():
+        raise FileExistsError(f"{path} is there already; edit it, or remove it to make it again")
+    before = sorted(p.stem for p in folder.glob("*.yaml") if _YEAR.match(p.stem) and p.stem < school_year)
+    if not before:
+        raise FileNotFoundError(f"no parameter file before {school_year} in {folder} to start from")
+    text = new_year_text((folder / f"{before[-1]}.yaml").read_text(encoding="utf-8"), before[-1], school_year)
+    SchoolYear.model_validate(yaml.load(text, Loader=yaml.BaseLoader))  # what is written loads
+    path.write_text(text, encoding="utf-8")
+    return path, before[-1]

@@ -3,11 +3,14 @@
 The workspace is one folder laid out like this project: `notebooks/`, `params/`, `data/demo/`,
 `outputs/` and `.cache/`. It is, in this order:
 
-1. `$SRO_WORKSPACE` (the one setting; `$SRO_PROJECT` is its older name and still read);
-2. the nearest folder, from the current one up, that holds a `notebooks/` folder with a notebook
-   in it or a `params/` folder with a parameter file in it (JupyterLab runs a notebook in its own
-   folder, so a notebook in a copy's `notebooks/` finds the copy);
-3. the checkout the package was installed from; else the current folder.
+1. the folder given: `sro-report --workspace DIR ...`, or `$SRO_WORKSPACE` (`$SRO_PROJECT` is its
+   older name and still read); the option sets the variable, so the run's kernels see the same;
+2. the checkout the package was installed from (`make setup` installs it editable);
+3. else the current folder.
+
+It is never found by walking up from the current folder: a `notebooks/` or `params/` folder that
+someone else left in a parent folder runs nothing and sets no threshold. A run prints its
+workspace first; `sro-report workspace` shows it.
 
 A notebook's blank `data_dir` is the workspace's `data/demo`, a blank `out_dir` its
 `outputs/interactive`. Parameter files and report notebooks are the workspace's own where it has
@@ -29,25 +32,14 @@ def checkout() -> Path | None:
     return here if (here / "pyproject.toml").exists() and (here / "params").is_dir() else None
 
 
-def _looks_like_workspace(folder: Path) -> bool:
-    try:
-        return any((folder / "notebooks").glob("*.ipynb")) or any((folder / "params").glob("*.yaml"))
-    except OSError:
-        return False
-
-
 def workspace_source() -> tuple[Path, str]:
     """Return the workspace and, in words, what chose it."""
     for name in (WORKSPACE_ENV, _OLD_ENV):
         if value := os.environ.get(name, "").strip():
             return Path(value).expanduser().resolve(), f"${name}"
-    cwd = Path.cwd()
-    for folder in (cwd, *cwd.parents):
-        if _looks_like_workspace(folder):
-            return folder, "the nearest folder with notebooks/ or params/, from the current folder up"
     if (home := checkout()) is not None:
         return home, "the checkout the package was installed from"
-    return cwd, "the current folder"
+    return Path.cwd(), "the current folder"
 
 
 def workspace() -> Path:

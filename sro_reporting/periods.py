@@ -85,6 +85,11 @@ def span_name(span: Span) -> str:
     return text if text.endswith(str(span.end.year)) else f"{text}, {span.end.year}"
 
 
+def long_date(day: dt.date) -> str:
+    """Return a date as a reader writes it: `March 15, 2026`."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def partial_note(span: Span, as_of: dt.date | None = None) -> str:
     """Return `partial: Jan 26-31` for a period short of its whole or past the as-of date, else ''.
 
@@ -92,8 +97,12 @@ def partial_note(span: Span, as_of: dt.date | None = None) -> str:
     'partial: Jan 26-31'
     >>> partial_note(Span(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)), dt.date(2026, 11, 20))
     ''
+    >>> partial_note(Span(start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)), dt.date(2026, 3, 15))
+    'no data: the data end on March 15, 2026'
     """
-    part = covered(span, as_of) if as_of is None or as_of >= span.start else span
+    if as_of is not None and as_of < span.start:
+        return f"no data: the data end on {long_date(as_of)}"
+    part = covered(span, as_of)
     return "" if part == whole_of(span) else f"partial: {short_span(part)}"
 
 
@@ -111,13 +120,17 @@ def month_name(month: Span, as_of: dt.date | None = None) -> str:
 
 
 def month_rows(span: Span, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Return one row per month of a span: `month` (YYYY-MM), `covered` (whole month or the partial note), `days`.
+    """Return one row per month of a span the data reach: `month` (YYYY-MM), `covered` (whole month or the
+    partial note), `days`. A month that starts after the as-of date is left out: it has no data, and a row of
+    zeros would read as a whole month with nothing in it.
 
     >>> month_rows(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 2, 28))).values.tolist()
     [['2026-01', 'partial: Jan 26-31', 6], ['2026-02', 'whole month', 28]]
+    >>> month_rows(Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 4, 30)), dt.date(2026, 3, 15)).values.tolist()
+    [['2026-01', 'partial: Jan 26-31', 6], ['2026-02', 'whole month', 28], ['2026-03', 'partial: Mar 1-15', 15]]
     """
-    rows = [(f"{m.start:%Y-%m}", partial_note(m, as_of) or "whole month",
-             covered(m, as_of).days if as_of is None or as_of >= m.start else 0) for m in months(span)]
+    rows = [(f"{m.start:%Y-%m}", partial_note(m, as_of) or "whole month", covered(m, as_of).days)
+            for m in months(span) if as_of is None or as_of >= m.start]
     return pd.DataFrame(rows, columns=["month", "covered", "days"])
 
 

@@ -76,11 +76,11 @@ def test_each_kind_needs_the_tables_its_notebook_requires():
 
 # 2. The workspace: one documented setting, and a copy finds itself.
 
-def test_a_copy_of_the_notebooks_finds_its_own_workspace(tmp_path, monkeypatch):
+def test_a_copy_of_the_notebooks_named_as_the_workspace_finds_itself(tmp_path, monkeypatch):
     copy = tmp_path / "copy"
     (copy / "notebooks").mkdir(parents=True)
     (copy / "notebooks" / "explore.ipynb").write_text((ROOT / "notebooks" / "explore.ipynb").read_text())
-    monkeypatch.delenv("SRO_WORKSPACE", raising=False)
+    monkeypatch.setenv("SRO_WORKSPACE", str(copy))  # named, never found by walking up (issue 23, item 7)
     monkeypatch.delenv("SRO_PROJECT", raising=False)
     monkeypatch.delenv("SRO_CACHE", raising=False)
     monkeypatch.chdir(copy / "notebooks")  # where JupyterLab runs a notebook

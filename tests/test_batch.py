@@ -185,8 +185,8 @@ def test_one_school_at_the_command_line_and_saving_notebooks_remakes_nothing(dem
     result = run(demo_copy, out, "--semester", "spring", "--school", "0007", workspace=workspace)
     assert result.returncode == 0 and "1 report: 0 made, 1 unchanged, 0 failed." in result.stderr, result.stderr
     result = run(demo_copy, out, "--semester", "spring", "--school", "9999", workspace=workspace)
-    assert result.returncode == 2 and "--school 9999: no participating school" in result.stderr
-    assert "0007" in result.stderr.split("there are:")[1]
+    assert result.returncode == 2 and "--school no school with the ID or name '9999'; did you mean" in result.stderr
+    assert re.search(r"did you mean [^(]+ \(\d{4}\)", result.stderr)  # names with their IDs (issue 27)
 
 
 def test_bad_arguments_exit_2(tmp_path, demo_copy):

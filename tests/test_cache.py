@@ -209,7 +209,7 @@ def test_a_lock_is_no_snapshot_and_a_lock_that_cannot_be_had_only_warns(folder, 
         pass
     result = CliRunner().invoke(app, ["cache"])
     assert result.exit_code == 0 and ": 1 snapshot(s)" in result.output, result.output
-    monkeypatch.setattr(snapshot.fcntl, "flock", lambda *_: (_ for _ in ()).throw(OSError(37, "No locks available")))
+    monkeypatch.setattr(snapshot.FileLock, "acquire", lambda *_, **__: (_ for _ in ()).throw(OSError(37, "No locks available")))
     with pytest.warns(snapshot.CacheWarning, match="cannot lock"), snapshot.making("abc-planxyz"):
         made = True
     assert made and snapshot.clear() == 1

@@ -13,7 +13,7 @@ import pytest
 from sro_reporting import files
 from sro_reporting.errors import RunError
 from sro_reporting.running import outputs
-from sro_reporting.running.lock import LOCK, hold
+from sro_reporting.running.lock import HOLDER, LOCK, hold
 
 
 def test_a_full_disk_leaves_the_old_file_whole_and_no_temporary_file(tmp_path, monkeypatch):
@@ -102,7 +102,7 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
     holder.wait()
     holder.stdout.close()
     with hold(tmp_path):
-        assert str(os.getpid()) in (tmp_path / LOCK).read_text()
+        assert str(os.getpid()) in (tmp_path / HOLDER).read_text()
 
 
 def test_a_link_at_the_lock_is_replaced(tmp_path):

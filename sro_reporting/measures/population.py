@@ -144,7 +144,9 @@ def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.Da
     """Return counts indexed by place as rows: schools taking part, the rows of `ELSEWHERE`, then `Total`.
 
     Every school taking part is listed (zeros included, with how it took part); every count column adds
-    down to the total.
+    down to the total. The last column, `row`, says what a row is (`school`, `elsewhere`, `total`): the
+    rows after the schools have no school_id, so keep `row == "school"` before merging two tables by
+    school_id (a report shows no `row` column).
 
     >>> import datetime as dt
     >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
@@ -152,6 +154,8 @@ def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.Da
     >>> counts = pd.DataFrame({"n": [2, 1]}, index=["1", NO_SCHOOL])
     >>> place_rows(counts, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["n"].tolist()
     [2, 0, 0, 1, 3]
+    >>> place_rows(counts, schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["row"].tolist()
+    ['school', 'elsewhere', 'elsewhere', 'elsewhere', 'total']
     """
     part = participating(schools, span.start, span.end)
     table = counts.reindex(index=[*part["school_id"], *ELSEWHERE]).fillna(0).astype("int64")
@@ -161,7 +165,8 @@ def place_rows(counts: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.Da
     out.insert(0, "school_id", out["key"].where(out["key"].isin(names)))
     out.insert(1, "school_name", out["key"].map(names).astype("str").fillna(out["key"]))  # no school: all NaN
     out.insert(2, "participation", out["key"].map(participation_notes(schools, span.start, span.end)))
-    return out.drop(columns="key")
+    kind = out["key"].map(lambda key: "school" if key in names else "total" if key == TOTAL else "elsewhere")
+    return out.drop(columns="key").assign(row=kind.astype("str"))
 
 
 def by_place(data: DataSet, span: Span) -> pd.DataFrame:
@@ -180,7 +185,7 @@ def by_place(data: DataSet, span: Span) -> pd.DataFrame:
 
 def schools_only(table: pd.DataFrame) -> pd.DataFrame:
     """Return the rows of a `by_place` table that are schools taking part."""
-    return table[table["school_id"].notna()]
+    return table[table["row"] == "school"]
 
 
 def require_matched(data: DataSet, names: list[str] | tuple[str, ...], report: str) -> None:

@@ -33,6 +33,8 @@ from sro_reporting.reading import snapshot as cache
 from sro_reporting.reading.fingerprint import source_hash
 from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.ids import restore_zeros
+from sro_reporting.reading.lookup import KINDS as ENTITIES
+from sro_reporting.reading.lookup import match
 from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.parse import DateFormat, parse_column
 from sro_reporting.reading.readers import LINE, RawTable, read_table
@@ -137,11 +139,11 @@ class DataSet:
         return self._row("officers", "officer_id", officer_id)
 
     def _row(self, table: str, column: str, value: str):
-        found = self.tables[table][self.tables[table][column] == value]
-        if found.empty:
-            known = ", ".join(self.tables[table][column].head(8))
-            raise KeyError(f"{column} {value!r} is not in {table} (first ones there: {known})")
-        return next(found.itertuples(index=False))
+        """Return the row that `value` names: its ID (leading zeros and case aside) or its name (`lookup.match`)."""
+        frame = self.tables[table]
+        kind = next(k for k, (t, *_) in ENTITIES.items() if t == table)
+        wanted = match(value, zip(frame[column], frame[ENTITIES[kind][2]].fillna(""), strict=True), kind)
+        return next(frame[frame[column] == wanted].itertuples(index=False))
 
     def provided(self, name: str) -> bool:
         """Return whether an optional table was provided and is usable."""

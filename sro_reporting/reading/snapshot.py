@@ -13,7 +13,6 @@ linked to no school, which a batch writes while its reports run): it is kept and
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -30,8 +29,10 @@ import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.ipc
+from filelock import FileLock
 
 from sro_reporting.errors import RunError, cannot
+from sro_reporting.files import CLOEXEC, NOFOLLOW
 from sro_reporting.paths import cache_dir
 
 FORMAT = 2
@@ -43,7 +44,7 @@ IN_USE = 3600  # seconds: a snapshot (or a temporary folder) this recent may be 
 # The column types a data set holds: text, nullable numbers and flags, times of any resolution.
 DTYPES = {"str", "Int64", "Float64", "boolean", "int64", "float64", "bool"} | {
     f"{kind}64[{unit}]" for kind in ("datetime", "timedelta") for unit in ("s", "ms", "us", "ns")}
-_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+_READ = os.O_RDONLY | NOFOLLOW | CLOEXEC
 
 
 class CacheWarning(UserWarning):
@@ -81,7 +82,7 @@ def _read(where: Path, name: str) -> bytes:
 
 def _create(path: Path):
     """Return a new private file open for writing (never through a link)."""
-    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), "wb")
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o600), "wb")
 
 
 def _sha256_of(path: Path) -> str:
@@ -149,33 +150,29 @@ def save_quietly(key: str, frames: dict[str, pd.DataFrame | Rows], meta: dict) -
         warnings.warn(f"{exc}; the data will be read again next time", CacheWarning, stacklevel=2)
 
 
-def _locked(path: Path) -> int | None:
-    """Return an open descriptor holding the exclusive lock on `path` (waiting for it), or None with a warning
-    where it cannot be had (a full disk, a file system without locks): the lock only saves work."""
+def _locked(path: Path) -> FileLock | None:
+    """Return the exclusive lock on `path`, held (waiting for it), or None with a warning where it cannot be had
+    (a full disk, a file system without locks): the lock only saves work."""
+    lock = FileLock(path, thread_local=False)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            os.close(fd)
-            raise
+        lock.acquire()
     except OSError as exc:
         warnings.warn(f"cannot lock {path} ({exc}); another process may make the same data again",
                       CacheWarning, stacklevel=4)
         return None
-    return fd
+    return lock
 
 
 @contextlib.contextmanager
 def making(key: str) -> Iterator[None]:
     """Hold the cache's lock on snapshot `key` while this process reads or makes it: another process that wants
     it waits, then reads what this one kept, rather than making it again. The system drops a dead holder's lock."""
-    fd = _locked(folder() / f"{LOCK}{key}")
+    lock = _locked(folder() / f"{LOCK}{key}")
     try:
         yield
     finally:
-        if fd is not None:
-            os.close(fd)  # the lock goes with the descriptor
+        if lock is not None:
+            lock.release()
 
 
 _WRITERS: list[threading.Thread] = []  # cache writes still going on in this process

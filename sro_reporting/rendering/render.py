@@ -44,6 +44,32 @@ class AccessibilityError(RuntimeError):
     """WeasyPrint found something PDF/UA forbids in a report (an image without alt text, no language)."""
 
 
+class FailedNotebookError(ValueError):
+    """A notebook that holds an error is no report: its PDF would be the error banner."""
+
+
+def first_error(nb: nbformat.NotebookNode) -> str | None:
+    """Return the first error a notebook's outputs hold, as one line (cell number, name, value), or None."""
+    for number, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"cell {number}: {output.get('ename')}: {output.get('evalue')}"
+    return None
+
+
+def refuse_failed(nb: nbformat.NotebookNode, log: logging.Logger | None = None) -> None:
+    """Stop where a notebook holds an error: one line and exit 1 at `jupyter nbconvert`, else the exception."""
+    if (error := first_error(nb)) is None:
+        return
+    message = f"the notebook failed ({error}); fix it and run it again, no report is written"
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    if NbConvertApp.initialized() and log is not None:  # the command line: one line, not nbconvert's traceback
+        log.error(message)
+        raise SystemExit(1)
+    raise FailedNotebookError(message)
+
+
 @functools.cache
 def style(medium: str) -> str:
     """Return the report's CSS for `print` (the PDF) or `screen` (the HTML file)."""
@@ -60,6 +86,10 @@ class SroHtmlExporter(HTMLExporter):
     @default("template_name")
     def _template_name_default(self) -> str:
         return "sro_pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".html"
 
     @default("template_file")
     def _template_file_default(self) -> str:
@@ -98,8 +128,10 @@ class SroHtmlExporter(HTMLExporter):
         return markup
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        refuse_failed(nb, self.log)
         resources = resources or {}
         body = finish(self.markup(nb, resources, **kw), self.medium)
+        resources["output_extension"] = ".html"
         return body, resources
 
 
@@ -114,6 +146,7 @@ class SroPdfExporter(SroHtmlExporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        refuse_failed(nb, self.log)
         resources = resources or {}
         markup = self.markup(nb, resources, **kw)
         resources["output_extension"] = ".pdf"

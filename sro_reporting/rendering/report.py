@@ -23,6 +23,7 @@ from sro_reporting.disclosure.layout import LAYOUTS, Layout
 from sro_reporting.files import report_stem, write_csv, write_text
 from sro_reporting.params import Audience, SchoolYear, Span, load_school_year
 from sro_reporting.paths import project_root, resolve
+from sro_reporting.periods import long_date
 from sro_reporting.rendering.appendix import APPENDIX_HEADING
 
 matplotlib.use("Agg")
@@ -46,11 +47,6 @@ SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so 
                     "count cannot be worked out from the totals.")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
-
-
-def long_date(day: dt.date) -> str:
-    """Return a date as a reader writes it: July 1, 2025."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def month_label(day: dt.date | str) -> str:
@@ -268,6 +264,7 @@ class Report:
         `name`, the table is shown only (a table of words, such as a glossary, has no CSV). `blank` is what a
         missing count reads in the report (`not collected`); its CSV cell stays blank.
         """
+        frame = frame.drop(columns="row", errors="ignore")  # the library's row kind (`population.place_rows`)
         csv = self.deliver(frame, name, layout).name if name else ""
         shown = readable(frame)
         if blank:  # in the count columns: a blank label (a total row's school ID) stays blank

@@ -36,11 +36,12 @@ from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
+from sro_reporting.paths import workspace_source
 from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, outputs, release
+from sro_reporting.running import checks, outputs, processes, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
@@ -228,24 +229,13 @@ def _worker_start() -> None:
     """Yield the CPU to the loading parent; shut the worker's warm kernel down when the worker exits."""
     global _PARENT
     _PARENT = os.getppid()
+    processes.watch_parent(_PARENT)  # a killed run's worker ends itself; its kernel follows it
     # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
     # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
     os.nice(WORKER_NICE)
     gc.set_threshold(*WORKER_GC)
     atexit.register(_exit_now)
     atexit.register(_warm().close)  # handlers run last-registered first: the kernel goes down, then the worker
-
-
-def _progress(total: int):
-    """Return a progress bar on a terminal; plain log lines elsewhere."""
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="report", disable=not sys.stderr.isatty(), file=sys.stderr)
-
-
-def _log(message: str) -> None:
-    if not sys.stderr.isatty():
-        print(message, file=sys.stderr, flush=True)
 
 
 def _check_args(out: Path, school_year: str, semester: str | None, reports: list[str] | None):
@@ -361,12 +351,16 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     period's other reports that are unchanged since the last run in `out` stay listed (and released),
     the others are left out of the manifest.
     """
+    if problem := processes.jobs_problem(jobs):
+        raise BatchError(problem)
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
     snapshot.folder()  # a cache that cannot be used stops the run before any kernel starts
+    folder, why = workspace_source()
+    Progress().say(f"workspace: {folder} ({why})")  # its notebooks and parameters make the reports
     _arrow_returns_memory()
-    with hold(out):
+    with processes.marked(), hold(out):
         outputs.sweep(out)
         return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
 
@@ -381,7 +375,7 @@ def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Pat
         result = {"status": "not made", "error": {"evalue": f"the run stopped: {stop}"}} \
             if future.cancelled() else future.result()
         entries[one.stem] = entry.done(result)
-        bar.done(one.stem, entries[one.stem].status)
+        bar.done(one.stem, entries[one.stem].status, result.get("seconds"))
         if result.get("fatal") and stop is None:
             stop = result["fatal"]
             for other in futures:
@@ -416,7 +410,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
         todo = plan(wanted, year, semester, data, base)
         try:
-            chosen = {j.stem for j in select(todo, only, year, semester)}
+            chosen = {j.stem for j in select(todo, only, year, semester, data.as_of())}
         except PlanError as exc:
             raise BatchError(str(exc)) from exc
         limits = checks.data_limits(data, making)
@@ -431,7 +425,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
         say.planned(len(todo), len(pending), len(entries))
-        with say.reports([one.stem for one, _ in pending], workers) as bar:
+        before = {stem: entry.get("seconds") for stem, entry in read_previous(internal).items()}
+        with say.reports([one.stem for one, _ in pending], workers, before) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())
     snapshot.written()
@@ -514,7 +509,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     data = load(data_path, date_format=year.date_format)
     jobs = plan([report], year, semester, data, base)
     if option:
-        jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester)
+        jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester, data.as_of())
     elif report == "compliance":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]

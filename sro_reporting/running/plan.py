@@ -4,6 +4,7 @@ checks a run makes before any report starts: every planned report's tables are t
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -15,7 +16,15 @@ from sro_reporting.linking.schools import participating
 from sro_reporting.measures.staffing import active_officers
 from sro_reporting.params import Audience, SchoolYear, Span
 from sro_reporting.paths import notebooks_dir
-from sro_reporting.periods import QUARTER_MONTHS, months, quarter_name, quarter_number, quarter_span, semester_quarters
+from sro_reporting.periods import (
+    QUARTER_MONTHS,
+    long_date,
+    months,
+    quarter_name,
+    quarter_number,
+    quarter_span,
+    semester_quarters,
+)
 from sro_reporting.reading.dataset import DataSet
 
 
@@ -159,11 +168,12 @@ def kinds_of(only: dict[str, list[str]]) -> list[str]:
     return [ENTITY_OPTIONS[option] for option in only]
 
 
-def select(jobs: list[Job], only: dict[str, list[str]] | None, year: SchoolYear, semester: str | None) -> list[Job]:
+def select(jobs: list[Job], only: dict[str, list[str]] | None, year: SchoolYear, semester: str | None,
+           as_of: dt.date | None = None) -> list[Job]:
     """Return the jobs of the entities named in `only` (`{"school": ["0007"], "month": ["2026-03"]}`).
 
     With no `only`, every job. An entity the period does not have raises `PlanError` naming the
-    ones it has.
+    ones it has; a month after the data's as-of date says where the data end.
     """
     if not only:
         return list(jobs)
@@ -173,14 +183,18 @@ def select(jobs: list[Job], only: dict[str, list[str]] | None, year: SchoolYear,
         have = [j.entity for j in jobs if j.kind.name == kind]
         unknown = [w for w in wanted if w not in have]
         if unknown:
-            raise PlanError(_unknown_entity(option, unknown, have, year, semester))
+            raise PlanError(_unknown_entity(option, unknown, have, year, semester, as_of))
         chosen += [j for j in jobs if j.kind.name == kind and j.entity in wanted]
     return chosen
 
 
 def _unknown_entity(option: str, unknown: list[str], have: list[str], year: SchoolYear,
-                    semester: str | None) -> str:
+                    semester: str | None, as_of: dt.date | None = None) -> str:
     period = f"the {semester} semester of {year.school_year}" if semester else year.school_year
+    later = [m for m in unknown if option == "month" and as_of is not None and _MONTH.match(m) and m > f"{as_of:%Y-%m}"]
+    if later:
+        return (f"--month {', '.join(later)}: the data end on {long_date(as_of)}; the last month with data is "
+                f"{as_of:%Y-%m}" + (f" (months of {period} with data: {', '.join(have)})" if have else ""))
     what = {"school": "participating school", "officer": "SRO on the roster", "month": "month",
             "quarter": "quarter"}[option]
     listed = ", ".join(have[:40]) + (f" and {len(have) - 40} more" if len(have) > 40 else "")

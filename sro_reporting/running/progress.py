@@ -1,9 +1,15 @@
 """What a run says while it works and when it ends.
 
 On a terminal: a ticking line while the data load, then a bar that names the reports being made.
-Elsewhere (a log, CI, a test): one plain line per step and per report. Always: how many reports
-are to be made and how many are unchanged, and at the end a summary that says what was made,
-what was unchanged, what failed and where the outputs are.
+Elsewhere (make, cron, a notebook, CI): one plain line per step and per report, with the time it
+took, the run's elapsed time and the time left. Always: how many reports are to be made and how
+many are unchanged, and at the end a summary that says what was made, what was unchanged, what
+failed and where the outputs are.
+
+The time left is measured, not guessed from the first report's pace: each report waiting is
+expected to take what it took in the last run in the same folder, else what the reports of its
+kind took so far in this one; the sum is shared by the workers. Until a report of each kind
+waiting has a time, no time left is shown.
 """
 
 from __future__ import annotations
@@ -71,24 +77,48 @@ class Progress:
         """Say how many reports the run has, and how many it will make."""
         self.say(f"{total} report{'s' * (total != 1)}: {pending} to make, {unchanged} unchanged")
 
-    def reports(self, stems: list[str], workers: int) -> ReportBar:
-        """Return the bar (or the log lines) of the reports to make, in the order they are started."""
-        return ReportBar(self, stems, workers)
+    def reports(self, stems: list[str], workers: int, expected: dict[str, float] | None = None) -> ReportBar:
+        """Return the bar (or the log lines) of the reports to make, in the order they are started; `expected`
+        holds the seconds each took in the last run, where known."""
+        return ReportBar(self, stems, workers, expected)
+
+
+def clock(seconds: float) -> str:
+    """Return a duration as a clock reads it: `0:41`, `2:15`, `1:02:03`.
+
+    >>> clock(41.2), clock(135), clock(3723)
+    ('0:41', '2:15', '1:02:03')
+    """
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def kind_of(stem: str) -> str:
+    """Return the kind of report a file stem names (`school-2025-26-spring-0007` -> `school`)."""
+    return stem.split("-", 1)[0]
 
 
 class ReportBar:
     """Progress over the reports being made; a terminal bar names the ones in the workers now."""
 
-    def __init__(self, progress: Progress, stems: list[str], workers: int) -> None:
+    def __init__(self, progress: Progress, stems: list[str], workers: int,
+                 expected: dict[str, float] | None = None) -> None:
         self.progress, self.waiting, self.workers = progress, list(stems), max(1, workers)
         self.total, self.finished = len(stems), 0
+        self.expected = {stem: s for stem, s in (expected or {}).items() if s}  # seconds, from the last run here
+        self.measured: dict[str, list[float]] = {}  # seconds of the reports made so far, by kind
+        self.started = time.perf_counter()
         self.bar = None
 
     def __enter__(self) -> Self:
+        self.started = time.perf_counter()
         if self.progress.tty and self.total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.total, unit="report", file=self.progress.stream, dynamic_ncols=True)
+            # tqdm's own estimate is the first report's pace over all the rest: `left` replaces it
+            self.bar = tqdm(total=self.total, unit="report", file=self.progress.stream, dynamic_ncols=True,
+                            bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]")
             self._describe()
         return self
 
@@ -100,20 +130,41 @@ class ReportBar:
         """Return the reports in the workers now: the first ones not yet done, in the order they were queued."""
         return self.waiting[:self.workers]
 
+    def _estimate(self, stem: str) -> float | None:
+        if stem in self.expected:
+            return self.expected[stem]
+        times = self.measured.get(kind_of(stem))
+        return sum(times) / len(times) if times else None
+
+    def left(self) -> float | None:
+        """Return the seconds the waiting reports are expected to take, shared by the workers; None until known."""
+        estimates = [self._estimate(stem) for stem in self.waiting]
+        if any(e is None for e in estimates):
+            return None
+        return sum(estimates) / min(self.workers, max(1, len(estimates)))
+
     def _describe(self) -> None:
         if self.bar is not None:
             self.bar.set_description_str(f"making {', '.join(self.making())}" if self.waiting else "done")
+            left = self.left()
+            self.bar.set_postfix_str(f"about {clock(left)} left" if left is not None and self.waiting else "")
 
-    def done(self, stem: str, status: str) -> None:
-        """Count one report as done."""
+    def done(self, stem: str, status: str, seconds: float | None = None) -> None:
+        """Count one report as done, in `seconds` (its own time, as its worker measured it)."""
         if stem in self.waiting:
             self.waiting.remove(stem)
+        if seconds is not None and status == "ok":
+            self.measured.setdefault(kind_of(stem), []).append(seconds)
         self.finished += 1
         if self.bar is not None:
             self._describe()
             self.bar.update(1)
-        else:
-            self.progress.log(f"[{self.finished}/{self.total}] {stem}: {status}")
+            return
+        took = f" in {seconds:.1f} s" if seconds is not None else ""
+        left = self.left()
+        when = f"; {clock(time.perf_counter() - self.started)} elapsed" + (
+            f", about {clock(left)} left" if left is not None and self.waiting else "")
+        self.progress.log(f"[{self.finished}/{self.total}] {stem}: {status}{took}{when}")
 
 
 def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None = None,
