@@ -32,8 +32,8 @@ CATEGORIES = {
     "battery": "Battery",
     "arson": "Arson",
     "alcohol_drugs": "Alcohol or drugs",
-    "firearm": "Firearm in a school zone (s. 948.605(2))",
-    "disorderly_conduct": "Disorderly conduct (city ordinance)",
+    "firearm": "Firearm (s. 948.605(2))",
+    "disorderly_conduct": "Disorderly conduct (ordinance)",
 }
 OTHER = "other"
 LABELS = {**CATEGORIES, OTHER: "Other offenses"}
@@ -146,9 +146,9 @@ def unmapped(enforcement: pd.DataFrame, walk: Crosswalk) -> pd.DataFrame:
 
 def quality(enforcement: pd.DataFrame, walk: Crosswalk) -> pd.DataFrame:
     """Return one data-quality row per offense text the crosswalk does not map (internal: the value is free text)."""
-    rows = [{"table": "enforcement", "line": None, "column": "offense", "value": r.offense,
-             "rule": f"offense not in the offense crosswalk (version {walk.version}): {r.actions} action(s) "
-                     "counted as other offenses", "severity": "warning"}
+    rows = [{"table": "enforcement", "line": None, "column": "offense", "value": f"{r.offense} ({r.actions} actions)",
+             "rule": f"offense not in the offense crosswalk (version {walk.version}); counted as other offenses",
+             "severity": "warning"}
             for r in unmapped(enforcement, walk).itertuples()]
     return problems_frame(rows)
 

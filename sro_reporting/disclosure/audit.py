@@ -24,7 +24,7 @@ from sro_reporting.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
 ELSEWHERE = "(not listed)"
-LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type")
+LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type", "offense")
 
 
 @dataclass

@@ -30,8 +30,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 
+import pandas as pd
 import pyarrow
 
+from sro_reporting import offenses
 from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
@@ -72,7 +74,7 @@ WORKER_NICE = 5  # a worker and its kernel yield to the loading parent
 # A worker's garbage collection: WeasyPrint makes millions of objects a report, and the default first threshold
 # (700) scanned them over and over; the worker collects whole between reports instead (`execute`).
 WORKER_GC = (50_000, 20, 100)
-PROTECTING = {"annual", "semester"}  # the kinds whose reports print people tables the disclosure plan protects
+PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose reports print people tables the disclosure plan protects
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
@@ -410,7 +412,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         with say.loading(data_dir):
             data = load(data_dir, remember=False, unlinked_later=True, after_read=start)
         _stop_if(checks.check_data(data, making), data_dir)
-        write_quality(data.problems, internal / "data_quality.csv", out)
+        write_quality(pd.concat([data.problems, offenses.quality(data.enforcement, offenses.crosswalk())],
+                                ignore_index=True), internal / "data_quality.csv", out)  # MPD's log: free text
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
         todo = plan(wanted, year, semester, data, base)
         try:
@@ -459,7 +462,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     return failed
 
 
-def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "compliance"],
+def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "compliance", "dpi-118124"],
                out: str | Path | None = None, school_year: str = "2025-26", semester: Semester | None = None,
                *, data_dir: str | Path = "", school_id: str | None = None, officer_id: str | None = None,
                month: str | None = None, audience: Audience | None = None) -> Path:
@@ -488,8 +491,9 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
                    "month": 'month="2026-03"'}[option]
         raise PlanError(f"the {report} report is made for one {option.removesuffix('_id')}: "
                         f"give {option}, e.g. run_report({report!r}, ..., {example})")
-    if audience is not None and report != "compliance":
-        raise PlanError(f"the {report} report has one audience; audience= picks the compliance extract only")
+    if audience is not None and kind.fan_out != "audience":
+        raise PlanError(f"the {report} report has one audience; audience= picks the MPS extract of the compliance "
+                        "and 118.124 reports only")
     if month is not None and semester is None:
         found = month_semesters(load_school_year(school_year), month)
         if len(found) != 1:
@@ -507,7 +511,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     jobs = plan([report], year, semester, data, base)
     if option:
         jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester)
-    elif report == "compliance":
+    elif kind.fan_out == "audience":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
