@@ -159,3 +159,16 @@ def test_person_identifier_hashed_on_read(tmp_path, column):
     assert keys.nunique() == 2 and keys[0] == keys[1]
     assert not data.enforcement.isin(["00123", "S-98765"]).any().any()
     assert "person identifier replaced" in " ".join(data.problems["rule"])
+
+
+def test_reconcile_finds_a_118124_total_that_does_not_add_up(tmp_path):
+    from sro_reporting.reconcile import reconcile
+
+    folder = tmp_path / "dpi-118124-2025-26"
+    folder.mkdir()
+    pd.DataFrame({"School ID": ["0010", "0030", "Total"], "School": ["Alpha High", "Gamma 6-12", "District"],
+                  "Battery": ["2", "1", "4"], "Arson": ["0", "0", "0"], "Total": ["2", "1", "4"]}
+                 ).to_csv(folder / "incidents_by_school.csv", index=False)
+    found = reconcile(tmp_path, [{"stem": folder.name, "report": "dpi-118124", "parameters": {}}])
+    assert found[["table", "item", "expected", "found"]].values.tolist() == [
+        ["incidents_by_school", "Battery: rows to Total", 4, 3], ["incidents_by_school", "Total: rows to Total", 4, 3]]
