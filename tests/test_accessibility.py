@@ -33,7 +33,7 @@ JOBS = [  # (kind, stem suffix, extra parameters): one report of each kind
     ("annual", "", {}), ("semester", "", {}), ("school", "0007", {"school_id": "0007"}),
     ("officer", "004100", {"officer_id": "004100"}),
     ("monthly", "2026-03", {"period_start": "2026-03-01", "period_end": "2026-03-31"}),
-    ("compliance", "", {}), ("compliance", "mps", {"audience": "mps"}),
+    ("compliance", "", {}), ("compliance", "mps", {"audience": "mps"}), ("dpi-118124", "mps", {"audience": "mps"}),
 ]
 
 
