@@ -258,6 +258,17 @@ def offense_section(rep: Report, data: DataSet, span: Span) -> None:
     offense_table(rep, data, span, people.breakdowns(data, span)["actions_by_offense"])
 
 
+def dpi_118124_findings(rep: Report, data: DataSet) -> None:
+    """Findings of the 118.124 report: incidents in all and at how many high schools (the printed grand total and
+    zeros, never a hidden count), how the settings were known, and the due date."""
+    from sro_reporting.compliance import dpi_118124_due
+
+    span, walk = rep.year.year_span, offenses.crosswalk()
+    findings_section(rep, findings.incidents_118124(
+        offenses.incidents(data.enforcement, data.schools, rep.year, span, walk),
+        offenses.settings_used(data.enforcement, data.schools, rep.year, span, walk), dpi_118124_due(rep.year)))
+
+
 def dpi_118124_section(rep: Report, data: DataSet) -> None:
     """Show the school year's Wis. Stat. 118.124 incidents at each high school and in total, with how they were
     found: the conditions, the settings recorded or taken from the calendar, and (for MPD) the offenses not mapped."""
