@@ -418,9 +418,13 @@ def dpi_118124(year: SchoolYear, as_of: dt.date, made: dt.date | None) -> pd.Dat
     return pd.DataFrame([row], columns=FINDING_COLUMNS)
 
 
-def made_on(pdf: Path) -> dt.date | None:
-    """Return the day a report's PDF was made (its file's time), or None where there is none."""
-    return dt.datetime.fromtimestamp(pdf.stat().st_mtime).date() if pdf.exists() else None
+def made_on(folder: Path, name: str) -> dt.date | None:
+    """Return the day the report PDF `name` was made (its file's time), or None where there is none: in `folder`,
+    or in the run's folder two levels up where `folder` is the staging folder a batch makes a report in."""
+    for pdf in (folder / name, folder.parent.parent / name):
+        if pdf.exists():
+            return dt.datetime.fromtimestamp(pdf.stat().st_mtime).date()
+    return None
 
 
 RULES = [

@@ -249,3 +249,13 @@ def test_a_packet_lists_only_the_consultations_that_count_for_its_semester():
 ])
 def test_dpi_118124_due_july_31(as_of, made, expected):
     assert compliance.dpi_118124(YEAR, as_of, made)["status"].tolist() == expected
+
+
+@pytest.mark.parametrize("where", [pytest.param(".", id="in-the-folder"),
+                                   pytest.param(".sro-staging/job", id="from-a-staging-folder-in-the-run")])
+def test_made_on_finds_the_118124_pdf(tmp_path, where):
+    (tmp_path / "dpi-118124-2025-26.pdf").write_bytes(b"%PDF")
+    folder = (tmp_path / where).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    assert compliance.made_on(folder, "dpi-118124-2025-26.pdf") == dt.date.today()
+    assert compliance.made_on(folder, "dpi-118124-2026-27.pdf") is None
