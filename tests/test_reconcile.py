@@ -108,7 +108,7 @@ def figures(out, stem, name="key_figures", column="current"):
 
 def test_every_report_of_the_run_adds_up(run):
     manifest = json.loads((run / "manifest.json").read_text())
-    assert len(manifest["outputs"]) == 14 and {o["status"] for o in manifest["outputs"]} == {"ok"}
+    assert len(manifest["outputs"]) == 16 and {o["status"] for o in manifest["outputs"]} == {"ok"}
     found = reconcile_run(run)
     assert found.empty, found.to_string()
     assert found.attrs["checks"] > 400

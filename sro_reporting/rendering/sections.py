@@ -278,7 +278,11 @@ def dpi_118124_section(rep: Report, data: DataSet) -> None:
                 "Incidents, not people: an incident with several people arrested or cited counts once, in each kind "
                 "it involves. Counted when MPD's record is school-related, at a high school, in school hours, at a "
                 "school event or on school transport, and an arrest (a charge) or a citation was made.")
-    protected.incidents_table(rep, data, span, b, "Incidents by high school and kind (Wis. Stat. 118.124)")
+    if b.counts.empty:
+        rep.text("No school in the list of schools has a high-school grade band (grade_band naming a high school or "
+                 "holding a grade from 9 to 12), so there is no high school to report on.")
+    else:
+        protected.incidents_table(rep, data, span, b, "Incidents by high school and kind (Wis. Stat. 118.124)")
     rep.section("How the incidents were found")
     rep.table(offenses.settings_used(data.enforcement, data.schools, rep.year, span, walk), "incidents_by_setting",
               "Arrests and citations counted, by when they happened and how that is known",
