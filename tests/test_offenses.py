@@ -172,3 +172,27 @@ def test_reconcile_finds_a_118124_total_that_does_not_add_up(tmp_path):
     found = reconcile(tmp_path, [{"stem": folder.name, "report": "dpi-118124", "parameters": {}}])
     assert found[["table", "item", "expected", "found"]].values.tolist() == [
         ["incidents_by_school", "Battery: rows to Total", 4, 3], ["incidents_by_school", "Total: rows to Total", 4, 3]]
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    pytest.param(["a", "a", "b", None], [[4, 2, 1], [2, 1, 0], [0, None, None]], id="person-keys"),
+    pytest.param(None, [[4, None, None], [2, None, None], [0, None, None]], id="no-identifier-counts-actions"),
+])
+def test_crdc_counts_students_where_the_export_identifies_them(keys, expected):
+    from sro_reporting import enforcement
+
+    enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 4), "school_related": [True] * 4,
+                        "action_type": ["arrest", "arrest", "citation", "court_referral"],
+                        "subject_is_student": pd.array([True] * 4, dtype="boolean")})
+    if keys is not None:
+        enf["person_key"] = pd.Series(keys, dtype="str")
+    found = enforcement.crdc_referrals(enf, SPAN).iloc[:, 1:].astype("object")
+    assert found.where(found.notna(), None).values.tolist() == expected
+
+
+def test_offense_types_and_118124_are_in_the_protection_plan():
+    from sro_reporting.disclosure import protect
+
+    assert "actions_by_offense" in [v.name for v in protect.semester_views("p", False)]
+    assert [v.name for v in protect.year_views("p", False)] == ["actions_by_offense", "incidents_by_school"]
+    assert {"offense", "school"} <= set(protect.PERSON_DIMENSIONS)

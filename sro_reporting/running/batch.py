@@ -470,7 +470,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
 
     For analysts in a notebook: `run_report("school", semester="spring", school_id="0007")`. The
     entity its report needs is required (`school_id` for "school", `officer_id` for "officer",
-    `month="YYYY-MM"` for "monthly"; `audience="mps"` picks the compliance extract); an unknown
+    `month="YYYY-MM"` for "monthly"; `audience="mps"` picks the MPS version of "compliance" or "dpi-118124"); an unknown
     argument is a `TypeError`, an unknown ID or month a `PlanError` naming those there are. `out`
     is the workspace's `outputs/interactive` when left out. The report runs on a kernel kept warm
     for the next call (shut down when Python exits); raises `BatchError` with the error where it fails.
