@@ -261,8 +261,9 @@ def enforcement(rng: np.random.Generator, sch: pd.DataFrame, off: pd.DataFrame,
         "subject_gender": rng.choice(GENDERS, n, p=GENDER_P),
         "subject_race": rng.choice(RACES, n, p=RACE_P),
         "subject_is_student": np.where(age < 19, "Y", rng.choice(["Y", "N"], n)),
-    }).pipe(lambda f: f if extra is None else _offense_details(extra, f)).sort_values("action_datetime", key=lambda s: pd.to_datetime(s, format="%m/%d/%Y %I:%M %p"),
-                   kind="stable").reset_index(drop=True)
+    }).pipe(lambda f: f if extra is None else _offense_details(extra, f)).sort_values(
+        "action_datetime", key=lambda s: pd.to_datetime(s, format="%m/%d/%Y %I:%M %p"),
+        kind="stable").reset_index(drop=True)
 
 
 def _ages(rng: np.random.Generator, sch: pd.DataFrame, school_ids: np.ndarray) -> np.ndarray:

@@ -311,7 +311,8 @@ def incidents_118124(incidents: pd.DataFrame, settings: pd.DataFrame, due: dt.da
     placed = Finding("118.124 settings", (
         f"Of the {_n(recorded + calendar)} arrests and citations counted, {_n(calendar)} had no recorded setting and "
         "count because the school calendar puts them in school hours; an evening event with no recorded setting "
-        "is missed."), {"Arrests and citations counted": recorded + calendar, "Placed by the school calendar": calendar})
+        "is missed."), {"Arrests and citations counted": recorded + calendar,
+                        "Placed by the school calendar": calendar})
     deadline = Finding("118.124 due", f"The school board's report of these incidents to DPI is due by "
                                       f"{due:%B} {due.day}, {due.year}.", {"Due to DPI": due.isoformat()})
     return [counted, placed, deadline]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sro_reporting import people
+from sro_reporting import offenses, people
 from sro_reporting.disclosure.layout import period
 from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
 from sro_reporting.params import SchoolYear, Span
@@ -330,8 +330,10 @@ _PLANS: dict[tuple, Plan] = {}
 
 
 def _cache_key(data: DataSet, year: SchoolYear) -> str:
-    """Return the cache key of a school year's plan: a part of the data version's snapshot."""
-    return f"{data.version}{snapshot.PART}plan{hashlib.sha256(year.model_dump_json().encode()).hexdigest()[:16]}"
+    """Return the cache key of a school year's plan: a part of the data version's snapshot, for the year's parameters
+    and the offense crosswalk (an edited crosswalk moves counts between offense types)."""
+    made_of = year.model_dump_json() + offenses.crosswalk().model_dump_json()
+    return f"{data.version}{snapshot.PART}plan{hashlib.sha256(made_of.encode()).hexdigest()[:16]}"
 
 
 def _kept(data: DataSet, year: SchoolYear) -> Plan:
@@ -352,7 +354,8 @@ def _kept(data: DataSet, year: SchoolYear) -> Plan:
 def plan_for(data: DataSet, year: SchoolYear) -> Plan:
     """Return the school year's plan: once per data set and year in this process, and once per data version in
     the cache (`_kept`)."""
-    key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json())
+    key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json(),
+           offenses.crosswalk().model_dump_json())
     if key not in _PLANS:
         _PLANS[key] = _kept(data, year)
     return _PLANS[key]

@@ -74,7 +74,7 @@ WORKER_NICE = 5  # a worker and its kernel yield to the loading parent
 # A worker's garbage collection: WeasyPrint makes millions of objects a report, and the default first threshold
 # (700) scanned them over and over; the worker collects whole between reports instead (`execute`).
 WORKER_GC = (50_000, 20, 100)
-PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose reports print people tables the disclosure plan protects
+PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose people tables the disclosure plan protects
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
@@ -88,7 +88,8 @@ def _code_hash() -> str:
     from sro_reporting.paths import params_dir
 
     libraries = json.dumps(library_versions(), sort_keys=True)
-    return files_hash(sorted(params_dir().glob("*.yaml"))) + source_hash() \
+    params = [*params_dir().glob("*.yaml"), *params_dir().glob("*.csv")]  # the school years, the offense crosswalk
+    return files_hash(sorted(params)) + source_hash() \
         + hashlib.sha256(libraries.encode()).hexdigest()
 
 
