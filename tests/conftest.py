@@ -41,8 +41,9 @@ def write_folder(folder: Path, **tables: pd.DataFrame | str) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Keep each test's snapshots out of the project's cache."""
+    """Keep each test's snapshots out of the project's cache, and its person-identifier key out of the workspace."""
     monkeypatch.setenv("SRO_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("SRO_PERSON_KEY", str(tmp_path_factory.mktemp("key") / "person_key"))
 
 
 # Values planted in the demo data that no output may carry: person columns in every table, a name in

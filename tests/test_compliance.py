@@ -222,7 +222,8 @@ def test_a_clean_data_set_shows_a_clean_report(tmp_path):
     data = sro.load(write_folder(tmp_path, officers=officers_csv, training=training_csv, meetings=meetings_csv,
                                  shifts=shifts_csv))
     assert data.error_count == 0, data.problems
-    found = compliance.check_all(data, year, year.year_span, dt.date(2026, 7, 12))  # every window closed
+    found = compliance.check_all(data, year, year.year_span, dt.date(2026, 7, 12),  # every window closed
+                                 dpi_made=dt.date(2026, 7, 1))
     assert {k: len(v) for k, v in found.items()} == {k: 0 for k in found}
     assert set(compliance.summary(found)["status"]) == {"kept"}
 
@@ -238,3 +239,23 @@ def test_a_packet_lists_only_the_consultations_that_count_for_its_semester():
     assert held["meeting_id"].tolist() == ["M2", "M3"]  # Dec 24 and Feb 22: 30 days either side of Jan 23
     assert compliance.consultations_held(meetings, YEAR.semesters["fall"], 30, dt.date(2026, 2, 1))[
         "meeting_id"].tolist() == ["M2"]  # not yet held on the check date
+
+
+@pytest.mark.parametrize(("as_of", "made", "expected"), [
+    pytest.param(dt.date(2026, 7, 31), None, ["not yet due"], id="not-made-on-the-due-date"),
+    pytest.param(dt.date(2026, 8, 1), None, ["breach"], id="not-made-after-the-due-date"),
+    pytest.param(dt.date(2026, 8, 1), dt.date(2026, 7, 31), [], id="made-on-the-due-date"),
+    pytest.param(dt.date(2026, 9, 1), dt.date(2026, 8, 3), ["breach"], id="made-late"),
+])
+def test_dpi_118124_due_july_31(as_of, made, expected):
+    assert compliance.dpi_118124(YEAR, as_of, made)["status"].tolist() == expected
+
+
+@pytest.mark.parametrize("where", [pytest.param(".", id="in-the-folder"),
+                                   pytest.param(".sro-staging/job", id="from-a-staging-folder-in-the-run")])
+def test_made_on_finds_the_118124_pdf(tmp_path, where):
+    (tmp_path / "dpi-118124-2025-26.pdf").write_bytes(b"%PDF")
+    folder = (tmp_path / where).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    assert compliance.made_on(folder, "dpi-118124-2025-26.pdf") == dt.date.today()
+    assert compliance.made_on(folder, "dpi-118124-2026-27.pdf") is None

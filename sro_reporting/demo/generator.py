@@ -209,8 +209,32 @@ def calls(rng: np.random.Generator, sch: pd.DataFrame, size: int = 60_600) -> pd
     })
 
 
-def enforcement(rng: np.random.Generator, sch: pd.DataFrame, off: pd.DataFrame) -> pd.DataFrame:
-    """Return arrests, citations and court referrals, most school-related at participating schools."""
+# Rarer offenses (statute and ordinance numbers as MPD's records write them), with their shares of all actions.
+RARE_OFFENSES = {"948.605(2)(a) Poss firearm school zone": 0.02, "943.32(1)(a) Robbery": 0.02,
+                 "943.02(1)(a) Arson of building": 0.005, "940.225(3) 3rd deg sexual assault": 0.005,
+                 "MCO 106-1.8 Public drinking": 0.02, "961.41(3g)(e) Poss THC": 0.04}
+
+
+def _offense_details(extra: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the actions with rarer offenses, a student ID for most students (a pool, so some come back) and, for
+    a few, where the incident happened (the rest are left to the school calendar)."""
+    n = len(frame)
+    shares = np.array(list(RARE_OFFENSES.values()))
+    pick = extra.choice(len(shares) + 1, n, p=[*shares, 1 - shares.sum()])
+    rare = np.array([*RARE_OFFENSES, ""])[pick]
+    student = (frame["subject_is_student"] == "Y").to_numpy() & (extra.random(n) < 0.75)
+    ids = np.char.add("S", extra.integers(100_000, 100_700, n).astype(str).astype("U7"))
+    setting = extra.choice(["", "SCHOOL_EVENT", "TRANSPORT", "school hours"], n, p=[0.9, 0.04, 0.03, 0.03])
+    return frame.assign(offense=np.where(rare != "", rare, frame["offense"]), student_id=np.where(student, ids, ""),
+                        incident_setting=setting)
+
+
+def enforcement(rng: np.random.Generator, sch: pd.DataFrame, off: pd.DataFrame,
+                extra: np.random.Generator | None = None) -> pd.DataFrame:
+    """Return arrests, citations and court referrals, most school-related at participating schools.
+
+    `extra` draws what later versions of the data set added (offense numbers, student IDs, settings), so the
+    rest of the data set stays as it was."""
     n = 1_400
     part_ids = sch.loc[sch["sro_participating"] == "Yes", "school_id"].to_numpy()
     weights = np.where(np.arange(len(part_ids)) < 12, 3.0, 1.0)
@@ -237,8 +261,9 @@ def enforcement(rng: np.random.Generator, sch: pd.DataFrame, off: pd.DataFrame) 
         "subject_gender": rng.choice(GENDERS, n, p=GENDER_P),
         "subject_race": rng.choice(RACES, n, p=RACE_P),
         "subject_is_student": np.where(age < 19, "Y", rng.choice(["Y", "N"], n)),
-    }).sort_values("action_datetime", key=lambda s: pd.to_datetime(s, format="%m/%d/%Y %I:%M %p"),
-                   kind="stable").reset_index(drop=True)
+    }).pipe(lambda f: f if extra is None else _offense_details(extra, f)).sort_values(
+        "action_datetime", key=lambda s: pd.to_datetime(s, format="%m/%d/%Y %I:%M %p"),
+        kind="stable").reset_index(drop=True)
 
 
 def _ages(rng: np.random.Generator, sch: pd.DataFrame, school_ids: np.ndarray) -> np.ndarray:
@@ -483,7 +508,7 @@ def build(seed: int = SEED) -> dict[str, pd.DataFrame]:
         "schools": sch.drop(columns=["number", "street"]),
         "officers": off,
         "calls_for_service": calls(rng, sch),
-        "enforcement": enforcement(rng, sch, off),
+        "enforcement": enforcement(rng, sch, off, np.random.default_rng([seed, 118124])),
         "shifts": shf,
         "activities": activities(rng, shf, sch),
         "use_of_force": use_of_force(rng, off, sch),

@@ -24,7 +24,7 @@ from sro_reporting.disclosure.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
 ELSEWHERE = "(not listed)"
-LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type")
+LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type", "offense")
 
 
 @dataclass
@@ -120,11 +120,15 @@ def _within(inner: str, outer: str) -> bool:
 
 
 def _period_sums(model: Model) -> None:
-    """Tie each period to the printed periods inside it: the outer one is their sum and a rest."""
+    """Tie each period to the printed periods inside it: the outer one is their sum and a rest.
+
+    Not for a part of a population named by place ("at schools taking part"): which schools take part differs by
+    period, so the year's count there is not the semesters' and a rest (a school that left after the fall counts
+    in the year's and not in the spring's)."""
     keys = set(model.shown) | model.hidden
     groups: dict[Key, set[str]] = {}
     for key in keys:
-        if "/" in key.period:
+        if "/" in key.period and key.get("place") == ALL:
             groups.setdefault(key.with_(period=""), set()).add(key.period)
     for base, periods in groups.items():
         for outer in periods:

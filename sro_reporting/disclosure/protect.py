@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sro_reporting.measures import offenses, people
 from sro_reporting.disclosure.layout import period
 from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
 from sro_reporting.disclosure.privacy import SUPPRESSED, TOTAL, suppress_counts
@@ -34,7 +35,9 @@ from sro_reporting.params import SchoolYear, Span
 from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet
 
-PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")
+# The dimensions whose cells are protected: a person's attributes, an offense type (which can name a child too) and,
+# in the 118.124 table of incidents by high school, the school.
+PERSON_DIMENSIONS = ("age_band", "gender", "race", "student", "offense", "school")
 ELSEWHERE = (("place", "not at a school taking part"),)
 DISPARITY_COLUMNS = ("arrest", "citation")
 MAX_ROUNDS = 500
@@ -63,9 +66,16 @@ class View:
 def semester_views(period: str, disparity: bool) -> list[View]:
     """Return the people tables of a semester report."""
     whole = [View(name, period, name) for name in
-             ("actions_by_age_band", "actions_by_gender", "actions_by_race",
+             ("actions_by_age_band", "actions_by_gender", "actions_by_race", "actions_by_offense",
               "use_of_force_by_age_band", "use_of_force_by_race", "use_of_force_by_student")]
     return whole + (disparity_views(period) if disparity else [])
+
+
+def year_views(period: str, disparity: bool) -> list[View]:
+    """Return the people tables of the year's reports: the annual's offense types and disparity table's counts, and
+    the 118.124 report's incidents by high school."""
+    return [View("actions_by_offense", period, "actions_by_offense"),
+            View("incidents_by_school", period, "incidents_118124")] + (disparity_views(period) if disparity else [])
 
 
 def disparity_views(period: str) -> list[View]:
@@ -144,13 +154,16 @@ def _view_key(grid: Grid, view: View, row: str, column: str) -> Key:
 
 
 def _view_cells(grid: Grid, view: View) -> dict[Key, int]:
-    """Return the sensitive cells a view prints, with their values."""
+    """Return the sensitive cells a view prints, with their values (its Total row's too, where that breaks down by
+    a protected dimension, as the 118.124 table's district totals of each kind do)."""
     frame = view.frame(grid.breakdown.counts)
     cells = {}
-    for r in frame.index:
+    for r in [*frame.index, TOTAL]:
         for c in [*frame.columns, TOTAL]:
             key = _view_key(grid, view, r, c)
-            cells[key] = grid.values[(r, key.get(grid.breakdown.columns) if grid.breakdown.columns else ALL)]
+            if sensitive(key):
+                row = ALL if r == TOTAL else r
+                cells[key] = grid.values[(row, key.get(grid.breakdown.columns) if grid.breakdown.columns else ALL)]
     return cells
 
 
@@ -169,8 +182,9 @@ class Family:
                 tables["participating_by_race"] = people.participating_by_race(data, span)
                 tables["enrolled"] = people.enrolled(data, year, span)
             self.grids.update({(name, period(span)): Grid.of(b, period(span)) for name, b in tables.items()})
+        self.grids[("incidents_118124", self.year)] = Grid.of(people.incidents_118124(data, year), self.year)
         self.views = [v for p in self.terms for v in semester_views(p, disparity)]
-        self.views += disparity_views(self.year) if disparity else []
+        self.views += year_views(self.year, disparity)
         self.sums: list[tuple[str, list[str], list[str]]] = []  # (whole, parts) of grid names and periods
         self._add_rest()
         if disparity:
@@ -184,7 +198,7 @@ class Family:
     def _add_rest(self) -> None:
         """Add the grids of the year outside its semesters: the year's counts less the semesters'."""
         for (name, when), grid in list(self.grids.items()):
-            if when == self.year and grid.breakdown.population != people.ENROLLED:
+            if when == self.year and grid.breakdown.population not in (people.ENROLLED, people.INCIDENTS):
                 counts = grid.breakdown.counts - sum(self.grids[(name, p)].breakdown.counts for p in self.terms)
                 self._derived(name, self.rest, grid.breakdown, counts)
                 self.sums.append(((name, when), [(name, p) for p in [*self.terms, self.rest]]))
@@ -317,8 +331,10 @@ _PLANS: dict[tuple, Plan] = {}
 
 
 def _cache_key(data: DataSet, year: SchoolYear) -> str:
-    """Return the cache key of a school year's plan: a part of the data version's snapshot."""
-    return f"{data.version}{snapshot.PART}plan{hashlib.sha256(year.model_dump_json().encode()).hexdigest()[:16]}"
+    """Return the cache key of a school year's plan: a part of the data version's snapshot, for the year's parameters
+    and the offense crosswalk (an edited crosswalk moves counts between offense types)."""
+    made_of = year.model_dump_json() + offenses.crosswalk().model_dump_json()
+    return f"{data.version}{snapshot.PART}plan{hashlib.sha256(made_of.encode()).hexdigest()[:16]}"
 
 
 def _kept(data: DataSet, year: SchoolYear) -> Plan:
@@ -339,7 +355,8 @@ def _kept(data: DataSet, year: SchoolYear) -> Plan:
 def plan_for(data: DataSet, year: SchoolYear) -> Plan:
     """Return the school year's plan: once per data set and year in this process, and once per data version in
     the cache (`_kept`)."""
-    key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json())
+    key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json(),
+           offenses.crosswalk().model_dump_json())
     if key not in _PLANS:
         _PLANS[key] = _kept(data, year)
     return _PLANS[key]

@@ -11,6 +11,7 @@ near its end) are not breaches.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
@@ -390,12 +391,49 @@ def act_12(shifts: pd.DataFrame, year: SchoolYear, span: Span, as_of: dt.date) -
                        reason=days["sros_on_duty"].astype("str") + f" SROs on duty (floor {year.sro_floor})")
 
 
+def dpi_118124_due(year: SchoolYear) -> dt.date:
+    """Return when the school year's Wis. Stat. 118.124 statistics are due to DPI: July 31 after the year ends."""
+    return dt.date(year.year_span.end.year, 7, 31)
+
+
+def dpi_118124(year: SchoolYear, as_of: dt.date, made: dt.date | None) -> pd.DataFrame:
+    """Wis. Stat. 118.124: the year's incident report made (by MPD, for the board to send DPI) by July 31.
+
+    >>> import datetime as dt
+    >>> year = SchoolYear(school_year="2025-26", semesters={"spring": Span(start=dt.date(2026, 1, 26),
+    ...     end=dt.date(2026, 6, 12))})
+    >>> dpi_118124(year, dt.date(2026, 6, 30), None)["status"].tolist(), dpi_118124(year, dt.date(2026, 9, 1),
+    ...     None)["status"].tolist(), dpi_118124(year, dt.date(2026, 9, 1), dt.date(2026, 7, 2)).empty
+    (['not yet due'], ['breach'], True)
+    """
+    due = dpi_118124_due(year)
+    if made is not None and made <= due:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    if made is not None:
+        row = (due, BREACH, f"made on {made}, after the due date")
+    elif as_of <= due:
+        row = (due, NOT_YET_DUE, f"due by {due}; not made yet (the spring run makes it, or --report dpi-118124)")
+    else:
+        row = (due, BREACH, f"not made by {due}")
+    return pd.DataFrame([row], columns=FINDING_COLUMNS)
+
+
+def made_on(folder: Path, name: str) -> dt.date | None:
+    """Return the day the report PDF `name` was made (its file's time), or None where there is none: in `folder`,
+    or in the run's folder two levels up where `folder` is the staging folder a batch makes a report in."""
+    for pdf in (folder / name, folder.parent.parent / name):
+        if pdf.exists():
+            return dt.datetime.fromtimestamp(pdf.stat().st_mtime).date()
+    return None
+
+
 RULES = [
     ("IV.B", "Selection requirements", False), ("IV.C", "Selection panel", True),
     ("IV.D", "NASRO initial training and certificate", True), ("IV.E", "MPS additional training", True),
     ("III.E.1", "Monthly meeting with the MPS safety director", True),
     ("III.E.2", "End-of-semester consultation with each school", True),
     ("III.A / Act 12", "SROs on duty in school hours", True), ("V", "Memorandum of understanding", True),
+    ("118.124", "Wis. Stat. 118.124 incident statistics for DPI, by July 31 (made by MPD for the board)", True),
 ]  # (section, rule, in the MPS extract): personnel matters (IV.B) stay internal
 EXTRACT_OMISSIONS = [
     ("IV.B", "Selection requirements: each SRO's length of service, attendance rating and sustained complaints",
@@ -404,8 +442,11 @@ EXTRACT_OMISSIONS = [
 ]
 
 
-def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date) -> dict[str, pd.DataFrame]:
-    """Run every rule for the SROs assigned in `span` on the check date `as_of`; return the findings by section."""
+def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date,
+              dpi_made: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """Run every rule for the SROs assigned in `span` on the check date `as_of`; return the findings by section.
+
+    `dpi_made`: the day the year's Wis. Stat. 118.124 report was made, if it was."""
     from sro_reporting.measures.staffing import active_officers
 
     effective = year.soi_effective
@@ -424,6 +465,7 @@ def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date) -> di
         "III.E.2": consultations(data.meetings, data.schools, year, as_of, effective),
         "III.A / Act 12": act_12(data.shifts, year, span, as_of),
         "V": mou(year, as_of, span, effective, earlier),
+        "118.124": dpi_118124(year, as_of, dpi_made),
     }
 
 

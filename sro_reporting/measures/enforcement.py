@@ -80,3 +80,46 @@ def demographics(enforcement: pd.DataFrame, span: Span, breakdown: str) -> pd.Da
     found = actions_in(enforcement, span)
     return counts_by(found, breakdown, "action_type", list(ACTION_TYPE.codes))
 
+
+
+CRDC_LABELS = {"measure": "Measure", "actions": "Actions", "students": "Students",
+               "actions_without_person_key": "Actions with no person identifier"}
+CRDC_NOTE = ("Students: the distinct people among the actions whose export row carries a person identifier (kept only "
+             "as a keyed hash). Actions with no person identifier may be further students, or the same ones again. "
+             "A blank: not counted (the student status is not recorded).")
+CRDC_NO_KEY_NOTE = ("The export carries no person identifier, so these are counts of actions (one per person per "
+                    "action), not of students: a student with two actions counts twice. Students: not collected.")
+
+
+def identifies_people(enforcement: pd.DataFrame) -> bool:
+    """Return whether the export carries a person identifier (as `person_key`) on any row."""
+    return "person_key" in enforcement.columns and bool(enforcement["person_key"].notna().any())
+
+
+def crdc_referrals(enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return CRDC's referrals to law enforcement and school-related arrests of students: actions, distinct students
+    (blank where the export identifies no one) and actions without a person identifier; then the actions left out.
+
+    >>> import datetime as dt
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 5), "school_related": [True] * 5,
+    ...     "action_type": ["arrest", "arrest", "citation", "arrest", "citation"],
+    ...     "subject_is_student": pd.array([True, True, True, True, None], dtype="boolean"),
+    ...     "person_key": ["a", "a", "b", None, "c"]})
+    >>> crdc_referrals(enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).iloc[:, 1:].values.tolist()
+    [[4, 2, 1], [3, 1, 1], [1, <NA>, <NA>]]
+    """
+    found = actions_in(enforcement, span)
+    status = found["subject_is_student"].astype("boolean")
+    students = found[status.fillna(False)]
+    keyed = identifies_people(enforcement)
+    rows = []
+    for measure, acts in (("Referrals to law enforcement: school-related arrests, citations and court referrals "
+                           "of students", students),
+                          ("School-related arrests of students", students[students["action_type"] == "arrest"])):
+        keys = acts["person_key"] if keyed else pd.Series(None, index=acts.index, dtype="str")
+        rows.append((measure, len(acts), keys.dropna().nunique() if keyed else None,
+                     int(keys.isna().sum()) if keyed else None))
+    rows.append(("School-related actions whose person's student status is not recorded (not counted above)",
+                 int(status.isna().sum()), None, None))
+    out = pd.DataFrame(rows, columns=["measure", "actions", "students", "actions_without_person_key"])
+    return out.astype({"actions": "int64", "students": "Int64", "actions_without_person_key": "Int64"})

@@ -10,6 +10,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from sro_reporting.measures import offenses
+from sro_reporting.measures.disparity import enrollment_by_race
+from sro_reporting.measures.enforcement import BREAKDOWNS, actions_in, counts_by
+from sro_reporting.measures.force import force_in
 from sro_reporting.linking.schools import participating
 from sro_reporting.measures.disparity import enrollment_by_race
 from sro_reporting.measures.enforcement import BREAKDOWNS, actions_in, counts_by
@@ -19,6 +23,7 @@ from sro_reporting.reading.codes import ACTION_TYPE, RACE
 from sro_reporting.reading.dataset import DataSet
 
 ACTIONS, FORCE, ENROLLED = "school-related actions", "use-of-force incidents", "students enrolled"
+INCIDENTS = "118.124 incidents"  # incidents, not people: an offense type at one school can still name a child
 STUDENT_LABELS = {True: "Student", False: "Not a student"}
 
 
@@ -61,16 +66,29 @@ def breakdowns(data: DataSet, span: Span) -> dict[str, Breakdown]:
     >>> from sro_reporting.params import load_school_year
     >>> tables = breakdowns(sro.load(), load_school_year("2025-26").semesters["spring"])  # the demo data
     >>> sorted(tables)[:3], list(tables["actions_by_age_band"].counts.columns)
-    (['actions_by_age_band', 'actions_by_gender', 'actions_by_race'], ['arrest', 'citation', 'court_referral'])
+    (['actions_by_age_band', 'actions_by_gender', 'actions_by_offense'], ['arrest', 'citation', 'court_referral'])
     """
     acts = actions_in(data.enforcement, span)  # every school-related action of the period (population.py)
     uof = force_in(data.use_of_force, span)
     out = {f"actions_by_{key}": Breakdown(ACTIONS, key, "action_type",
                                           counts_by(acts, key, "action_type", list(ACTION_TYPE.codes)))
            for key in BREAKDOWNS}
+    out["actions_by_offense"] = Breakdown(ACTIONS, "offense", "action_type", by_offense(acts))
     for key in ("age_band", "race", "student"):
         out[f"use_of_force_by_{key}"] = Breakdown(FORCE, key, "", _single(uof, key, "Incidents"))
     return out
+
+
+def by_offense(actions: pd.DataFrame) -> pd.DataFrame:
+    """Return actions by offense type (the eight kinds of Wis. Stat. 118.124 and other) and action type."""
+    return offenses.by_type(actions, offenses.crosswalk(), list(ACTION_TYPE.codes))
+
+
+def incidents_118124(data: DataSet, year: SchoolYear) -> Breakdown:
+    """Return the school year's Wis. Stat. 118.124 incidents by high school (rows, by ID) and kind (columns)."""
+    table = offenses.incidents(data.enforcement, data.schools, year, year.year_span, offenses.crosswalk())
+    counts = table[table["school_id"].notna()].set_index("school_id")[list(offenses.CATEGORIES)]
+    return Breakdown(INCIDENTS, "school", "offense", counts.rename_axis("School ID").astype("int64"))
 
 
 def participating_by_race(data: DataSet, span: Span) -> Breakdown:

@@ -105,6 +105,14 @@ MEETING_TYPE = CodeSet(
     "meeting_type", ("mps_safety_monthly", "semester_consultation", "selection_panel")
 )
 
+INCIDENT_SETTING = CodeSet(
+    "incident_setting", ("SCHOOL_HOURS", "SCHOOL_EVENT", "TRANSPORT", "OTHER"),
+    {"SCHOOL_HOURS": ("school hours", "in school hours"), "SCHOOL_EVENT": ("school event", "event"),
+     "TRANSPORT": ("school transport", "transportation", "bus")},
+    labels={"SCHOOL_HOURS": "In school hours", "SCHOOL_EVENT": "At a school event", "TRANSPORT": "On school transport",
+            "OTHER": "Other times"},
+)
+
 PANEL_ROLE = CodeSet("panel_role", ("mps_staff", "community", "mps_student", "mpd", "other"))
 
 SEARCH_TYPE = CodeSet("search_type", ("PERSON", "PROPERTY", "VEHICLE"),
@@ -270,7 +278,8 @@ CODE_SETS: dict[str, CodeSet] = {
     c.name: c
     for c in (RACE, GENDER, ACTION_TYPE, ACTIVITY_TYPE, SHIFT_TYPE, COURSE_CODE,
               MEETING_TYPE, PANEL_ROLE, SEARCH_TYPE, SEARCH_BASIS, SEARCH_FOUND, COMPLAINT_CATEGORY,
-              COMPLAINT_SOURCE, COMPLAINT_STATUS, COMPLAINT_FINDING, NATURE, DISPOSITION, FORCE_TYPE, PROVIDER)
+              COMPLAINT_SOURCE, COMPLAINT_STATUS, COMPLAINT_FINDING, NATURE, DISPOSITION, FORCE_TYPE, PROVIDER,
+              INCIDENT_SETTING)
 }
 
 # Wisconsin treats 17-year-olds as adults in criminal matters, so 17 stands alone.

@@ -19,6 +19,7 @@ def files_hash(paths: list[Path]) -> str:
 
 @functools.cache
 def source_hash() -> str:
-    """Return a hash of the package's own source and templates."""
+    """Return a hash of the package's own source, templates and data (the offense crosswalk)."""
     package = Path(__file__).parents[1]
-    return files_hash(sorted([*package.rglob("*.py"), *package.rglob("*.j2"), *package.rglob("*.css")]))
+    return files_hash(sorted([*package.rglob("*.py"), *package.rglob("*.j2"), *package.rglob("*.css"),
+                              *package.rglob("*.csv")]))

@@ -19,6 +19,7 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv
 
+from sro_reporting.reading import pseudonym
 from sro_reporting.reading.quality import combine, problem, problems_at, problems_frame
 from sro_reporting.reading.sources import SNIFF, file_kind
 from sro_reporting.reading.tables import PERSON_IDENTIFYING, Table
@@ -275,7 +276,12 @@ def _rename(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]
         if original == LINE:
             continue
         name = normalize_name(original)
-        if name in PERSON_IDENTIFYING:
+        if name in pseudonym.IDENTIFIERS and pseudonym.COLUMN in wanted and pseudonym.COLUMN not in keep.values():
+            keep[original] = pseudonym.COLUMN
+            problems.append(problem(table.name, 1, str(original), "",
+                                    "person identifier replaced on read by a keyed hash (person_key)", "info"))
+            continue
+        if name in PERSON_IDENTIFYING or name in pseudonym.IDENTIFIERS:
             problems.append(problem(table.name, 1, str(original), "",
                                     "person-identifying column dropped on read", "info"))
             continue
@@ -299,6 +305,8 @@ def _rename(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[dict]
                                 f"`{meant}` (which is missing): rename the header to {meant} to use it; ignored",
                                 "warning"))
     out = frame[[*keep, LINE]].rename(columns=keep)
+    if pseudonym.COLUMN in out.columns:  # the raw identifier goes no further than this line
+        out[pseudonym.COLUMN] = pseudonym.keyed(out[pseudonym.COLUMN], pseudonym.secret())
     return out, problems
 
 

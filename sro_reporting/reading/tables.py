@@ -53,6 +53,8 @@ class Table:
 
 def _subject_columns() -> tuple[Column, ...]:
     return (
+        Column("person_key", notes="keyed hash of the export's `student_id` or `person_id` (made on read; "
+                                   "the raw identifier is dropped)"),
         Column("subject_age", "int", min=0, max=120),
         Column("subject_gender", "code", code_set="gender", notes="blank = `U`"),
         Column("subject_race", "code", code_set="race", notes="blank = `UNKNOWN`"),
@@ -118,7 +120,10 @@ ENFORCEMENT = Table(
         Column("school_id", notes="school of the incident; required when school_related is true"),
         Column("incident_number"),
         Column("officer_id", notes="the SRO involved, if any"),
-        Column("offense"),
+        Column("offense", notes="offense text or statute number, e.g. `Battery` or `940.19(1)`; mapped to the "
+                                "118.124 categories by the offense crosswalk"),
+        Column("incident_setting", "code", code_set="incident_setting",
+               notes="SCHOOL_HOURS, SCHOOL_EVENT, TRANSPORT or OTHER; blank = from the school calendar"),
         *_subject_columns(),
     ),
 )

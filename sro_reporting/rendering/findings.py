@@ -285,3 +285,34 @@ def frame(found: list[Finding]) -> pd.DataFrame:
     rows = [(i, f.sentence, measure, _value(value))
             for i, f in enumerate(found, 1) for measure, value in f.figures.items()]
     return pd.DataFrame(rows, columns=["finding", "sentence", "measure", "value"])
+
+
+def incidents_118124(incidents: pd.DataFrame, settings: pd.DataFrame, due: dt.date) -> list[Finding]:
+    """Findings of the Wis. Stat. 118.124 report: incidents in all and the high schools with any, how many actions
+    were placed in school hours by the calendar, and when the board's report is due.
+
+    >>> t = pd.DataFrame({"school_id": ["1", "2", None], "battery": [2, 0, 2], "arson": [1, 0, 1]})
+    >>> s = pd.DataFrame({"setting": ["In school hours"], "recorded": [1], "school calendar": [3]})
+    >>> [f.sentence for f in incidents_118124(t, s, dt.date(2026, 7, 31))][:2]  # doctest: +NORMALIZE_WHITESPACE
+    ['MPD counted 3 incidents of the eight kinds at the high schools (an incident of two kinds counts in each); 1 of
+      the 2 high schools had at least one.', 'Of the 4 arrests and citations counted, 3 had no recorded setting and
+      count because the school calendar puts them in school hours; an evening event with no recorded setting is
+      missed.']
+    """
+    schools = incidents[incidents["school_id"].notna()]
+    each = schools.drop(columns=[c for c in ("school_id", "school_name") if c in schools]).sum(axis=1)
+    total, with_any = int(each.sum()), int((each > 0).sum())
+    counted = Finding("118.124 incidents", (
+        f"MPD counted {_n(total)} incidents of the eight kinds at the high schools (an incident of two kinds counts "
+        f"in each); {_n(with_any)} of the {_n(len(schools))} high schools had at least one."),
+        {"Incidents (each kind counted)": total, "High schools with an incident": with_any,
+         "High schools": len(schools)})
+    recorded, calendar = int(settings["recorded"].sum()), int(settings["school calendar"].sum())
+    placed = Finding("118.124 settings", (
+        f"Of the {_n(recorded + calendar)} arrests and citations counted, {_n(calendar)} had no recorded setting and "
+        "count because the school calendar puts them in school hours; an evening event with no recorded setting "
+        "is missed."), {"Arrests and citations counted": recorded + calendar,
+                        "Placed by the school calendar": calendar})
+    deadline = Finding("118.124 due", f"The school board's report of these incidents to DPI is due by "
+                                      f"{due:%B} {due.day}, {due.year}.", {"Due to DPI": due.isoformat()})
+    return [counted, placed, deadline]

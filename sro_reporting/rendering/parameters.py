@@ -69,8 +69,15 @@ class Monthly(Semestral, Period):
     """The monthly brief."""
 
 
+class Quarterly(Semestral):
+    """The quarterly public report: the semester whose batch makes it, and its quarter (1-4 or jan-mar)."""
+
+    quarter: Text
+
+
 MODELS: dict[str, type[Report]] = {"annual": Period, "semester": Semestral, "school": School, "officer": Officer,
-                                   "monthly": Monthly, "compliance": Report}
+                                   "monthly": Monthly, "quarterly": Quarterly, "compliance": Report,
+                                   "dpi-118124": Report}
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 

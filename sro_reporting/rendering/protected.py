@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.measures import disparity, offenses, people
 from sro_reporting.disclosure import protect
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate, period
 from sro_reporting.disclosure.privacy import TOTAL, suppress_counts
@@ -20,8 +21,9 @@ from sro_reporting.rendering.report import Report
 
 LEFT_OUT = ("Not shown: too few people are counted here to break them down by {what} without risk of "
             "identifying someone, even with other counts hidden.")
-NOT_BROKEN_DOWN = ("Breakdowns by age band, gender and race are given for the whole district in the semester "
-                   "and annual reports, where the numbers are large enough to show without identifying a child.")
+NOT_BROKEN_DOWN = ("Breakdowns by age band, gender, race and offense type are given for the whole district in the "
+                   "semester and annual reports, where the numbers are large enough to show without identifying a "
+                   "child.")
 INTERNAL_NOTE = "Exact counts (internal report)."
 DISPARITY_LABELS = {"race": "Race or ethnicity", "students": "Students enrolled", "arrests": "Arrests",
                     "arrest_rate": "Arrests per 1,000", "arrest_rri": "Arrest index", "citations": "Citations",
@@ -78,6 +80,29 @@ def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Br
         return
     frame = shown.rename(columns=ACTION_LABELS).rename_axis(b.counts.index.name).reset_index()
     rep.table(frame, name, caption, note=note, layout=people_layout(b, span, list(b.counts.columns)))
+
+
+def incidents_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown, caption: str) -> None:
+    """Show the 118.124 incidents by high school (rows) and kind (columns) with totals: exact for MPD, as the school
+    year's protection plans it for MPS."""
+    if rep.audience == "mps":
+        shown = protect.plan_for(data, rep.year).shown(protect.View("incidents_by_school", period(span),
+                                                                    "incidents_118124"), b)
+        note = rep.suppression_note()
+    else:
+        shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
+    if shown is None:
+        rep.text(f"{caption}: {LEFT_OUT.format(what='school and kind')}")
+        return
+    names = dict(zip(data.schools["school_id"], data.schools["school_name"]))
+    frame = shown.rename(columns=offenses.CATEGORIES).rename_axis("School ID").reset_index()
+    frame.insert(1, "School", frame["School ID"].map(names).fillna("District (all high schools)"))
+    layout = Layout(population=b.population, period=period(span), row_label="School ID", row_dimension="school",
+                    columns={**{offenses.CATEGORIES[c]: Part(categories={"offense": c}) for c in b.counts.columns},
+                             TOTAL: Part()})
+    rep.table(frame, "incidents_by_school", caption, layout=layout,
+              note=f"{note} Total (across): the incidents of each kind added up; an incident of two kinds counts in "
+                   "each. Total (down): the district, every high school together.")
 
 
 def disparity_layout(span: Span) -> Layout:

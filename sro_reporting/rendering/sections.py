@@ -20,6 +20,7 @@ from sro_reporting.measures import (
     complaints,
     enforcement,
     force,
+    offenses,
     people,
     population,
     searches,
@@ -351,10 +352,95 @@ def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str |
     tables = people.breakdowns(data, span) if school_id is None and officer_id is None else \
         {f"actions_by_{key}": people.Breakdown(people.ACTIONS, key, "action_type",
                                                 enforcement.demographics(enf, span, key))
-         for key in enforcement.BREAKDOWNS}
+         for key in enforcement.BREAKDOWNS} | {"actions_by_offense": people.Breakdown(
+            people.ACTIONS, "offense", "action_type", people.by_offense(enforcement.actions_in(enf, span)))}
     for key, label in enforcement.BREAKDOWNS.items():
         protected.people_table(rep, data, span, f"actions_by_{key}", tables[f"actions_by_{key}"],
                                f"School-related actions by {label.lower()} of the person")
+    offense_table(rep, data, span, tables["actions_by_offense"])
+
+
+def offense_note() -> str:
+    """Return how an action's offense type is found: the crosswalk, its version, and what becomes Other."""
+    walk = offenses.crosswalk()
+    where = "shipped with the package" if walk.origin == "packaged" else f"the project's {walk.origin}"
+    return (f"Offense type: the offense MPD recorded (words, a statute or a city ordinance number), mapped by the "
+            f"offense crosswalk, version {walk.version} ({where}), to the eight kinds Wis. Stat. 118.124 names. "
+            "Every other offense, and an offense the crosswalk does not know, is under Other offenses; MPD's "
+            "data-quality log lists the offenses it does not know, with their counts.")
+
+
+def offense_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown) -> None:
+    """Show school-related actions by offense type (the eight kinds of Wis. Stat. 118.124, and other)."""
+    protected.people_table(rep, data, span, "actions_by_offense", b,
+                           "School-related actions by offense type (the kinds of Wis. Stat. 118.124, and other)")
+    rep.text(offense_note())
+
+
+def offense_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the period's school-related actions by offense type, for the whole district."""
+    rep.section("Offense types", "School-related arrests, citations and court referrals by the kind of offense, in "
+                "the eight kinds that Wis. Stat. 118.124 asks high schools to report (and other offenses). One row "
+                "per person per action, as in every table of actions.")
+    if not protected.breaks_down(rep, span):
+        rep.text(protected.NOT_BROKEN_DOWN)
+        return
+    offense_table(rep, data, span, people.breakdowns(data, span)["actions_by_offense"])
+
+
+def dpi_118124_findings(rep: Report, data: DataSet) -> None:
+    """Findings of the 118.124 report: incidents in all and at how many high schools (the printed grand total and
+    zeros, never a hidden count), how the settings were known, and the due date."""
+    from sro_reporting.measures.compliance import dpi_118124_due
+
+    span, walk = rep.year.year_span, offenses.crosswalk()
+    findings_section(rep, findings.incidents_118124(
+        offenses.incidents(data.enforcement, data.schools, rep.year, span, walk),
+        offenses.settings_used(data.enforcement, data.schools, rep.year, span, walk), dpi_118124_due(rep.year)))
+
+
+def dpi_118124_section(rep: Report, data: DataSet) -> None:
+    """Show the school year's Wis. Stat. 118.124 incidents at each high school and in total, with how they were
+    found: the conditions, the settings recorded or taken from the calendar, and (for MPD) the offenses not mapped."""
+    span, walk = rep.year.year_span, offenses.crosswalk()
+    b = people.incidents_118124(data, rep.year)
+    rep.section("Incidents at each high school (Wis. Stat. 118.124)",
+                "Incidents, not people: an incident with several people arrested or cited counts once, in each kind "
+                "it involves. Counted when MPD's record is school-related, at a high school, in school hours, at a "
+                "school event or on school transport, and an arrest (a charge) or a citation was made.")
+    if b.counts.empty:
+        rep.text("No school in the list of schools has a high-school grade band (grade_band naming a high school or "
+                 "holding a grade from 9 to 12), so there is no high school to report on.")
+    else:
+        protected.incidents_table(rep, data, span, b, "Incidents by high school and kind (Wis. Stat. 118.124)")
+    rep.section("How the incidents were found")
+    rep.table(offenses.settings_used(data.enforcement, data.schools, rep.year, span, walk), "incidents_by_setting",
+              "Arrests and citations counted, by when they happened and how that is known",
+              note="Recorded: MPD's record gives where the incident happened (incident_setting). School calendar: the "
+                   f"record gives none, so an action on a school day from {staffing.weekday_window(rep.year)} counts "
+                   "as in school hours, and one at other times does not count (an evening game without a recorded "
+                   "setting is missed).",
+              labels={"setting": "When", "recorded": "Recorded", "school calendar": "From the school calendar"})
+    if rep.audience == "mpd_internal":  # free text from the export: never in what MPS receives
+        rep.table(offenses.unmapped(data.enforcement, walk), "offenses_not_in_crosswalk",
+                  "Offenses the crosswalk does not map (every action of the data, any period)",
+                  note="Counted as other offenses. Add a row to params/offense_crosswalk.csv where one of them is "
+                       "one of the eight kinds.", labels={"offense": "Offense as recorded", "actions": "Actions"})
+
+
+def crdc_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show referrals to law enforcement and school-related arrests as the Civil Rights Data Collection counts them:
+    students, where the export identifies people, else actions."""
+    table = enforcement.crdc_referrals(data.enforcement, span)
+    keyed = enforcement.identifies_people(data.enforcement)
+    rep.section("Referrals to law enforcement (Civil Rights Data Collection)",
+                "The U.S. Department of Education's Civil Rights Data Collection counts students, not incidents: a "
+                "student referred to law enforcement for an incident at school, at a school event or on school "
+                "transport, whatever the outcome. Every school-related arrest, citation and court referral of a "
+                "student is such a referral; a school-related arrest is also counted on its own.")
+    rep.table(table, "crdc_referrals", "Students referred to law enforcement and arrested (CRDC definitions)",
+              note=enforcement.CRDC_NOTE if keyed else enforcement.CRDC_NO_KEY_NOTE,
+              labels=enforcement.CRDC_LABELS)
 
 
 def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None,
@@ -686,6 +772,10 @@ def data_quality(rep: Report, data: DataSet) -> None:
 
 
 COMMON_DEFINITIONS = {
+    "Offense type": "the kind of offense of an action: one of the eight kinds Wis. Stat. 118.124 names (homicide; "
+                    "sexual assault; burglary, robbery or theft; battery under s. 940.19; arson; use or possession "
+                    "of alcohol or drugs; a firearm in a school zone under s. 948.605(2); a city disorderly-conduct "
+                    "ordinance), or other offenses. Mapped from the offense MPD recorded by the offense crosswalk.",
     "Participating school": "a school marked as taking part in the SRO program whose participation dates, "
                             "where given, overlap the period.",
     "School day": "a weekday inside a semester, less the school year's days off (parameter file).",

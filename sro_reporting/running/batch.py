@@ -30,8 +30,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 
+import pandas as pd
 import pyarrow
 
+from sro_reporting.measures import offenses
 from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
@@ -74,7 +76,7 @@ WORKER_NICE = 5  # a worker and its kernel yield to the loading parent
 # A worker's garbage collection: WeasyPrint makes millions of objects a report, and the default first threshold
 # (700) scanned them over and over; the worker collects whole between reports instead (`execute`).
 WORKER_GC = (50_000, 20, 100)
-PROTECTING = {"annual", "semester"}  # the kinds whose reports print people tables the disclosure plan protects
+PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose people tables the disclosure plan protects
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
@@ -88,7 +90,8 @@ def _code_hash() -> str:
     from sro_reporting.paths import params_dir
 
     libraries = json.dumps(library_versions(), sort_keys=True)
-    return files_hash(sorted(params_dir().glob("*.yaml"))) + source_hash() \
+    params = [*params_dir().glob("*.yaml"), *params_dir().glob("*.csv")]  # the school years, the offense crosswalk
+    return files_hash(sorted(params)) + source_hash() \
         + hashlib.sha256(libraries.encode()).hexdigest()
 
 
@@ -406,7 +409,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
             data = load(data_dir, remember=False, unlinked_later=True, after_read=start,
                         date_format=year.date_format)
         _stop_if(checks.check_data(data, making), data_dir)
-        write_quality(data.problems, internal / "data_quality.csv", out)
+        write_quality(pd.concat([data.problems, offenses.quality(data.enforcement, offenses.crosswalk())],
+                                ignore_index=True), internal / "data_quality.csv", out)  # MPD's log: free text
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
         todo = plan(wanted, year, semester, data, base)
         try:
@@ -456,7 +460,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     return failed
 
 
-def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "quarterly", "compliance"],
+def run_report(report: Literal["annual", "semester", "school", "officer", "monthly", "quarterly", "compliance",
+                                "dpi-118124"],
                out: str | Path | None = None, school_year: str = "2025-26", semester: Semester | None = None,
                *, data_dir: str | Path = "", school_id: str | None = None, officer_id: str | None = None,
                month: str | None = None, quarter: str | int | None = None, audience: Audience | None = None) -> Path:
@@ -464,8 +469,8 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
 
     For analysts in a notebook: `run_report("school", semester="spring", school_id="0007")`. The
     entity its report needs is required (`school_id` for "school", `officer_id` for "officer",
-    `month="YYYY-MM"` for "monthly", `quarter=3` or `"jan-mar"` for "quarterly"; `audience="mps"` picks the
-    compliance extract); an unknown
+    `month="YYYY-MM"` for "monthly", `quarter=3` or `"jan-mar"` for "quarterly"; `audience="mps"` picks the MPS
+    version of "compliance" or "dpi-118124"); an unknown
     argument is a `TypeError`, an unknown ID or month a `PlanError` naming those there are. `out`
     is the workspace's `outputs/interactive` when left out. The report runs on a kernel kept warm
     for the next call (shut down when Python exits); raises `BatchError` with the error where it fails.
@@ -490,8 +495,9 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
                    "month": 'month="2026-03"', "quarter": "quarter=3"}[option]
         raise PlanError(f"the {report} report is made for one {option.removesuffix('_id')}: "
                         f"give {option}, e.g. run_report({report!r}, ..., {example})")
-    if audience is not None and report != "compliance":
-        raise PlanError(f"the {report} report has one audience; audience= picks the compliance extract only")
+    if audience is not None and kind.fan_out != "audience":
+        raise PlanError(f"the {report} report has one audience; audience= picks the MPS extract of the compliance "
+                        "and 118.124 reports only")
     if month is not None and semester is None:
         found = month_semesters(load_school_year(school_year), month)
         if len(found) != 1:
@@ -510,7 +516,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     jobs = plan([report], year, semester, data, base)
     if option:
         jobs = select(jobs, {option.removesuffix("_id"): [given[option]]}, year, semester, data.as_of())
-    elif report == "compliance":
+    elif kind.fan_out == "audience":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones

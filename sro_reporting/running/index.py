@@ -20,7 +20,8 @@ from sro_reporting.running.release import INTERNAL, MPS
 
 AUDIENCES = {"mps": "For Milwaukee Public Schools", "mpd_internal": "MPD internal"}
 PLURALS = {"annual": "Annual report", "semester": "Semester report", "school": "School consultation packets",
-           "officer": "Officer activity reports", "monthly": "Monthly briefs", "compliance": "Program compliance"}
+           "officer": "Officer activity reports", "monthly": "Monthly briefs", "compliance": "Program compliance",
+           "dpi-118124": "Wis. Stat. 118.124 incident report"}
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1a1a1a; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; }

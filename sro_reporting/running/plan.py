@@ -87,6 +87,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          title="Quarterly public report"),
     Kind("compliance", "mpd_internal", fan_out="audience", cost=3,  # the internal report and its MPS extract
          needs=("schools", "officers", "training", "meetings", "shifts"), title="Program compliance report"),
+    Kind("dpi-118124", "mpd_internal", fan_out="audience", cost=4,  # exact for MPD, protected for MPS
+         needs=("schools", "enforcement"), title="Wis. Stat. 118.124 incident report"),
 )}
 # The option that picks one entity of a fanned-out kind, and the kind it picks from.
 ENTITY_OPTIONS = {"school": "school", "officer": "officer", "month": "monthly", "quarter": "quarterly"}
@@ -109,11 +111,11 @@ class Job:
 
 
 def default_reports(semester: str | None) -> list[str]:
-    """Return the reports a period calls for: a semester's, and at the end of spring the annual too."""
+    """Return the reports a period calls for: a semester's, and at the end of spring the year's (annual, 118.124)."""
     if semester is None:
-        return ["annual", "compliance"]
+        return ["annual", "compliance", "dpi-118124"]
     reports = ["semester", "school", "officer", "monthly", "quarterly", "compliance"]
-    return reports + ["annual"] if semester == "spring" else reports
+    return reports + ["annual", "dpi-118124"] if semester == "spring" else reports
 
 
 def most_jobs(reports: list[str]) -> float:

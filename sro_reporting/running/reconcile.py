@@ -24,6 +24,8 @@ Checks, each by name in the result:
 - `quarters to semester`: where the quarters made cover a semester (or the school year), their days in it add to
   the semester report's key figures (the annual's). The populations match there: every record of the days, wherever
   it was. Quarters made by two runs (fall and spring) are checked together by `reconcile_runs`.
+- `offense types`: the actions by offense type add to every school-related action (the table of every count per
+  school); the 118.124 incidents of the high schools add to the district's, kind by kind.
 """
 
 from __future__ import annotations
@@ -210,6 +212,7 @@ def check_report(run: Run, entry: dict) -> None:
     for breakdown in ("age_band", "race"):
         _people(run, entry, f"use_of_force_by_{breakdown}", {"Incidents": key.get("Use-of-force incidents", np.nan)}
                 if entry["report"] != "officer" else {}, {"Incidents": "Incidents"})
+    _offense_tables(run, entry, key, place)
     _activity_tables(run, entry, key)
     _call_tables(run, entry, key, place)
     if entry["report"] == "annual":
@@ -242,6 +245,22 @@ def _quarter(run: Run, entry: dict, key: dict[str, float]) -> None:
         for column, measure in columns.items():
             run.check("quarter", entry, name, f"{column}: Total to {measure}", key.get(measure, np.nan),
                       totals[column].iloc[0] if len(totals) else np.nan)
+
+
+def _offense_tables(run: Run, entry: dict, key: dict[str, float], place: pd.DataFrame | None) -> None:
+    """Check the actions by offense type against every school-related action, and the 118.124 table's totals."""
+    _people(run, entry, "actions_by_offense", key if entry["report"] != "officer" else {})
+    offense = run.table(entry, "actions_by_offense")
+    if offense is not None and place is not None:
+        total = _numbers(offense, list(ACTION_LABELS))[offense[offense.columns[0]] == TOTAL]
+        for column, measure in zip(ACTION_LABELS, ("arrests", "citations", "court_referrals")):
+            run.check("offense types", entry, "actions_by_offense", f"{column}: every school-related action",
+                      place.loc[TOTAL, measure], total[column].iloc[0] if len(total) else np.nan)
+    incidents = run.table(entry, "incidents_by_school")
+    if incidents is not None:
+        kinds = [c for c in incidents.columns if c not in ("School ID", "School", "Total")]
+        _rows_add_up(run, entry, "incidents_by_school", "School ID", [*kinds, "Total"])
+        _columns_add_up(run, entry, "incidents_by_school", kinds, "Total")
 
 
 def _same_rows(run: Run, entry: dict, name: str, frame: pd.DataFrame, place: pd.DataFrame,
