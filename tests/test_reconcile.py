@@ -225,6 +225,7 @@ def test_an_annual_on_ids_that_lost_their_zeros_fails_instead_of_showing_zeros(t
                             capture_output=True, text=True, cwd=project_root(), check=False)
     assert result.returncode == 1, result.stdout + result.stderr
     annual = json.loads((out / "internal" / "manifest.json").read_text())["outputs"][0]
-    assert annual["status"] == "failed" and annual["error"]["ename"] == "UnmatchedInputError"
+    assert annual["status"] == "failed" and annual["error"]["ename"] == "InputGateError"  # before any kernel
+    assert annual["error"]["cell"] is None
     assert "lost their leading zeros ('21' for '0021')" in annual["error"]["evalue"]
     assert not (out / "internal" / "annual-2025-26.pdf").exists()

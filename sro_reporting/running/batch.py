@@ -40,7 +40,7 @@ from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, outputs, release
+from sro_reporting.running import checks, gate, outputs, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
@@ -370,6 +370,19 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
         return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
 
 
+def _gated(pending: list[tuple[Job, OutputEntry]], data: DataSet, year: SchoolYear) -> dict[str, str]:
+    """Return why the pending reports of each kind cannot be made from `data` (`running.gate`), by kind."""
+    kinds = {one.kind for one, _ in pending}
+    found = {kind.name: gate.check(kind.needs, kind.keys, data, year.input_gate) for kind in kinds}
+    return {name: reason for name, reason in found.items() if reason}
+
+
+def _not_made(reason: str) -> dict:
+    """Return the manifest fields of a report the gate stopped: failed before any cell, no file."""
+    return {"status": "failed", "error": {"cell": None, "execution_count": None, "ename": gate.ERROR_NAME,
+                                          "evalue": reason}}
+
+
 def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str,
               entries: dict[str, OutputEntry], bar) -> str | None:
     """Make the pending reports into `entries`; return why the run must stop, if a report could not read or write."""
@@ -423,12 +436,18 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         entries, pending = _split_unchanged(todo, data, internal, force)
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
+        blocked = _gated(pending, data, year)  # before any report reaches a kernel: no report of zeros is made
+        for one, entry in pending:
+            if one.kind.name in blocked:
+                entries[one.stem] = entry.done(_not_made(blocked[one.kind.name]))
+                outputs.withdraw(internal, one.stem)  # no old PDF of other data stays beside the failure
+        pending = [(one, entry) for one, entry in pending if one.kind.name not in blocked]
         if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
             snapshot.in_background(protect.keep_plan, data, year, nice=WORKER_NICE)  # even with the kernels
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
-        say.planned(len(todo), len(pending), len(entries))
+        say.planned(len(todo), len(pending), sum(e.skipped for e in entries.values()))
         with say.reports([one.stem for one, _ in pending], workers) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())

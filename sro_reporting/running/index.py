@@ -139,6 +139,15 @@ def _kind_table(out: Path, kind: str, entries: list, level: int) -> str:
             '<th scope="col">Files</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
 
 
+def _where(out: Path, entry) -> str:
+    """Return where to look at a failed report: its notebook at the failing cell, or the reason none was made."""
+    notebook = _get(entry, "notebook")
+    if (out / INTERNAL / notebook).is_file():
+        link = _link(f"{INTERNAL}/{notebook}", "notebook", _get(entry, "stem"))
+        return f"Its executed notebook opens at the failing cell: {link}"
+    return f'No report was started: {_e((_get(entry, "error") or {}).get("evalue"))}'
+
+
 def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
     """Return the index page of the run in `out` from its manifest (a dict as written to JSON)."""
     out = Path(out)
@@ -169,9 +178,7 @@ def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
     parts.append("</section>")
     if failed:
         items = "".join(f'<li><a href="#{_e(_get(e, "stem"))}">{_e(_get(e, "stem"))}</a>: '
-                        f'{_e((_get(e, "error") or {}).get("ename"))}. Its executed notebook opens at the '
-                        f'failing cell: {_link(INTERNAL + "/" + _get(e, "notebook"), "notebook", _get(e, "stem"))}'
-                        "</li>" for e in failed)
+                        f'{_e((_get(e, "error") or {}).get("ename"))}. {_where(out, e)}</li>' for e in failed)
         parts.append(f'<section aria-labelledby="failed">\n<h2 id="failed">Failed reports</h2>\n<ul>{items}</ul>\n'
                      "</section>")
     for audience, heading in AUDIENCES.items():

@@ -16,6 +16,7 @@ from sro_reporting.params import Audience, SchoolYear, Span
 from sro_reporting.paths import notebooks_dir
 from sro_reporting.periods import months
 from sro_reporting.reading.dataset import DataSet
+from sro_reporting.running.gate import Match
 from sro_reporting.staffing import active_officers
 
 
@@ -32,8 +33,13 @@ class Kind:
     needs_semester: bool = False
     fan_out: str | None = None  # "school", "officer", "month" or "audience": one report each
     cost: int = 1  # relative run time; the batch starts the costly reports first
-    needs: tuple[str, ...] = ()  # tables the notebook `require`s (a test keeps the two the same)
+    needs: tuple[str, ...] = ()  # tables the notebook `require`s (a test keeps the two the same); it counts their rows
     title: str = ""
+
+    @property
+    def keys(self) -> tuple[Match, ...]:
+        """Return the IDs the report stands on: those of its tables that must match the table they refer to."""
+        return tuple(m for m in KEYS.get(self.name, ()) if m.table in self.needs)
 
     @property
     def notebook(self) -> Path:
@@ -58,6 +64,12 @@ def notebook_code_hash(path: Path) -> str:
     return hashlib.sha256(json.dumps(kept).encode()).hexdigest()
 
 
+SCHOOL_IDS = tuple(Match(t, "school_id", "schools")
+                   for t in ("calls_for_service", "enforcement", "activities", "use_of_force", "meetings"))
+OFFICER_IDS = tuple(Match(t, "officer_id", "officers") for t in ("enforcement", "use_of_force", "shifts", "training"))
+# The IDs each kind counts by: places for the MPS reports, officers for the officer and compliance reports.
+KEYS = {"annual": SCHOOL_IDS, "semester": SCHOOL_IDS, "school": SCHOOL_IDS, "monthly": SCHOOL_IDS,
+        "officer": OFFICER_IDS, "compliance": OFFICER_IDS}
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("annual", "mps", cost=8, needs=("schools", "calls_for_service", "enforcement"),
          title="Annual SRO data report to MPS"),

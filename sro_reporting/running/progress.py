@@ -133,17 +133,30 @@ def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None 
     lines = [f"{count}: {made} made, {len(unchanged)} unchanged, {len(failed)} failed.",
              (f"Data-quality problems: {data_quality.get('errors', 0)} errors, "
               f"{data_quality.get('warnings', 0)} warnings (internal/data_quality.csv).")]
+    reasons = {}  # the reports that failed alike (the gate stops every report of a kind for one reason): one line
     for entry in failed:
         err = get(entry, "error") or {}
-        cell = f"cell {err['cell']}" if err.get("cell") is not None else "no cell"
-        lines.append(f"FAILED {get(entry, 'stem')}: {err.get('ename')}: {err.get('evalue')} "
-                     f"({cell}; see internal/{get(entry, 'notebook')})")
+        reasons.setdefault((err.get("cell"), err.get("ename"), err.get("evalue")), []).append(entry)
+    lines += [_failure_line(alike, get) for alike in reasons.values()]
     lines += _release_lines(release or {})
     folder = Path(out).resolve()
     lines.append(f"Outputs: {folder} (the run's index: {folder / 'index.html'})")
     text = "\n".join(lines)
     print(text, file=stream or sys.stderr, flush=True)
     return text
+
+
+def _failure_line(entries: list, get) -> str:
+    """Return one line for the reports that failed for one reason: each report's, or all of them together."""
+    err = get(entries[0], "error") or {}
+    if err.get("cell") is not None:
+        where = f"cell {err['cell']}; see internal/{get(entries[0], 'notebook')}"
+    else:
+        where = "no report started" if not get(entries[0], "files") else f"see internal/{get(entries[0], 'notebook')}"
+    stems = [get(e, "stem") for e in entries]
+    which = stems[0] if len(stems) == 1 else \
+        f"{len(stems)} reports ({', '.join(stems[:3])}{f' and {len(stems) - 3} more' if len(stems) > 3 else ''})"
+    return f"FAILED {which}: {err.get('ename')}: {err.get('evalue')} ({where})"
 
 
 def _release_lines(release: dict) -> list[str]:

@@ -1,0 +1,119 @@
+"""The gate before a report (issue 23, item 1): a report whose key input lost its rows or its IDs is not made."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import run_cli, write_folder
+
+import sro_reporting as sro
+from sro_reporting.params import InputGate
+from sro_reporting.running import gate
+from sro_reporting.running.plan import KINDS
+
+LIMITS = InputGate(max_share=0.05, min_rows=10)
+DAYS = [f"2026-03-{d:02d}" for d in range(2, 14)]  # twelve days of the spring semester
+OFFICERS = pd.DataFrame({"officer_id": ["004100", "004200"], "continuous_service_start": ["2015-01-01"] * 2,
+                         "sro_start": ["2025-03-17"] * 2, "shift_type": ["day"] * 2})
+ACTIVITIES = pd.DataFrame({"activity_id": [f"a{n}" for n in range(12)], "officer_id": ["004100", "004200"] * 6,
+                           "activity_date": DAYS, "activity_type": "intervention", "school_id": "0010"})
+ENFORCEMENT = pd.DataFrame({"action_id": [f"e{n}" for n in range(12)], "action_type": "arrest",
+                            "action_datetime": [f"{d} 10:00" for d in DAYS], "school_related": "yes",
+                            "school_id": ["0010", "0020"] * 6, "officer_id": ["004100", "004200"] * 6})
+CALLS = pd.DataFrame({"incident_number": [f"c{n}" for n in range(12)],
+                      "call_datetime": [f"2026-03-{d} 10:00" for d in range(13, 25)], "location": "1017 N 12th Street",
+                      "nature_of_call": "TRBL W/JUV", "disposition": "ADVISED", "school_id": "0010"})
+SHIFTS = pd.DataFrame({"officer_id": ["004100", "004200"] * 6, "shift_date": DAYS, "start_time": "07:30",
+                       "end_time": "16:30"})
+TABLES = {"officers": OFFICERS, "activities": ACTIVITIES, "enforcement": ENFORCEMENT, "calls_for_service": CALLS,
+          "shifts": SHIFTS}
+
+
+def day_month_year(days: pd.Series) -> pd.Series:
+    return pd.to_datetime(days).dt.strftime("%d/%m/%Y %H:%M")
+
+
+def broken(table: str, column: str, change) -> dict[str, pd.DataFrame]:
+    frame = TABLES[table].copy()
+    frame[column] = change(frame[column])
+    return {**TABLES, table: frame}
+
+
+def load(tmp_path, tables: dict[str, pd.DataFrame]):
+    return sro.load(write_folder(tmp_path / "data", **tables), use_cache=False)
+
+
+@pytest.mark.parametrize("tables, kind, expected", [
+    pytest.param(TABLES, "officer", "", id="clean-data-passes"),
+    pytest.param(TABLES, "school", "", id="clean-data-passes-the-packet"),
+    pytest.param(broken("activities", "activity_date", lambda s: pd.to_datetime(s).dt.strftime("%m/%d/%y")),
+                 "officer", "activities.activity_date: 12 of 12 (100%) rows left out as unreadable; likely cause: "
+                 "two-digit years ('03/02/26')", id="two-digit-years-leave-every-activity-out"),
+    pytest.param(broken("enforcement", "officer_id", lambda s: s.str.lstrip("0")), "officer",
+                 "enforcement.officer_id: 12 of 12 (100%) values not in officers (first '4100'); likely cause: "
+                 "They look like IDs that lost their leading zeros ('4100' for '004100')",
+                 id="officer-ids-that-lost-their-zeros"),
+    pytest.param(broken("enforcement", "school_id", lambda s: s.str.lstrip("0")), "school",
+                 "enforcement.school_id: 12 of 12 (100%) values not in schools (first '10'); likely cause: "
+                 "They look like IDs that lost their leading zeros ('10' for '0010')",
+                 id="school-ids-that-lost-their-zeros"),
+    pytest.param(broken("calls_for_service", "call_datetime", day_month_year), "annual",
+                 "calls_for_service.call_datetime: 12 of 12 (100%) rows left out as unreadable; likely cause: "
+                 "dates written day first (DD/MM/YYYY, '13/03/2026 10:00')", id="calls-written-day-first"),
+    pytest.param(broken("activities", "officer_id", lambda s: s.str.lstrip("0")), "officer",
+                 "activities.officer_id: 12 of 12 (100%) rows left out as unreadable; likely cause: IDs not in "
+                 "officers: They look like IDs that lost their leading zeros", id="activities-of-no-officer"),
+])
+def test_the_gate_names_table_column_share_and_cause(tmp_path, tables, kind, expected):
+    reason = gate.check(KINDS[kind].needs, KINDS[kind].keys, load(tmp_path, tables), LIMITS)
+    assert reason.startswith(expected) and (reason == "") == (expected == ""), reason
+
+
+def test_the_day_first_dates_under_13_are_read_and_the_rest_left_out(tmp_path):
+    """DD/MM/YYYY reads as M/D/YYYY up to day 12: 2 of 12 rows left out is a share, not all; still too many."""
+    days = pd.Series([f"2026-03-{d:02d} 10:00" for d in (*range(1, 11), 20, 21)])
+    calls = CALLS.assign(call_datetime=day_month_year(days))
+    reason = gate.check(("calls_for_service",), (), load(tmp_path, {**TABLES, "calls_for_service": calls}),
+                        InputGate(max_share=0.05, min_rows=2))
+    assert reason.startswith("calls_for_service.call_datetime: 2 of 12 (17%) rows left out"), reason
+
+
+@pytest.mark.parametrize("part, whole, expected", [
+    pytest.param(1, 2, False, id="one-of-two-is-no-rate"),
+    pytest.param(2, 2, True, id="every-row-lost-always-fails"),
+    pytest.param(9, 20, False, id="under-the-minimum-count"),
+    pytest.param(10, 200, False, id="at-the-share-not-over-it"),
+    pytest.param(11, 200, True, id="over-the-share-and-the-minimum"),
+    pytest.param(0, 0, False, id="an-empty-table-lost-nothing"),
+])
+def test_too_many(part, whole, expected):
+    assert gate.too_many(part, whole, LIMITS) is expected
+
+
+def test_one_bad_row_of_twelve_is_logged_not_fatal(tmp_path):
+    activities = ACTIVITIES.copy()
+    activities.loc[0, "activity_date"] = "08/18/25"
+    data = load(tmp_path, {**TABLES, "activities": activities})
+    assert gate.check(KINDS["officer"].needs, KINDS["officer"].keys, data, LIMITS) == ""
+    assert len(data.activities) == 11
+
+
+@pytest.mark.slow
+def test_officer_reports_on_unreadable_dates_fail_before_any_kernel_with_one_line(tmp_path):
+    tables = broken("activities", "activity_date", lambda s: pd.to_datetime(s).dt.strftime("%m/%d/%y"))
+    data = write_folder(tmp_path / "data", **tables)
+    out = tmp_path / "out"
+    (out / "internal").mkdir(parents=True)
+    (out / "internal" / "officer-2025-26-spring-004100.pdf").write_bytes(b"%PDF of other data")
+    result = run_cli(data, out, "--semester", "spring", "--report", "officer", "--jobs", "1")
+    assert result.returncode == 1, result.stderr
+    failed = [line for line in result.stderr.splitlines() if line.startswith("FAILED")]
+    assert failed == ["FAILED 2 reports (officer-2025-26-spring-004100, officer-2025-26-spring-004200): "
+                      "InputGateError: activities.activity_date: 12 of 12 (100%) rows left out as unreadable; "
+                      "likely cause: two-digit years ('03/02/26'): save the dates as YYYY-MM-DD or M/D/YYYY "
+                      "(no report started)"], result.stderr
+    manifest = json.loads((out / "internal" / "manifest.json").read_text())
+    for entry in manifest["outputs"]:
+        assert entry["status"] == "failed" and entry["error"]["cell"] is None and entry["files"] == {}
+        assert entry["error"]["ename"] == "InputGateError" and "activities.activity_date" in entry["error"]["evalue"]
+    assert not list((out / "internal").glob("*.pdf")) and not list((out / "internal").glob("*.ipynb"))
