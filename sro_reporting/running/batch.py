@@ -40,11 +40,11 @@ from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, gate, outputs, release
+from sro_reporting.running import checks, folder, gate, outputs, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
-from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_previous
+from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_manifest, read_previous
 from sro_reporting.running.plan import (
     KINDS,
     Job,
@@ -272,18 +272,18 @@ def _check_args(out: Path, school_year: str, semester: str | None, reports: list
 
 
 def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
-                     force: bool) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
+                     forced: set[str]) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
     """Return the entries of reports unchanged since the last run here, and the jobs to run.
 
     Unchanged: the same inputs, parameters and code, made without error, and every file the
-    manifest recorded still there with its sha256.
+    manifest recorded still there with its sha256. The `forced` stems (`--force`) are never unchanged.
     """
     previous, code = read_previous(out), _code_hash()
     done, pending = {}, []
     for one in todo:
         entry = OutputEntry.for_job(one, job_key(one, data, code))
         before = previous.get(one.stem, {})
-        if not force and before.get("key") == entry.key and before.get("status") == "ok" \
+        if one.stem not in forced and before.get("key") == entry.key and before.get("status") == "ok" \
                 and outputs.unchanged(out, one.stem, before.get("files")):
             done[one.stem] = entry.done({**before, "skipped": True})
         else:
@@ -356,9 +356,10 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               only: dict[str, list[str]] | None = None) -> list[str]:
     """Make the period's reports into `out`; return the stems of the reports that failed.
 
-    `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks); the
-    period's other reports that are unchanged since the last run in `out` stay listed (and released),
-    the others are left out of the manifest.
+    `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks). Every report
+    an earlier run left in `out` stays listed: as it is where it is unchanged, else as stale (and then
+    the MPS release is withheld, `running.release`); `--force` re-makes only the reports this run makes.
+    A folder holds one period: a run of another stops (`running.folder`).
     """
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
@@ -375,6 +376,15 @@ def _gated(pending: list[tuple[Job, OutputEntry]], data: DataSet, year: SchoolYe
     kinds = {one.kind for one, _ in pending}
     found = {kind.name: gate.check(kind.needs, kind.keys, data, year.input_gate) for kind in kinds}
     return {name: reason for name, reason in found.items() if reason}
+
+
+def _retire(previous: dict[str, dict], todo: list[Job], internal: Path) -> list[str]:
+    """Remove the files of the folder's reports that the period no longer has; return their stems."""
+    planned = {one.stem for one in todo}
+    gone = [stem for stem in previous if stem not in planned]
+    for stem in gone:
+        outputs.withdraw(internal, stem)
+    return gone
 
 
 def _not_made(reason: str) -> dict:
@@ -416,6 +426,9 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     scope = {"school_year": year.school_year, "semester": semester, "reports": wanted,
              **({"only": only} if only else {})}
     key = run_key(data_dir, scope)
+    before = read_manifest(internal)
+    if clash := folder.period_clash(before, year.school_year, semester, out):
+        raise BatchError(clash)
     with _Pool(workers, kernel) as pool:
         # Kernels start and import while the data are checked and linked, once Arrow (on every core) has read the
         # largest file: started before, they slow that read by more than they gain.
@@ -425,16 +438,24 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         _stop_if(checks.check_data(data, making), data_dir)
         write_quality(data.problems, internal / "data_quality.csv", out)
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
-        todo = plan(wanted, year, semester, data, base)
+        previous = read_previous(internal)
+        todo = plan(folder.kinds(wanted, previous), year, semester, data, base)  # this run's, and the folder's
         try:
-            chosen = {j.stem for j in select(todo, only, year, semester)}
+            chosen = {j.stem for j in (select(todo, only, year, semester) if only else todo) if j.kind.name in wanted}
         except PlanError as exc:
             raise BatchError(str(exc)) from exc
         limits = checks.data_limits(data, making)
         for line in limits:
             say.say(f"note: {line}")
-        entries, pending = _split_unchanged(todo, data, internal, force)
-        pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
+        entries, pending = _split_unchanged(todo, data, internal, chosen if force else set())
+        for one, _ in pending:  # an earlier run's report that this run neither keeps nor makes: listed, as stale
+            if one.stem not in chosen and one.stem in previous:
+                entries[one.stem] = folder.stale(previous[one.stem], data.version)
+        pending = [(one, entry) for one, entry in pending if one.stem in chosen]
+        retired = _retire(previous, todo, internal)
+        if retired:
+            say.say(f"removed {len(retired)} report(s) that {folder.period(scope)} no longer has: "
+                    + ", ".join(retired))
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
         blocked = _gated(pending, data, year)  # before any report reaches a kernel: no report of zeros is made
         for one, entry in pending:
@@ -472,7 +493,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         raise RunError(stop)
     run_index.write(out, dataclasses.asdict(manifest))
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
-    if not released["audit"]["passed"]:
+    if not release.handed_over(released):
         failed.append(release.MPS)
     print_summary(manifest.outputs, manifest.data_quality, out, release=released)
     return failed

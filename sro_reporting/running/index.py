@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 
 from sro_reporting.files import write_text
+from sro_reporting.running.manifest import STALE
 from sro_reporting.running.plan import KINDS
 from sro_reporting.running.release import INTERNAL, MPS
 
@@ -119,6 +120,8 @@ def _status(entry) -> str:
     if _get(entry, "status") == "ok":
         return "Unchanged" if _get(entry, "skipped") else "Made"
     err = _get(entry, "error") or {}
+    if _get(entry, "status") == STALE:
+        return f'<span class="failed">Stale</span><p class="error">{_e(err.get("evalue"))}</p>'
     cell = f"Cell {err['cell']}" if err.get("cell") is not None else "Before any cell"
     return (f'<span class="failed">Failed</span><p class="error">{_e(cell)}: {_e(err.get("ename"))}: '
             f'{_e(err.get("evalue"))}</p>')
@@ -148,6 +151,13 @@ def _where(out: Path, entry) -> str:
     return f'No report was started: {_e((_get(entry, "error") or {}).get("evalue"))}'
 
 
+def _release(release: dict) -> str:
+    """Return the index's sentence on the MPS release: where it is, or why there is none."""
+    if release.get("withheld"):
+        return f'<span class="failed">No release for MPS</span>: {_e(release["withheld"])}.'
+    return f'The release for MPS, handed over as it is: <a href="{MPS}/">the mps folder</a>.'
+
+
 def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
     """Return the index page of the run in `out` from its manifest (a dict as written to JSON)."""
     out = Path(out)
@@ -170,7 +180,7 @@ def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
                f'(<a href="{INTERNAL}/data_quality.csv">data_quality.csv</a>, every problem with its file, line, '
                "column and rule).</li>"
                f'<li>What the run read and made: <a href="{INTERNAL}/manifest.json">manifest.json</a>.</li>'
-               f'<li>The release for MPS, handed over as it is: <a href="{MPS}/">the mps folder</a>.</li>'
+               f"<li>{_release(manifest.get('release') or {})}</li>"
                "</ul>")
     parts = [header, summary]
     if limits:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Self, TextIO
 
 from sro_reporting.reading.sources import table_files
+from sro_reporting.running.manifest import STALE
 
 
 def _size(data_dir: Path) -> tuple[int, int]:
@@ -128,15 +129,18 @@ def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None 
 
     failed = [e for e in outputs if get(e, "status") != "ok"]
     unchanged = [e for e in outputs if get(e, "status") == "ok" and get(e, "skipped")]
+    stale = sum(get(e, "status") == STALE for e in failed)
     made = len(outputs) - len(failed) - len(unchanged)
     count = f"{len(outputs)} report{'s' * (len(outputs) != 1)}"
-    lines = [f"{count}: {made} made, {len(unchanged)} unchanged, {len(failed)} failed.",
+    lines = [f"{count}: {made} made, {len(unchanged)} unchanged, " + (f"{stale} stale, " if stale else "")
+             + f"{len(failed) - stale} failed.",
              (f"Data-quality problems: {data_quality.get('errors', 0)} errors, "
               f"{data_quality.get('warnings', 0)} warnings (internal/data_quality.csv).")]
     reasons = {}  # the reports that failed alike (the gate stops every report of a kind for one reason): one line
     for entry in failed:
         err = get(entry, "error") or {}
-        reasons.setdefault((err.get("cell"), err.get("ename"), err.get("evalue")), []).append(entry)
+        reasons.setdefault((get(entry, "status"), err.get("cell"), err.get("ename"), err.get("evalue")),
+                           []).append(entry)
     lines += [_failure_line(alike, get) for alike in reasons.values()]
     lines += _release_lines(release or {})
     folder = Path(out).resolve()
@@ -147,20 +151,25 @@ def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None 
 
 
 def _failure_line(entries: list, get) -> str:
-    """Return one line for the reports that failed for one reason: each report's, or all of them together."""
+    """Return one line for the reports that failed (or are stale) for one reason: one report's, or all together."""
     err = get(entries[0], "error") or {}
+    stems = [get(e, "stem") for e in entries]
+    which = stems[0] if len(stems) == 1 else \
+        f"{len(stems)} reports ({', '.join(stems[:3])}{f' and {len(stems) - 3} more' if len(stems) > 3 else ''})"
+    if get(entries[0], "status") == STALE:
+        return f"STALE {which}: {err.get('evalue')}"
     if err.get("cell") is not None:
         where = f"cell {err['cell']}; see internal/{get(entries[0], 'notebook')}"
     else:
         where = "no report started" if not get(entries[0], "files") else f"see internal/{get(entries[0], 'notebook')}"
-    stems = [get(e, "stem") for e in entries]
-    which = stems[0] if len(stems) == 1 else \
-        f"{len(stems)} reports ({', '.join(stems[:3])}{f' and {len(stems) - 3} more' if len(stems) > 3 else ''})"
     return f"FAILED {which}: {err.get('ename')}: {err.get('evalue')} ({where})"
 
 
 def _release_lines(release: dict) -> list[str]:
     """Return what the summary says of the MPS release: handed over as it is, or held back and why."""
+    if release.get("withheld"):
+        return [f"WITHHELD MPS release: {release['withheld']}; there is no mps/ folder to hand over until every MPS "
+                "report is current (run the period's batch again, without --school, --officer or --month)."]
     checked = release.get("audit")
     if not checked:
         return []
