@@ -471,30 +471,34 @@ def _on_disk(folder: Path) -> set[str]:
 
 
 def listed_files(manifest: dict) -> dict[str, tuple[str, str]]:
-    """Return each file a run's manifest lists, as (report stem, sha256) by path; the III.F copies are the annual's.
+    """Return each file a run's manifest lists, as (report stem, sha256) by path."""
+    return {path: (entry["stem"], sha) for entry in manifest.get("outputs", [])
+            for path, sha in (entry.get("files") or {}).items()}
 
-    >>> sorted(listed_files({"outputs": [{"stem": "annual-2025-26", "report": "annual", "status": "ok", "files": {
-    ...     "annual-2025-26.pdf": "p", "tables/annual-2025-26/iii_f.csv": "t"}}]}).items())
-    [('annual-2025-26.pdf', ('annual-2025-26', 'p')), ('tables/annual-2025-26/iii_f.csv', ('annual-2025-26', 't')), \
-('tables/iii_f.csv', ('annual-2025-26', 't'))]
+
+def contract_copies(manifest: dict) -> dict[str, tuple[str, str]]:
+    """Return the files the run may copy to the root of `tables/`: the ok annual's tables (the III.F ones are).
+
+    >>> contract_copies({"outputs": [{"stem": "annual-2025-26", "report": "annual", "status": "ok", "files": {
+    ...     "annual-2025-26.pdf": "p", "tables/annual-2025-26/iii_f.csv": "t"}}]})
+    {'tables/iii_f.csv': ('annual-2025-26', 't')}
     """
-    files = {}
-    for entry in manifest.get("outputs", []):
-        for path, sha in (entry.get("files") or {}).items():
-            files[path] = (entry["stem"], sha)
-            inside = f"tables/{entry['stem']}/"
-            if entry.get("report") == "annual" and entry.get("status") == "ok" and path.startswith(inside) \
-                    and path.count("/") == 2:
-                files[f"tables/{path.removeprefix(inside)}"] = (entry["stem"], sha)
-    return files
+    return {f"tables/{path.rsplit('/', 1)[1]}": (entry["stem"], sha) for entry in manifest.get("outputs", [])
+            if entry.get("report") == "annual" and entry.get("status") == "ok"
+            for path, sha in (entry.get("files") or {}).items() if path.startswith(f"tables/{entry['stem']}/")}
 
 
-def _compare(folder: Path, listed: dict[str, tuple[str, str]], own: set[str]) -> list[tuple]:
-    """Return a `files` row for each file in `folder` not listed, listed but missing, or not as listed."""
+def _compare(folder: Path, listed: dict[str, tuple[str, str]], own: set[str],
+             copies: dict[str, tuple[str, str]] | None = None) -> list[tuple]:
+    """Return a `files` row for each file in `folder` not listed, listed but missing, or not as listed.
+
+    `copies` are files that may be there or not, but where they are must be as listed.
+    """
     disk = _on_disk(folder) - own
-    found = [("files", "", "", path, "listed in the manifest", "not listed") for path in sorted(disk - set(listed))]
-    for path in sorted(set(listed)):
-        stem, sha = listed[path]
+    copied = {path: copies[path] for path in disk & set(copies or {})}
+    found = [("files", "", "", path, "listed in the manifest", "not listed")
+             for path in sorted(disk - set(listed) - set(copied))]
+    for path, (stem, sha) in sorted({**copied, **listed}.items()):
         if path not in disk:
             found.append(("files", stem, "", path, "on disk", "missing"))
         elif (folder / path).is_symlink() or _sha256(folder / path) != sha:
@@ -511,7 +515,7 @@ def _versions(reports: list[dict], version: str) -> list[tuple]:
 def check_folder(folder: Path) -> list[tuple]:
     """Return what in a run's folder (and the MPS release beside it) its manifests do not account for."""
     manifest = json.loads((folder / "manifest.json").read_text())
-    found = _compare(folder, listed_files(manifest), set(RUN_FILES))
+    found = _compare(folder, listed_files(manifest), set(RUN_FILES), contract_copies(manifest))
     found += _versions(manifest.get("outputs", []), manifest.get("data_version", ""))
     release = folder.parent / "mps"
     if (release / "manifest.json").is_file():
