@@ -468,7 +468,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
-        say.planned(len(todo), len(pending), sum(e.skipped for e in entries.values()))
+        say.planned(len(todo), len(pending), sum(e.skipped for e in entries.values()),
+                    sum(e.error is not None and e.error.get("ename") == gate.ERROR_NAME for e in entries.values()))
         with say.reports([one.stem for one, _ in pending], workers) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())

@@ -68,9 +68,10 @@ class Progress:
             ticker.join()
             print(f"\r{what}: done in {time.perf_counter() - started:.1f} s", file=self.stream, flush=True)
 
-    def planned(self, total: int, pending: int, unchanged: int) -> None:
-        """Say how many reports the run has, and how many it will make."""
-        self.say(f"{total} report{'s' * (total != 1)}: {pending} to make, {unchanged} unchanged")
+    def planned(self, total: int, pending: int, unchanged: int, blocked: int = 0) -> None:
+        """Say how many reports the run has, how many it will make, and how many its inputs cannot give."""
+        self.say(f"{total} report{'s' * (total != 1)}: {pending} to make, {unchanged} unchanged"
+                 + (f", {blocked} not made: their inputs are unusable (see below)" if blocked else ""))
 
     def reports(self, stems: list[str], workers: int) -> ReportBar:
         """Return the bar (or the log lines) of the reports to make, in the order they are started."""
