@@ -47,13 +47,23 @@ def test_one_folder_holds_one_period(tmp_path, before, school_year, semester, cl
         assert found.startswith(f"output folder {tmp_path / 'out'} holds the reports of the ") and "--out" in found
 
 
-def test_a_report_of_other_data_is_stale_with_its_data_version():
-    before = {"stem": "school-x", "report": "school", "subject": "Alpha", "audience": "mps", "notebook": "x.ipynb",
-              "pdf": "x.pdf", "parameters": {"snapshot": "v1"}, "key": "k", "status": "ok", "files": {"x.pdf": "s"},
-              "unknown_field": 1}
-    entry = folder.stale(before, "v2")
+BEFORE = {"stem": "school-x", "report": "school", "subject": "Alpha", "audience": "mps", "notebook": "x.ipynb",
+          "pdf": "x.pdf", "parameters": {"snapshot": "v1"}, "key": "k", "status": "ok", "files": {"x.pdf": "s"},
+          "unknown_field": 1}
+
+
+@pytest.mark.parametrize("earlier, changed, why", [
+    pytest.param(None, None, "made from data version v1, and the data are now version v2; run the ",
+                 id="an-unknown-earlier-run"),
+    pytest.param({"data_version": "v1"}, ["enforcement"], "made from data version v1, and the input files of "
+                 "enforcement changed since (data version now v2); run the ", id="the-input-files-that-changed"),
+    pytest.param({"data_version": "v1"}, [], "made from data version v1, and the inputs are the same, but the "
+                 "package's code changed since (data version now v2)", id="the-same-inputs-other-code"),
+])
+def test_a_report_of_other_data_is_stale_with_its_data_version(earlier, changed, why):
+    entry = folder.stale(BEFORE, "v2", earlier, changed)
     assert (entry.status, entry.data_version, entry.files) == ("stale", "v1", {"x.pdf": "s"})
-    assert entry.error["evalue"].startswith("made from data version v1, and the data are now version v2; run the ")
+    assert entry.error["evalue"].startswith(why), entry.error["evalue"]
 
 
 def _report(stem: str, status: str = "ok", audience: str = "mps") -> dict:
@@ -65,9 +75,8 @@ def test_a_release_with_a_stale_report_is_withheld_and_the_old_one_removed(tmp_p
     (tmp_path / "internal").mkdir()
     (tmp_path / "mps").mkdir()
     (tmp_path / "mps" / "school-a.pdf").write_bytes(b"%PDF old")
-    made = release.build(tmp_path, [_report("school-a"), _report("school-b", "stale"), _report("o", "failed",
-                                                                                              "mpd_internal")],
-                         pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, 10)
+    reports = [_report("school-a"), _report("school-b", "stale"), _report("o", "failed", "mpd_internal")]
+    made = release.build(tmp_path, reports, pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, 10)
     assert made["withheld"] == "1 of the 2 MPS reports are not current: 1 stale (school-b)"
     assert not (tmp_path / "mps").exists() and not release.handed_over(made)
 
@@ -82,7 +91,8 @@ def test_the_release_manifest_names_data_versions_and_no_officer(tmp_path):
     text = (tmp_path / "mps" / "manifest.json").read_text()
     manifest = json.loads(text)
     assert "004100" not in text and manifest["parameters"] == {k: params[k] for k in release.PUBLIC_PARAMETERS}
-    assert manifest["reports"] == [{"stem": "school-a", "report": "school", "subject": "school-a", "data_version": "v1"}]
+    assert manifest["reports"] == [
+        {"stem": "school-a", "report": "school", "subject": "school-a", "data_version": "v1"}]
 
 
 def _folder(tmp_path):
@@ -117,7 +127,7 @@ def _folder(tmp_path):
                  id="an-unlisted-file-in-the-release"),
     pytest.param(lambda i: (i / "manifest.json").write_text(json.dumps({
         **json.loads((i / "manifest.json").read_text()), "data_version": "v2"})),
-                 [("data version", "school-a", "", "ok", "v2", "v1"), ("data version", "school-a", "", "ok", "v2", "v1")],
+                 [("data version", "school-a", "", "ok", "v2", "v1")] * 2,
                  id="a-report-of-other-data-in-the-run-and-the-release"),
 ])
 def test_reconcile_checks_every_file_of_the_folder(tmp_path, change, expected):
@@ -182,7 +192,8 @@ def test_a_one_report_run_into_a_batch_folder_keeps_the_release_whole(tmp_path):
 
 @pytest.mark.parametrize("copy, expected", [
     pytest.param("a,b\n", [], id="the-iii-f-copy-as-the-annual's"),
-    pytest.param("a,c\n", [("files", "annual-2025-26", "", "tables/iii_f.csv", "sha256 ", "changed since it was listed")],
+    pytest.param("a,c\n", [("files", "annual-2025-26", "", "tables/iii_f.csv", "sha256 ",
+                            "changed since it was listed")],
                  id="a-copy-that-differs-from-the-annual's"),
 ])
 def test_the_iii_f_copies_count_as_the_annuals_tables(tmp_path, copy, expected):

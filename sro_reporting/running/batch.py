@@ -448,9 +448,10 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         for line in limits:
             say.say(f"note: {line}")
         entries, pending = _split_unchanged(todo, data, internal, chosen if force else set())
+        changed = folder.changed_inputs(before, data.files)
         for one, _ in pending:  # an earlier run's report that this run neither keeps nor makes: listed, as stale
             if one.stem not in chosen and one.stem in previous:
-                entries[one.stem] = folder.stale(previous[one.stem], data.version)
+                entries[one.stem] = folder.stale(previous[one.stem], data.version, before, changed)
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]
         retired = _retire(previous, todo, internal)
         if retired:

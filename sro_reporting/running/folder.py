@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from sro_reporting.reading.dataset import InputFile
 from sro_reporting.running.manifest import STALE, OutputEntry
 from sro_reporting.running.plan import KINDS
 
@@ -50,13 +51,35 @@ def kinds(wanted: list[str], previous: dict[str, dict]) -> list[str]:
     return [*wanted, *(name for name in KINDS if name in held and name not in wanted)]
 
 
-def stale(before: dict, data_version: str) -> OutputEntry:
-    """Return a report an earlier run made, which this run neither kept nor made again, marked stale."""
+def changed_inputs(manifest: dict, files: list) -> list[str]:
+    """Return the input tables whose files differ between a manifest's `inputs` and the files read now.
+
+    >>> changed_inputs({"inputs": [{"table": "a", "sha256": "1"}, {"table": "b", "sha256": "2"}]},
+    ...                [InputFile("a", "a.csv", "1", 3), InputFile("b", "b.csv", "9", 3)])
+    ['b']
+    """
+    was = {i.get("table"): i.get("sha256") for i in manifest.get("inputs", [])}
+    now = {f.table: f.sha256 for f in files}
+    return sorted(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
+
+
+def stale(before: dict, data_version: str, earlier: dict | None = None,
+          changed: list[str] | None = None) -> OutputEntry:
+    """Return a report an earlier run made, which this run neither kept nor made again, marked stale.
+
+    `earlier` is the folder's last manifest and `changed` the input tables that differ from it: where the
+    report was made from that manifest's data, the reason names them.
+    """
     fields = {f.name for f in dataclasses.fields(OutputEntry)}
     entry = OutputEntry(**{k: v for k, v in before.items() if k in fields})
     made_from = entry.data_version or (entry.parameters or {}).get("snapshot", "")
+    known = changed is not None and (earlier or {}).get("data_version") == made_from
     if before.get("status") not in ("ok", STALE):
         why = f"it failed in an earlier run and this run did not make it again; {REMAKE}"
+    elif made_from != data_version and known:
+        what = f"the input files of {', '.join(changed)} changed since" if changed else \
+            "the inputs are the same, but the package's code changed since"
+        why = f"made from data version {made_from}, and {what} (data version now {data_version}); {REMAKE}"
     elif made_from != data_version:
         why = f"made from data version {made_from or 'unknown'}, and the data are now version {data_version}; {REMAKE}"
     else:
