@@ -477,14 +477,14 @@ def listed_files(manifest: dict) -> dict[str, tuple[str, str]]:
 
 
 def contract_copies(manifest: dict) -> dict[str, tuple[str, str]]:
-    """Return the files the run may copy to the root of `tables/`: the ok annual's tables (the III.F ones are).
+    """Return the files the run may copy to the root of `tables/`: the annual's tables (the III.F ones are).
 
     >>> contract_copies({"outputs": [{"stem": "annual-2025-26", "report": "annual", "status": "ok", "files": {
     ...     "annual-2025-26.pdf": "p", "tables/annual-2025-26/iii_f.csv": "t"}}]})
     {'tables/iii_f.csv': ('annual-2025-26', 't')}
     """
     return {f"tables/{path.rsplit('/', 1)[1]}": (entry["stem"], sha) for entry in manifest.get("outputs", [])
-            if entry.get("report") == "annual" and entry.get("status") == "ok"
+            if entry.get("report") == "annual"
             for path, sha in (entry.get("files") or {}).items() if path.startswith(f"tables/{entry['stem']}/")}
 
 

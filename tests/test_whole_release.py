@@ -190,19 +190,21 @@ def test_a_one_report_run_into_a_batch_folder_keeps_the_release_whole(tmp_path):
     assert year.returncode == 2 and "holds the reports of the spring semester of 2025-26" in year.stderr
 
 
-@pytest.mark.parametrize("copy, expected", [
-    pytest.param("a,b\n", [], id="the-iii-f-copy-as-the-annual's"),
-    pytest.param("a,c\n", [("files", "annual-2025-26", "", "tables/iii_f.csv", "sha256 ",
-                            "changed since it was listed")],
+@pytest.mark.parametrize("copy, status, expected", [
+    pytest.param("a,b\n", "ok", [], id="the-iii-f-copy-as-the-annual's"),
+    pytest.param("a,b\n", "stale", [("data version", "annual-2025-26", "", "stale", "v", "v")],
+                 id="a-stale-annual's-copy-is-its-own"),
+    pytest.param("a,c\n", "ok", [("files", "annual-2025-26", "", "tables/iii_f.csv", "sha256 ",
+                                  "changed since it was listed")],
                  id="a-copy-that-differs-from-the-annual's"),
 ])
-def test_the_iii_f_copies_count_as_the_annuals_tables(tmp_path, copy, expected):
+def test_the_iii_f_copies_count_as_the_annuals_tables(tmp_path, copy, status, expected):
     internal = tmp_path / "internal"
     (internal / "tables" / "annual-2025-26").mkdir(parents=True)
     (internal / "tables" / "annual-2025-26" / "iii_f.csv").write_text("a,b\n")
     (internal / "tables" / "iii_f.csv").write_text(copy)
     files = {"tables/annual-2025-26/iii_f.csv": hashlib.sha256(b"a,b\n").hexdigest()}
     (internal / "manifest.json").write_text(json.dumps({"data_version": "v", "outputs": [
-        {"stem": "annual-2025-26", "report": "annual", "status": "ok", "files": files, "data_version": "v"}]}))
-    found = [(*r[:4], r[4][:7], r[5]) for r in check_folder(internal)]
+        {"stem": "annual-2025-26", "report": "annual", "status": status, "files": files, "data_version": "v"}]}))
+    found = [(*r[:4], r[4][:7] if r[0] == "files" else r[4], r[5]) for r in check_folder(internal)]
     assert found == expected

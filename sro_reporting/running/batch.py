@@ -44,7 +44,14 @@ from sro_reporting.running import checks, folder, gate, outputs, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
-from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_manifest, read_previous
+from sro_reporting.running.manifest import (
+    STALE,
+    Manifest,
+    OutputEntry,
+    library_versions,
+    read_manifest,
+    read_previous,
+)
 from sro_reporting.running.plan import (
     KINDS,
     Job,
@@ -470,7 +477,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
         say.planned(len(todo), len(pending), sum(e.skipped for e in entries.values()),
-                    sum(e.error is not None and e.error.get("ename") == gate.ERROR_NAME for e in entries.values()))
+                    sum(e.error is not None and e.error.get("ename") == gate.ERROR_NAME for e in entries.values()),
+                    sum(e.status == STALE for e in entries.values()))
         with say.reports([one.stem for one, _ in pending], workers) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())

@@ -68,9 +68,11 @@ class Progress:
             ticker.join()
             print(f"\r{what}: done in {time.perf_counter() - started:.1f} s", file=self.stream, flush=True)
 
-    def planned(self, total: int, pending: int, unchanged: int, blocked: int = 0) -> None:
-        """Say how many reports the run has, how many it will make, and how many its inputs cannot give."""
+    def planned(self, total: int, pending: int, unchanged: int, blocked: int = 0, stale: int = 0) -> None:
+        """Say how many reports the run has, how many it will make, how many are stale and how many its inputs
+        cannot give."""
         self.say(f"{total} report{'s' * (total != 1)}: {pending} to make, {unchanged} unchanged"
+                 + (f", {stale} stale (made by an earlier run from other data, see below)" if stale else "")
                  + (f", {blocked} not made: their inputs are unusable (see below)" if blocked else ""))
 
     def reports(self, stems: list[str], workers: int) -> ReportBar:
