@@ -48,10 +48,12 @@ def too_many(part: int, whole: int, limits: InputGate) -> bool:
 def share(part: int, whole: int) -> str:
     """Return `part of whole (p%)` as a line says it.
 
-    >>> share(17037, 17037), share(1, 3)
-    ('17,037 of 17,037 (100%)', '1 of 3 (33%)')
+    >>> share(17037, 17037), share(1, 3), share(1196, 1199)
+    ('17,037 of 17,037 (100%)', '1 of 3 (33%)', '1,196 of 1,199 (99.7%)')
     """
-    return f"{part:,} of {whole:,} ({100 * part / whole:.0f}%)"
+    percent = 100 * part / whole
+    shown = f"{percent:.0f}"
+    return f"{part:,} of {whole:,} ({f'{percent:.1f}' if shown in ('0', '100') and part not in (0, whole) else shown}%)"
 
 
 def date_cause(values: pd.Series) -> str:
