@@ -117,3 +117,14 @@ def test_officer_reports_on_unreadable_dates_fail_before_any_kernel_with_one_lin
         assert entry["status"] == "failed" and entry["error"]["cell"] is None and entry["files"] == {}
         assert entry["error"]["ename"] == "InputGateError" and "activities.activity_date" in entry["error"]["evalue"]
     assert not list((out / "internal").glob("*.pdf")) and not list((out / "internal").glob("*.ipynb"))
+
+
+def test_run_report_refuses_a_report_of_zeros_before_starting_a_kernel(tmp_path):
+    from sro_reporting.running.batch import BatchError, run_report
+
+    tables = broken("enforcement", "officer_id", lambda s: s.str.lstrip("0"))
+    data = write_folder(tmp_path / "data", **tables)
+    with pytest.raises(BatchError, match=r"officer-2025-26-spring-004100 cannot be made: enforcement.officer_id: "
+                                         r"12 of 12 \(100%\) values not in officers"):
+        run_report("officer", tmp_path / "out", "2025-26", "spring", data_dir=data, officer_id="004100")
+    assert not (tmp_path / "out" / "officer-2025-26-spring-004100.pdf").exists()

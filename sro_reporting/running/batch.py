@@ -560,6 +560,8 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     elif report == "compliance":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
+    if reason := gate.check(kind.needs, kind.keys, data, year.input_gate):  # no report of zeros, here either
+        raise BatchError(f"{one.stem} cannot be made: {reason}")
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
         atexit.register(_warm().close)  # shut down when Python exits
