@@ -65,8 +65,17 @@ def load(tmp_path, tables: dict[str, pd.DataFrame]):
                  "officers: They look like IDs that lost their leading zeros", id="activities-of-no-officer"),
 ])
 def test_the_gate_names_table_column_share_and_cause(tmp_path, tables, kind, expected):
-    reason = gate.check(KINDS[kind].needs, KINDS[kind].keys, load(tmp_path, tables), LIMITS)
+    reason = gate.check(KINDS[kind].stands_on, KINDS[kind].keys, load(tmp_path, tables), LIMITS)
     assert reason.startswith(expected) and (reason == "") == (expected == ""), reason
+
+
+def test_an_enrollment_table_of_no_readable_row_stops_the_annual_not_the_packet(tmp_path):
+    enrollment = pd.DataFrame({"school_id": ["0010", "0020"], "school_year": "2025-26", "race": "B",
+                               "students": ["many", "lots"]})
+    data = load(tmp_path, {**TABLES, "enrollment": enrollment})
+    assert gate.check(KINDS["annual"].stands_on, KINDS["annual"].keys, data, LIMITS).startswith(
+        "enrollment.students: 2 of 2 (100%) rows left out as unreadable")
+    assert gate.check(KINDS["school"].stands_on, KINDS["school"].keys, data, LIMITS) == ""
 
 
 def test_the_day_first_dates_under_13_are_read_and_the_rest_left_out(tmp_path):
@@ -94,7 +103,7 @@ def test_one_bad_row_of_twelve_is_logged_not_fatal(tmp_path):
     activities = ACTIVITIES.copy()
     activities.loc[0, "activity_date"] = "08/18/25"
     data = load(tmp_path, {**TABLES, "activities": activities})
-    assert gate.check(KINDS["officer"].needs, KINDS["officer"].keys, data, LIMITS) == ""
+    assert gate.check(KINDS["officer"].stands_on, KINDS["officer"].keys, data, LIMITS) == ""
     assert len(data.activities) == 11
 
 

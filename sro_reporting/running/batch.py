@@ -381,7 +381,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
 def _gated(pending: list[tuple[Job, OutputEntry]], data: DataSet, year: SchoolYear) -> dict[str, str]:
     """Return why the pending reports of each kind cannot be made from `data` (`running.gate`), by kind."""
     kinds = {one.kind for one, _ in pending}
-    found = {kind.name: gate.check(kind.needs, kind.keys, data, year.input_gate) for kind in kinds}
+    found = {kind.name: gate.check(kind.stands_on, kind.keys, data, year.input_gate) for kind in kinds}
     return {name: reason for name, reason in found.items() if reason}
 
 
@@ -560,7 +560,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     elif report == "compliance":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
-    if reason := gate.check(kind.needs, kind.keys, data, year.input_gate):  # no report of zeros, here either
+    if reason := gate.check(kind.stands_on, kind.keys, data, year.input_gate):  # no report of zeros, here either
         raise BatchError(f"{one.stem} cannot be made: {reason}")
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
