@@ -78,7 +78,7 @@ def test_a_release_with_a_stale_report_is_withheld_and_the_old_one_removed(tmp_p
     reports = [_report("school-a"), _report("school-b", "stale"), _report("o", "failed", "mpd_internal")]
     made = release.build(tmp_path, reports, pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, 10)
     assert made["withheld"] == "1 of the 2 MPS reports are not current: 1 stale (school-b)"
-    assert not (tmp_path / "mps").exists() and not release.handed_over(made)
+    assert not (tmp_path / "mps").exists() and release.held_back(made)
 
 
 def test_the_release_manifest_names_data_versions_and_no_officer(tmp_path):
@@ -87,12 +87,19 @@ def test_the_release_manifest_names_data_versions_and_no_officer(tmp_path):
     params = {"school_year": "2025-26", "semester": "spring", "reports": ["officer"], "only": {"officer": ["004100"]}}
     made = release.build(tmp_path, [_report("school-a"), _report("officer-004100", audience="mpd_internal")],
                          pd.DataFrame(columns=["table", "column", "rule", "severity"]), params, 10)
-    assert release.handed_over(made)
+    assert not release.held_back(made)
     text = (tmp_path / "mps" / "manifest.json").read_text()
     manifest = json.loads(text)
     assert "004100" not in text and manifest["parameters"] == {k: params[k] for k in release.PUBLIC_PARAMETERS}
     assert manifest["reports"] == [
         {"stem": "school-a", "report": "school", "subject": "school-a", "data_version": "v1"}]
+
+
+def test_a_folder_of_internal_reports_has_no_release_and_that_is_no_failure(tmp_path):
+    (tmp_path / "internal").mkdir()
+    made = release.build(tmp_path, [_report("officer-004100", audience="mpd_internal")],
+                         pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, 10)
+    assert made["none"] and not (tmp_path / "mps").exists() and not release.held_back(made)
 
 
 def _folder(tmp_path):

@@ -503,7 +503,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         raise RunError(stop)
     run_index.write(out, dataclasses.asdict(manifest))
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
-    if not release.handed_over(released):
+    if release.held_back(released):
         failed.append(release.MPS)
     print_summary(manifest.outputs, manifest.data_quality, out, release=released)
     return failed

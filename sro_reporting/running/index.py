@@ -153,6 +153,8 @@ def _where(out: Path, entry) -> str:
 
 def _release(release: dict) -> str:
     """Return the index's sentence on the MPS release: where it is, or why there is none."""
+    if release.get("none"):
+        return "No release for MPS: no report in this folder is for MPS."
     if release.get("withheld"):
         return f'<span class="failed">No release for MPS</span>: {_e(release["withheld"])}.'
     return f'The release for MPS, handed over as it is: <a href="{MPS}/">the mps folder</a>.'

@@ -170,6 +170,8 @@ def _failure_line(entries: list, get) -> str:
 
 def _release_lines(release: dict) -> list[str]:
     """Return what the summary says of the MPS release: handed over as it is, or held back and why."""
+    if release.get("none"):
+        return ["MPS release: none (no report for MPS in this folder)."]
     if release.get("withheld"):
         return [f"WITHHELD MPS release: {release['withheld']}; there is no mps/ folder to hand over. Once the lines "
                 "above are dealt with, run the period's batch again (without --school, --officer or --month)."]

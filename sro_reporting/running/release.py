@@ -126,9 +126,9 @@ def withhold(out: Path, reason: str, reports: int) -> dict:
     return {"folder": None, "reports": reports, "files": 0, "withheld": reason, "audit": {}}
 
 
-def handed_over(released: dict) -> bool:
-    """Return whether the run left a release to hand over: built, not withheld, and through the audit."""
-    return bool(released) and not released.get("withheld") and released["audit"]["passed"]
+def held_back(released: dict) -> bool:
+    """Return whether the run's release is held back: withheld, or failed by the audit (no release at all is not)."""
+    return bool(released.get("withheld")) or not released.get("audit", {}).get("passed", True)
 
 
 def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, min_cell: int) -> dict:
@@ -141,6 +141,8 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
     if reason := withheld_because(reports):
         return withhold(out, reason, sum(r["audience"] == MPS for r in reports))
     released = [r for r in reports if r["audience"] == MPS]
+    if not released:  # a folder of internal reports only: nothing for MPS, not even a data-quality summary
+        return {**withhold(out, "", 0), "none": True}
     annual = next((r["stem"] for r in released if r["report"] == "annual"), None)
     staging = out / f".mps-staging-{secrets.token_hex(4)}"  # made as the user's folders are (umask), not 0700
     staging.mkdir()
