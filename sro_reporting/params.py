@@ -56,6 +56,13 @@ class PreparedBy(Frozen):
     contact: str
 
 
+class InputGate(Frozen):
+    """How much of a report's key input may be lost to unreadable values or unmatched IDs before it is not made."""
+
+    max_share: float = Field(0.05, ge=0, le=1)  # more than this share of a table's rows (or IDs) lost fails
+    min_rows: int = Field(10, ge=1)  # fewer rows than this lost is no rate (1 of 2), unless every row is lost
+
+
 class SchoolYear(Frozen):
     """What varies by school year: calendar, school hours, thresholds, the MOU."""
 
@@ -73,6 +80,7 @@ class SchoolYear(Frozen):
     soi_effective: dt.date = dt.date(2026, 7, 20)  # the instruction's effective date: earlier findings are a baseline
     prepared_by: PreparedBy | None = None
     date_format: Literal["M/D", "D/M"] | None = None  # how exports write dates with slashes, where they cannot tell
+    input_gate: InputGate = InputGate()
 
     @field_validator("school_year")
     @classmethod

@@ -108,7 +108,7 @@ def figures(out, stem, name="key_figures", column="current"):
 
 def test_every_report_of_the_run_adds_up(run):
     manifest = json.loads((run / "manifest.json").read_text())
-    assert len(manifest["outputs"]) == 16 and {o["status"] for o in manifest["outputs"]} == {"ok"}  # 2 quarters
+    assert len(manifest["outputs"]) == 18 and {o["status"] for o in manifest["outputs"]} == {"ok"}  # 2 quarters, 2 118.124
     found = reconcile_run(run)
     assert found.empty, found.to_string()
     assert found.attrs["checks"] > 400
@@ -238,6 +238,7 @@ def test_an_annual_on_ids_of_another_registry_fails_instead_of_showing_zeros(tmp
                             capture_output=True, text=True, cwd=project_root(), check=False)
     assert result.returncode == 1, result.stdout + result.stderr
     annual = json.loads((out / "internal" / "manifest.json").read_text())["outputs"][0]
-    assert annual["status"] == "failed" and annual["error"]["ename"] == "UnmatchedInputError"
-    assert "same school registry" in annual["error"]["evalue"]
+    assert annual["status"] == "failed" and annual["error"]["ename"] == "InputGateError"  # before any kernel
+    assert annual["error"]["cell"] is None
+    assert "enforcement.school_id" in annual["error"]["evalue"] and "not in schools" in annual["error"]["evalue"]
     assert not (out / "internal" / "annual-2025-26.pdf").exists()

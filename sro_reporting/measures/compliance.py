@@ -438,7 +438,9 @@ RULES = [
 EXTRACT_OMISSIONS = [
     ("IV.B", "Selection requirements: each SRO's length of service, attendance rating and sustained complaints",
      "MPD personnel records; they stay with MPD. The internal compliance report checks them."),
-    ("all", "Officers' names", "MPS receives officer IDs only; names are in MPD's internal report."),
+    ("all", "Officers' names and IDs", "Each SRO is shown as SRO 1, SRO 2, ..., numbered in the order of their MPD "
+     "IDs for this extract; names and IDs are in MPD's internal report. Each NASRO certificate is listed with its "
+     "certificate ID, which NASRO verifies (IV.D.2)."),
 ]
 
 
@@ -489,6 +491,18 @@ def summary(findings: dict[str, pd.DataFrame], audience: str = "mpd_internal") -
                   "baseline only" if n[BASELINE] else "kept")
         rows.append((section, label, n[BREACH], n[WARNING], n[BASELINE], n[NOT_YET_DUE], status))
     return pd.DataFrame(rows, columns=["section", "rule", "breaches", "warnings", "baseline", "not_yet_due", "status"])
+
+
+def numbered(frame: pd.DataFrame, roster: pd.Series) -> pd.DataFrame:
+    """Return a table for MPS with each officer ID as `SRO n`, numbered in the order of the roster's IDs.
+
+    >>> numbered(pd.DataFrame({"officer_id": ["9", "1"]}), pd.Series(["9", "1", "5"]))["officer_id"].tolist()
+    ['SRO 3', 'SRO 1']
+    """
+    if "officer_id" not in frame.columns:
+        return frame
+    number = {oid: f"SRO {n}" for n, oid in enumerate(sorted(roster.dropna().unique()), 1)}
+    return frame.assign(officer_id=frame["officer_id"].map(number))
 
 
 def extract_omissions() -> pd.DataFrame:

@@ -568,10 +568,14 @@ def compliance_details(rep: Report, data: DataSet, findings: dict[str, pd.DataFr
 
     Training dated after the check date `as_of` is not on file yet.
     """
-    from sro_reporting.measures.compliance import RULES, certificates, extract_omissions, training_matrix
+    from sro_reporting.measures.compliance import RULES, certificates, extract_omissions, numbered, training_matrix
     from sro_reporting.measures.staffing import active_officers
 
     internal = rep.audience == "mpd_internal"
+
+    def shown(frame: pd.DataFrame) -> pd.DataFrame:  # no officer ID leaves MPD: MPS sees SRO 1, SRO 2, ...
+        return frame if internal else numbered(frame, data.officers["officer_id"])
+
     if not internal:
         rep.section("What this extract leaves out")
         rep.table(extract_omissions(), "left_out", "Left out of the extract for MPS, and why",
@@ -583,15 +587,15 @@ def compliance_details(rep: Report, data: DataSet, findings: dict[str, pd.DataFr
         if not internal:
             found = found.drop(columns=["display_name"], errors="ignore")
         rep.section(f"{label} ({section})")
-        rep.table(found, f"findings_{section.split()[0].replace('.', '_').lower()}",
+        rep.table(shown(found), f"findings_{section.split()[0].replace('.', '_').lower()}",
                   f"{label}: findings", labels=COMPLIANCE_LABELS,
                   note="No finding." if found.empty else "")
     officers = active_officers(data.officers, rep.period)
     training = data.training[data.training["completion_date"] <= pd.Timestamp(as_of)]
     rep.section("Certificates and training on file")
-    rep.table(certificates(officers, training), "nasro_certificates",
+    rep.table(shown(certificates(officers, training)), "nasro_certificates",
               "NASRO basic course certificates on file for each SRO (IV.D.2)", labels=COMPLIANCE_LABELS)
-    rep.table(training_matrix(officers, training), "mps_training_matrix",
+    rep.table(shown(training_matrix(officers, training)), "mps_training_matrix",
               "MPS additional training by SRO and topic (IV.E)", labels={"officer_id": "Officer", "missing": "Missing"})
 
 

@@ -43,11 +43,18 @@ from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, outputs, processes, release
+from sro_reporting.running import checks, folder, gate, outputs, processes, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
-from sro_reporting.running.manifest import Manifest, OutputEntry, library_versions, read_previous
+from sro_reporting.running.manifest import (
+    STALE,
+    Manifest,
+    OutputEntry,
+    library_versions,
+    read_manifest,
+    read_previous,
+)
 from sro_reporting.running.plan import (
     KINDS,
     Job,
@@ -266,18 +273,18 @@ def _check_args(out: Path, school_year: str, semester: str | None, reports: list
 
 
 def _split_unchanged(todo: list[Job], data: DataSet, out: Path,
-                     force: bool) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
+                     forced: set[str]) -> tuple[dict[str, OutputEntry], list[tuple[Job, OutputEntry]]]:
     """Return the entries of reports unchanged since the last run here, and the jobs to run.
 
     Unchanged: the same inputs, parameters and code, made without error, and every file the
-    manifest recorded still there with its sha256.
+    manifest recorded still there with its sha256. The `forced` stems (`--force`) are never unchanged.
     """
     previous, code = read_previous(out), _code_hash()
     done, pending = {}, []
     for one in todo:
         entry = OutputEntry.for_job(one, job_key(one, data, code))
         before = previous.get(one.stem, {})
-        if not force and before.get("key") == entry.key and before.get("status") == "ok" \
+        if one.stem not in forced and before.get("key") == entry.key and before.get("status") == "ok" \
                 and outputs.unchanged(out, one.stem, before.get("files")):
             done[one.stem] = entry.done({**before, "skipped": True})
         else:
@@ -350,9 +357,10 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               only: dict[str, list[str]] | None = None) -> list[str]:
     """Make the period's reports into `out`; return the stems of the reports that failed.
 
-    `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks); the
-    period's other reports that are unchanged since the last run in `out` stay listed (and released),
-    the others are left out of the manifest.
+    `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks). Every report
+    an earlier run left in `out` stays listed: as it is where it is unchanged, else as stale (and then
+    the MPS release is withheld, `running.release`); `--force` re-makes only the reports this run makes.
+    A folder holds one period: a run of another stops (`running.folder`).
     """
     if problem := processes.jobs_problem(jobs):
         raise BatchError(problem)
@@ -366,6 +374,28 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     with processes.marked(), hold(out):
         outputs.sweep(out)
         return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
+
+
+def _gated(pending: list[tuple[Job, OutputEntry]], data: DataSet, year: SchoolYear) -> dict[str, str]:
+    """Return why the pending reports of each kind cannot be made from `data` (`running.gate`), by kind."""
+    kinds = {one.kind for one, _ in pending}
+    found = {kind.name: gate.check(kind.stands_on, kind.keys, data, year.input_gate) for kind in kinds}
+    return {name: reason for name, reason in found.items() if reason}
+
+
+def _retire(previous: dict[str, dict], todo: list[Job], internal: Path) -> list[str]:
+    """Remove the files of the folder's reports that the period no longer has; return their stems."""
+    planned = {one.stem for one in todo}
+    gone = [stem for stem in previous if stem not in planned]
+    for stem in gone:
+        outputs.withdraw(internal, stem)
+    return gone
+
+
+def _not_made(reason: str) -> dict:
+    """Return the manifest fields of a report the gate stopped: failed before any cell, no file."""
+    return {"status": "failed", "error": {"cell": None, "execution_count": None, "ename": gate.ERROR_NAME,
+                                          "evalue": reason}}
 
 
 def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str,
@@ -401,6 +431,9 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
     scope = {"school_year": year.school_year, "semester": semester, "reports": wanted,
              **({"only": only} if only else {})}
     key = run_key(data_dir, scope)
+    before = read_manifest(internal)
+    if clash := folder.period_clash(before, year.school_year, semester, out):
+        raise BatchError(clash)
     with _Pool(workers, kernel) as pool:
         # Kernels start and import while the data are checked and linked, once Arrow (on every core) has read the
         # largest file: started before, they slow that read by more than they gain.
@@ -412,25 +445,43 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         write_quality(pd.concat([data.problems, offenses.quality(data.enforcement, offenses.crosswalk())],
                                 ignore_index=True), internal / "data_quality.csv", out)  # MPD's log: free text
         base = {"data_dir": str(data_dir.resolve()), "out_dir": str(internal.resolve()), "snapshot": data.version}
-        todo = plan(wanted, year, semester, data, base)
+        previous = read_previous(internal)
+        todo = plan(folder.kinds(wanted, previous), year, semester, data, base)  # this run's, and the folder's
         try:
-            chosen = {j.stem for j in select(todo, only, year, semester, data.as_of())}
+            chosen = {j.stem for j in (select(todo, only, year, semester, data.as_of()) if only else todo)
+                      if j.kind.name in wanted}
         except PlanError as exc:
             raise BatchError(str(exc)) from exc
         limits = checks.data_limits(data, making)
         for line in limits:
             say.say(f"note: {line}")
-        entries, pending = _split_unchanged(todo, data, internal, force)
-        pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
+        entries, pending = _split_unchanged(todo, data, internal, chosen if force else set())
+        changed = folder.changed_inputs(before, data.files)
+        for one, _ in pending:  # an earlier run's report that this run neither keeps nor makes: listed, as stale
+            if one.stem not in chosen and one.stem in previous:
+                entries[one.stem] = folder.stale(previous[one.stem], data.version, before, changed)
+        pending = [(one, entry) for one, entry in pending if one.stem in chosen]
+        retired = _retire(previous, todo, internal)
+        if retired:
+            say.say(f"removed {len(retired)} report(s) that {folder.period(scope)} no longer has: "
+                    + ", ".join(retired))
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
+        blocked = _gated(pending, data, year)  # before any report reaches a kernel: no report of zeros is made
+        for one, entry in pending:
+            if one.kind.name in blocked:
+                entries[one.stem] = entry.done(_not_made(blocked[one.kind.name]))
+                outputs.withdraw(internal, one.stem)  # no old PDF of other data stays beside the failure
+        pending = [(one, entry) for one, entry in pending if one.kind.name not in blocked]
         if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
             snapshot.in_background(protect.keep_plan, data, year, nice=WORKER_NICE)  # even with the kernels
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
-        say.planned(len(todo), len(pending), len(entries))
-        before = {stem: entry.get("seconds") for stem, entry in read_previous(internal).items()}
-        with say.reports([one.stem for one, _ in pending], workers, before) as bar:
+        say.planned(len(todo), len(pending), sum(e.skipped for e in entries.values()),
+                    sum(e.error is not None and e.error.get("ename") == gate.ERROR_NAME for e in entries.values()),
+                    sum(e.status == STALE for e in entries.values()))
+        took = {stem: entry.get("seconds") for stem, entry in previous.items()}  # the last run's, for the time left
+        with say.reports([one.stem for one, _ in pending], workers, took) as bar:
             stop = _make_all(pool, pending, internal, kernel, entries, bar)
         started_workers = len(multiprocessing.active_children())
     snapshot.written()
@@ -454,7 +505,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         raise RunError(stop)
     run_index.write(out, dataclasses.asdict(manifest))
     failed = [e.stem for e in manifest.outputs if e.status != "ok"]
-    if not released["audit"]["passed"]:
+    if release.held_back(released):
         failed.append(release.MPS)
     print_summary(manifest.outputs, manifest.data_quality, out, release=released)
     return failed
@@ -519,6 +570,8 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     elif kind.fan_out == "audience":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
+    if reason := gate.check(kind.stands_on, kind.keys, data, year.input_gate):  # no report of zeros, here either
+        raise BatchError(f"{one.stem} cannot be made: {reason}")
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
         atexit.register(_warm().close)  # shut down when Python exits

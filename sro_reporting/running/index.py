@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 
 from sro_reporting.files import write_text
+from sro_reporting.running.manifest import STALE
 from sro_reporting.running.plan import KINDS
 from sro_reporting.running.release import INTERNAL, MPS
 
@@ -120,6 +121,8 @@ def _status(entry) -> str:
     if _get(entry, "status") == "ok":
         return "Unchanged" if _get(entry, "skipped") else "Made"
     err = _get(entry, "error") or {}
+    if _get(entry, "status") == STALE:
+        return f'<span class="failed">Stale</span><p class="error">{_e(err.get("evalue"))}</p>'
     cell = f"Cell {err['cell']}" if err.get("cell") is not None else "Before any cell"
     return (f'<span class="failed">Failed</span><p class="error">{_e(cell)}: {_e(err.get("ename"))}: '
             f'{_e(err.get("evalue"))}</p>')
@@ -138,6 +141,24 @@ def _kind_table(out: Path, kind: str, entries: list, level: int) -> str:
     return (f"<h{level}>{_e(title)}</h{level}>\n<table>\n<caption>{_e(caption)}</caption>\n"
             '<thead><tr><th scope="col">For</th><th scope="col">Period</th><th scope="col">Status</th>'
             '<th scope="col">Files</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+def _where(out: Path, entry) -> str:
+    """Return where to look at a failed report: its notebook at the failing cell, or the reason none was made."""
+    notebook = _get(entry, "notebook")
+    if (out / INTERNAL / notebook).is_file():
+        link = _link(f"{INTERNAL}/{notebook}", "notebook", _get(entry, "stem"))
+        return f"Its executed notebook opens at the failing cell: {link}"
+    return f'No report was started: {_e((_get(entry, "error") or {}).get("evalue"))}'
+
+
+def _release(release: dict) -> str:
+    """Return the index's sentence on the MPS release: where it is, or why there is none."""
+    if release.get("none"):
+        return "No release for MPS: no report in this folder is for MPS."
+    if release.get("withheld"):
+        return f'<span class="failed">No release for MPS</span>: {_e(release["withheld"])}.'
+    return f'The release for MPS, handed over as it is: <a href="{MPS}/">the mps folder</a>.'
 
 
 def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
@@ -162,7 +183,7 @@ def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
                f'(<a href="{INTERNAL}/data_quality.csv">data_quality.csv</a>, every problem with its file, line, '
                "column and rule).</li>"
                f'<li>What the run read and made: <a href="{INTERNAL}/manifest.json">manifest.json</a>.</li>'
-               f'<li>The release for MPS, handed over as it is: <a href="{MPS}/">the mps folder</a>.</li>'
+               f"<li>{_release(manifest.get('release') or {})}</li>"
                "</ul>")
     parts = [header, summary]
     if limits:
@@ -170,9 +191,7 @@ def render(out: Path, manifest: dict, limits: list[str] | None = None) -> str:
     parts.append("</section>")
     if failed:
         items = "".join(f'<li><a href="#{_e(_get(e, "stem"))}">{_e(_get(e, "stem"))}</a>: '
-                        f'{_e((_get(e, "error") or {}).get("ename"))}. Its executed notebook opens at the '
-                        f'failing cell: {_link(INTERNAL + "/" + _get(e, "notebook"), "notebook", _get(e, "stem"))}'
-                        "</li>" for e in failed)
+                        f'{_e((_get(e, "error") or {}).get("ename"))}. {_where(out, e)}</li>' for e in failed)
         parts.append(f'<section aria-labelledby="failed">\n<h2 id="failed">Failed reports</h2>\n<ul>{items}</ul>\n'
                      "</section>")
     for audience, heading in AUDIENCES.items():

@@ -20,6 +20,7 @@ from sro_reporting.files import write_text
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.running.plan import Job
 
+STALE = "stale"  # the status of a report an earlier run made, listed but not current (`running.folder`)
 # The libraries whose versions shape a report's numbers (pandas, pyarrow, numpy) and pages (the rest).
 SHAPING = ("pandas", "pyarrow", "numpy", "matplotlib", "weasyprint", "papermill", "nbconvert",
            "pydyf", "fonttools")
@@ -53,12 +54,13 @@ class OutputEntry:
     seconds: float | None = None
     skipped: bool = False
     files: dict[str, str] = field(default_factory=dict)  # path in the run folder: sha256
+    data_version: str = ""  # the snapshot of the inputs it was made from (`DataSet.version`)
 
     @classmethod
     def for_job(cls, job: Job, key: str) -> OutputEntry:
         """Return the entry of a job not yet run."""
         return cls(job.stem, job.kind.name, job.subject, job.audience, f"{job.stem}.ipynb",
-                   f"{job.stem}.pdf", job.parameters, key)
+                   f"{job.stem}.pdf", job.parameters, key, data_version=job.parameters.get("snapshot", ""))
 
     def done(self, result: dict) -> OutputEntry:
         """Return the entry with a worker's (or the previous run's) result."""
@@ -106,10 +108,16 @@ class Manifest:
         write_text(path, json.dumps(dataclasses.asdict(self), indent=2, default=str) + "\n", root)
 
 
+def read_manifest(out: Path) -> dict:
+    """Return the previous run's manifest in this folder (empty when none or unreadable)."""
+    try:
+        found = json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def read_previous(out: Path) -> dict[str, dict]:
     """Return the previous run's outputs in this folder by stem (empty when none or unreadable)."""
-    try:
-        outputs = json.loads((out / "manifest.json").read_text())["outputs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    return {o["stem"]: o for o in outputs if isinstance(o, dict) and "stem" in o}
+    outputs = read_manifest(out).get("outputs")
+    return {o["stem"]: o for o in outputs if isinstance(o, dict) and "stem" in o} if isinstance(outputs, list) else {}

@@ -60,12 +60,17 @@ def commit(staging: Path, internal: Path, stem: str, made: bool) -> dict[str, st
             remove(internal / TABLES / stem, internal)
     else:
         names = [n for n in names if n == f"{stem}{FIRST}"]
-        for old in (f"{TABLES}/{stem}", f"{stem}.pdf", f"{stem}.html", *([] if names else [f"{stem}{FIRST}"])):
-            remove(internal / old, internal)
+        withdraw(internal, stem, keep_notebook=bool(names))
     for name in names:
         hashes[name] = sha256_of(staging / name, staging) or ""
         move(staging / name, internal / name, internal)
     return hashes
+
+
+def withdraw(internal: Path, stem: str, keep_notebook: bool = False) -> None:
+    """Remove a report's old tables, PDF and HTML, and its notebook unless a new one takes its place."""
+    for old in (f"{TABLES}/{stem}", f"{stem}.pdf", f"{stem}.html", *([] if keep_notebook else [f"{stem}{FIRST}"])):
+        remove(internal / old, internal)
 
 
 def unchanged(internal: Path, stem: str, recorded: dict[str, str] | None) -> bool:

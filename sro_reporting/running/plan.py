@@ -26,6 +26,7 @@ from sro_reporting.periods import (
     semester_quarters,
 )
 from sro_reporting.reading.dataset import DataSet
+from sro_reporting.running.gate import Match
 
 
 class PlanError(ValueError):
@@ -41,8 +42,19 @@ class Kind:
     needs_semester: bool = False
     fan_out: str | None = None  # "school", "officer", "month", "quarter" or "audience": one report each
     cost: int = 1  # relative run time; the batch starts the costly reports first
-    needs: tuple[str, ...] = ()  # tables the notebook `require`s (a test keeps the two the same)
+    needs: tuple[str, ...] = ()  # tables the notebook `require`s (a test keeps the two the same); it counts their rows
     title: str = ""
+    uses: tuple[str, ...] = ()  # optional tables it counts where they are provided
+
+    @property
+    def stands_on(self) -> tuple[str, ...]:
+        """Return the tables whose rows the report counts: those it needs and the optional ones it uses."""
+        return (*self.needs, *self.uses)
+
+    @property
+    def keys(self) -> tuple[Match, ...]:
+        """Return the IDs the report stands on: those of its tables that must match the table they refer to."""
+        return tuple(m for m in KEYS.get(self.name, ()) if m.table in self.stands_on)
 
     @property
     def notebook(self) -> Path:
@@ -67,12 +79,18 @@ def notebook_code_hash(path: Path) -> str:
     return hashlib.sha256(json.dumps(kept).encode()).hexdigest()
 
 
+SCHOOL_IDS = tuple(Match(t, "school_id", "schools")
+                   for t in ("calls_for_service", "enforcement", "activities", "use_of_force", "meetings"))
+OFFICER_IDS = tuple(Match(t, "officer_id", "officers") for t in ("enforcement", "use_of_force", "shifts", "training"))
+# The IDs each kind counts by: places for the MPS reports, officers for the officer and compliance reports.
+KEYS = {"annual": SCHOOL_IDS, "semester": SCHOOL_IDS, "school": SCHOOL_IDS, "monthly": SCHOOL_IDS,
+        "officer": OFFICER_IDS, "compliance": OFFICER_IDS}
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("annual", "mps", cost=8, needs=("schools", "calls_for_service", "enforcement"),
-         title="Annual SRO data report to MPS"),
+         title="Annual SRO data report to MPS", uses=("enrollment",)),
     Kind("semester", "mps", needs_semester=True, cost=8,
          needs=("schools", "calls_for_service", "enforcement", "activities", "shifts", "use_of_force"),
-         title="Semester report"),
+         title="Semester report", uses=("enrollment",)),
     Kind("school", "mps", needs_semester=True, fan_out="school",
          needs=("schools", "calls_for_service", "enforcement", "activities", "meetings"),
          title="School consultation packet"),

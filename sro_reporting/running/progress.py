@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Self, TextIO
 
 from sro_reporting.reading.sources import table_files
+from sro_reporting.running.manifest import STALE
 
 
 def _size(data_dir: Path) -> tuple[int, int]:
@@ -73,9 +74,12 @@ class Progress:
             ticker.join()
             print(f"\r{what}: done in {time.perf_counter() - started:.1f} s", file=self.stream, flush=True)
 
-    def planned(self, total: int, pending: int, unchanged: int) -> None:
-        """Say how many reports the run has, and how many it will make."""
-        self.say(f"{total} report{'s' * (total != 1)}: {pending} to make, {unchanged} unchanged")
+    def planned(self, total: int, pending: int, unchanged: int, blocked: int = 0, stale: int = 0) -> None:
+        """Say how many reports the run has, how many it will make, how many are stale and how many its inputs
+        cannot give."""
+        self.say(f"{total} report{'s' * (total != 1)}: {pending} to make, {unchanged} unchanged"
+                 + (f", {stale} stale (made by an earlier run from other data, see below)" if stale else "")
+                 + (f", {blocked} not made: their inputs are unusable (see below)" if blocked else ""))
 
     def reports(self, stems: list[str], workers: int, expected: dict[str, float] | None = None) -> ReportBar:
         """Return the bar (or the log lines) of the reports to make, in the order they are started; `expected`
@@ -179,16 +183,19 @@ def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None 
 
     failed = [e for e in outputs if get(e, "status") != "ok"]
     unchanged = [e for e in outputs if get(e, "status") == "ok" and get(e, "skipped")]
+    stale = sum(get(e, "status") == STALE for e in failed)
     made = len(outputs) - len(failed) - len(unchanged)
     count = f"{len(outputs)} report{'s' * (len(outputs) != 1)}"
-    lines = [f"{count}: {made} made, {len(unchanged)} unchanged, {len(failed)} failed.",
+    lines = [f"{count}: {made} made, {len(unchanged)} unchanged, " + (f"{stale} stale, " if stale else "")
+             + f"{len(failed) - stale} failed.",
              (f"Data-quality problems: {data_quality.get('errors', 0)} errors, "
               f"{data_quality.get('warnings', 0)} warnings (internal/data_quality.csv).")]
+    reasons = {}  # the reports that failed alike (the gate stops every report of a kind for one reason): one line
     for entry in failed:
         err = get(entry, "error") or {}
-        cell = f"cell {err['cell']}" if err.get("cell") is not None else "no cell"
-        lines.append(f"FAILED {get(entry, 'stem')}: {err.get('ename')}: {err.get('evalue')} "
-                     f"({cell}; see internal/{get(entry, 'notebook')})")
+        reasons.setdefault((get(entry, "status"), err.get("cell"), err.get("ename"), err.get("evalue")),
+                           []).append(entry)
+    lines += [_failure_line(alike, get) for alike in reasons.values()]
     lines += _release_lines(release or {})
     folder = Path(out).resolve()
     lines.append(f"Outputs: {folder} (the run's index: {folder / 'index.html'})")
@@ -197,8 +204,28 @@ def summary(outputs: list, data_quality: dict, out: Path, stream: TextIO | None 
     return text
 
 
+def _failure_line(entries: list, get) -> str:
+    """Return one line for the reports that failed (or are stale) for one reason: one report's, or all together."""
+    err = get(entries[0], "error") or {}
+    stems = [get(e, "stem") for e in entries]
+    which = stems[0] if len(stems) == 1 else \
+        f"{len(stems)} reports ({', '.join(stems[:3])}{f' and {len(stems) - 3} more' if len(stems) > 3 else ''})"
+    if get(entries[0], "status") == STALE:
+        return f"STALE {which}: {err.get('evalue')}"
+    if err.get("cell") is not None:
+        where = f"cell {err['cell']}; see internal/{get(entries[0], 'notebook')}"
+    else:
+        where = "no report started" if not get(entries[0], "files") else f"see internal/{get(entries[0], 'notebook')}"
+    return f"FAILED {which}: {err.get('ename')}: {err.get('evalue')} ({where})"
+
+
 def _release_lines(release: dict) -> list[str]:
     """Return what the summary says of the MPS release: handed over as it is, or held back and why."""
+    if release.get("none"):
+        return ["MPS release: none (no report for MPS in this folder)."]
+    if release.get("withheld"):
+        return [f"WITHHELD MPS release: {release['withheld']}; there is no mps/ folder to hand over. Once the lines "
+                "above are dealt with, run the period's batch again (without --school, --officer or --month)."]
     checked = release.get("audit")
     if not checked:
         return []

@@ -26,10 +26,17 @@ Checks, each by name in the result:
   it was. Quarters made by two runs (fall and spring) are checked together by `reconcile_runs`.
 - `offense types`: the actions by offense type add to every school-related action (the table of every count per
   school); the 118.124 incidents of the high schools add to the district's, kind by kind.
+
+`reconcile_run` also checks the folder as a whole (issue 23, item 4), not only what the manifest lists:
+- `files`: every file in the folder is listed in its manifest (a report's files, the run's own
+  `manifest.json` and `data_quality.csv`, the III.F tables copied from the annual's), none listed is
+  missing, and each is as its sha256 says; the same for the MPS release beside it (`../mps/`).
+- `data version`: every report listed, in the run and in the release, was made from the data the run read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -567,9 +574,83 @@ def reconcile(tables: Path, outputs: list[dict], whole: bool = True) -> pd.DataF
     return out
 
 
+RUN_FILES = ("manifest.json", "data_quality.csv")  # the run's own files, beside its reports'
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _on_disk(folder: Path) -> set[str]:
+    """Return every file (or link) under `folder`, as a `/`-separated path from it."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def listed_files(manifest: dict) -> dict[str, tuple[str, str]]:
+    """Return each file a run's manifest lists, as (report stem, sha256) by path."""
+    return {path: (entry["stem"], sha) for entry in manifest.get("outputs", [])
+            for path, sha in (entry.get("files") or {}).items()}
+
+
+def contract_copies(manifest: dict) -> dict[str, tuple[str, str]]:
+    """Return the files the run may copy to the root of `tables/`: the annual's tables (the III.F ones are).
+
+    >>> contract_copies({"outputs": [{"stem": "annual-2025-26", "report": "annual", "status": "ok", "files": {
+    ...     "annual-2025-26.pdf": "p", "tables/annual-2025-26/iii_f.csv": "t"}}]})
+    {'tables/iii_f.csv': ('annual-2025-26', 't')}
+    """
+    return {f"tables/{path.rsplit('/', 1)[1]}": (entry["stem"], sha) for entry in manifest.get("outputs", [])
+            if entry.get("report") == "annual"
+            for path, sha in (entry.get("files") or {}).items() if path.startswith(f"tables/{entry['stem']}/")}
+
+
+def _compare(folder: Path, listed: dict[str, tuple[str, str]], own: set[str],
+             copies: dict[str, tuple[str, str]] | None = None) -> list[tuple]:
+    """Return a `files` row for each file in `folder` not listed, listed but missing, or not as listed.
+
+    `copies` are files that may be there or not, but where they are must be as listed.
+    """
+    disk = _on_disk(folder) - own
+    copied = {path: copies[path] for path in disk & set(copies or {})}
+    found = [("files", "", "", path, "listed in the manifest", "not listed")
+             for path in sorted(disk - set(listed) - set(copied))]
+    for path, (stem, sha) in sorted({**copied, **listed}.items()):
+        if path not in disk:
+            found.append(("files", stem, "", path, "on disk", "missing"))
+        elif (folder / path).is_symlink() or _sha256(folder / path) != sha:
+            found.append(("files", stem, "", path, f"sha256 {sha[:12]}", "changed since it was listed"))
+    return found
+
+
+def _versions(reports: list[dict], version: str) -> list[tuple]:
+    """Return a `data version` row for each report listed that was not made from the run's data (or is stale)."""
+    return [("data version", r["stem"], "", r.get("status", "ok"), version, r.get("data_version") or "unknown")
+            for r in reports if r.get("status") == "stale" or r.get("data_version", version) != version]
+
+
+def check_folder(folder: Path) -> list[tuple]:
+    """Return what in a run's folder (and the MPS release beside it) its manifests do not account for."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    found = _compare(folder, listed_files(manifest), set(RUN_FILES), contract_copies(manifest))
+    found += _versions(manifest.get("outputs", []), manifest.get("data_version", ""))
+    release = folder.parent / "mps"
+    if (release / "manifest.json").is_file():
+        mps = json.loads((release / "manifest.json").read_text())
+        listed = {f["path"]: ("mps", f["sha256"]) for f in mps.get("files", [])}
+        found += [(check, "mps", *rest) for check, _, *rest in _compare(release, listed, {"manifest.json"})]
+        found += _versions(mps.get("reports", []), manifest.get("data_version", ""))
+    return found
+
+
 def reconcile_run(folder: str | Path) -> pd.DataFrame:
-    """Return what does not add up in the finished run in `folder` (its `manifest.json` and `tables/`)."""
-    return reconcile_runs(folder)
+    """Return what does not add up in the finished run in `folder` (its `manifest.json` and `tables/`), and what in
+    the folder, or in the MPS release beside it, the manifests do not account for."""
+    out = reconcile_runs(folder)
+    rows = check_folder(Path(folder))
+    checks = out.attrs["checks"]
+    out = pd.concat([out, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True) if rows else out
+    out.attrs["checks"] = checks
+    return out
 
 
 def reconcile_runs(*folders: str | Path) -> pd.DataFrame:

@@ -1,8 +1,11 @@
 """The run folder's two parts: `internal/` for MPD and `mps/`, the release handed to MPS as it is.
 
 `mps/` holds the `mps` reports' PDFs (and HTML), their CSV tables, a data-quality summary with
-counts only, and a manifest of its own files with their sha256: nothing else. It is assembled
-in a staging folder beside it and swapped in whole, so a reader never sees half a release.
+counts only, and a manifest of its own files with their sha256 and each report's data version:
+nothing else (no officer ID or name, not even in its parameters). It is assembled in a staging
+folder beside it and swapped in whole, so a reader never sees half a release. A release is whole
+or absent: where any `mps` report the folder lists is not current (failed, or stale: made from
+other data), there is no `mps/` and the run manifest says why (issue 23, item 4).
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ import pandas as pd
 from sro_reporting import __version__
 from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import LAYOUTS
-from sro_reporting.files import write_csv, write_text
+from sro_reporting.files import remove, write_csv, write_text
 from sro_reporting.reading.quality import release_summary
 
 INTERNAL, MPS, FAILED = "internal", "mps", "mps-failed-audit"
+# The run's parameters that the release repeats: the period and the kinds; never `only` (an officer's ID).
+PUBLIC_PARAMETERS = ("school_year", "semester", "reports")
+SHOWN = 3  # reports named in the line that says why a release is withheld
 # Contract section 4: the annual report's III.F tables also sit at the root of `tables/`.
 CONTRACT_TABLES = ("calls_by_priority_disposition.csv", "arrests_citations_by_school.csv")
 
@@ -93,13 +99,50 @@ def _audit(staging: Path, min_cell: int) -> dict:
             "problems": broken}
 
 
-def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, min_cell: int) -> dict:
-    """Assemble `out/mps/` from the run's ok `mps` reports, audited; return what the run manifest records of it.
+def withheld_because(reports: list[dict]) -> str:
+    """Return why the `mps` reports listed cannot be released together, or '' when every one is current.
 
-    `reports` are manifest output entries (stem, report, subject, audience, status). A release that
-    fails the audit is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at.
+    >>> withheld_because([{"stem": "a", "audience": "mps", "status": "stale"},
+    ...                   {"stem": "b", "audience": "mps", "status": "ok"}, {"stem": "c", "audience": "mps",
+    ...                   "status": "failed"}, {"stem": "d", "audience": "mpd_internal", "status": "failed"}])
+    '2 of the 3 MPS reports are not current: 1 stale (a), 1 failed (c)'
     """
-    released = [r for r in reports if r["audience"] == MPS and r["status"] == "ok"]
+    mine = [r for r in reports if r["audience"] == MPS]
+    lacking = [r for r in mine if r["status"] != "ok"]
+    if not lacking:
+        return ""
+    parts = []
+    for status in dict.fromkeys(r["status"] for r in lacking):
+        stems = [r["stem"] for r in lacking if r["status"] == status]
+        more = f" and {len(stems) - SHOWN} more" if len(stems) > SHOWN else ""
+        parts.append(f"{len(stems)} {status} ({', '.join(stems[:SHOWN])}{more})")
+    return f"{len(lacking)} of the {len(mine)} MPS reports are not current: {', '.join(parts)}"
+
+
+def withhold(out: Path, reason: str, reports: int) -> dict:
+    """Remove any release from `out` (none is better than half of one); return what the run manifest records."""
+    for name in (MPS, FAILED):
+        remove(out / name, out)
+    return {"folder": None, "reports": reports, "files": 0, "withheld": reason, "audit": {}}
+
+
+def held_back(released: dict) -> bool:
+    """Return whether the run's release is held back: withheld, or failed by the audit (no release at all is not)."""
+    return bool(released.get("withheld")) or not released.get("audit", {}).get("passed", True)
+
+
+def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, min_cell: int) -> dict:
+    """Assemble `out/mps/` from the `mps` reports the folder lists, audited; return what the run manifest records.
+
+    `reports` are manifest output entries (stem, report, subject, audience, status, data_version). Where
+    one of the `mps` reports is not `ok`, no release is made (`withhold`). A release that fails the
+    audit is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at.
+    """
+    if reason := withheld_because(reports):
+        return withhold(out, reason, sum(r["audience"] == MPS for r in reports))
+    released = [r for r in reports if r["audience"] == MPS]
+    if not released:  # a folder of internal reports only: nothing for MPS, not even a data-quality summary
+        return {**withhold(out, "", 0), "none": True}
     annual = next((r["stem"] for r in released if r["report"] == "annual"), None)
     staging = out / f".mps-staging-{secrets.token_hex(4)}"  # made as the user's folders are (umask), not 0700
     staging.mkdir()
@@ -109,9 +152,9 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
         write_csv(release_summary(problems), staging / "data_quality_summary.csv")
         manifest = {
             "release": "Milwaukee Police Department SRO program data for Milwaukee Public Schools",
-            "package_version": __version__, "parameters": parameters,
+            "package_version": __version__, "parameters": {k: parameters.get(k) for k in PUBLIC_PARAMETERS},
             "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "reports": [{k: r[k] for k in ("stem", "report", "subject")} for r in released],
+            "reports": [{k: r.get(k) for k in ("stem", "report", "subject", "data_version")} for r in released],
             "tables": _layouts(out / INTERNAL, stems),
         }
         write_text(staging / "manifest.json", json.dumps(manifest, indent=2) + "\n")
