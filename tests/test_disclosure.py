@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import threading
 
@@ -29,7 +30,9 @@ def release(folder, tables: dict[str, tuple[pd.DataFrame, Layout | None]]):
         frame.to_csv(folder / name, index=False)
         if layout is not None:
             layouts[name] = layout.model_dump(exclude_defaults=True)
-    (folder / "manifest.json").write_text(json.dumps({"tables": layouts}))
+    files = [{"path": p.relative_to(folder).as_posix(), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+    (folder / "manifest.json").write_text(json.dumps({"tables": layouts, "files": files}))
     return folder
 
 
@@ -284,3 +287,102 @@ def test_a_plan_that_cannot_be_made_is_left_to_the_reports(demo_plan, monkeypatc
     protect.keep_plan(dataclasses.replace(data, version="f" * 24), year)  # no traceback, nothing kept
     assert not list(snapshot.folder().glob("snapshot-ffff*"))
     protect._PLANS.clear()
+
+
+# What MPS already has, the rests of populations, and what the audit checks of the files (issues 24, 23).
+
+def by_race(rows: dict[str, object], **categories: str) -> tuple[pd.DataFrame, Layout]:
+    """Return a one-column table of arrests by race (all actions, or a part of them) with its layout."""
+    frame = pd.DataFrame({"Race": list(rows), "Arrests": list(rows.values())})
+    return frame, Layout(population="actions", period=SPRING, row_label="Race", row_dimension="race",
+                         columns={"Arrests": Part(categories={"action_type": "arrest", **categories})})
+
+
+def ledger_of(folder, *releases):
+    """Return the ledger entries of hand-made releases, as MPS holds them."""
+    from sro_reporting.disclosure import ledger
+
+    for one in releases:
+        layouts = json.loads((one / "manifest.json").read_text())["tables"]
+        ledger.record(folder, "2025-26", ledger.release_tables(one, layouts))
+    return ledger.read(folder)
+
+
+def test_the_rest_of_a_population_is_protected_like_a_printed_count(tmp_path):
+    # All actions by race, and those at schools taking part: Black arrests 52 - 49 = 3 at the others.
+    found = broken(release(tmp_path, {
+        "race.csv": by_race({"Black": 52, "White": 30, "Total": 82}),
+        "disparity.csv": by_race({"Black": 49, "White": 30, "Total": 79}, place="at schools taking part")}))
+    assert "derived actions 2026-01-26/2026-06-12 action_type=arrest place=(not listed) race=Black " \
+           "in (derived): pinned at 3" in found and all("race=Black" in f for f in found)  # White's rest is a zero
+
+
+@pytest.mark.parametrize("first, second, pinned", [
+    pytest.param({"a": "*", "b": "*", "c": 20, "Total": 35}, {"a": "*", "b": 11, "c": "*", "Total": 35}, True,
+                 id="same-records-other-cells-hidden"),
+    pytest.param({"a": "*", "b": "*", "c": 20, "Total": 35}, {"a": "*", "b": "*", "c": 20, "Total": 35}, False,
+                 id="same-records-same-release"),
+])
+def test_a_re_release_is_audited_with_what_mps_has(tmp_path, first, second, pinned):
+    old = release(tmp_path / "old", {"t.csv": by_age(first)})
+    new = release(tmp_path / "new", {"t.csv": by_age(second)})
+    assert broken(new) == []  # alone, each release holds
+    found = audit(new, 10, ledger_of(tmp_path / "ledger", old))[1]
+    assert any("age_band=a" in f and "pinned at 4" in f for f in found) == pinned
+
+
+def test_a_correction_that_moves_a_printed_count_by_one_gives_the_child_away(tmp_path):
+    old = release(tmp_path / "old", {"race.csv": by_race({"Hispanic": 96, "Black": 50, "Total": 146})})
+    new = release(tmp_path / "new", {"race.csv": by_race({"Hispanic": 97, "Black": 50, "Total": 147})})
+    found = audit(new, 10, ledger_of(tmp_path / "ledger", old))[1]
+    assert any("race=Hispanic" in f and "change since" in f and "pinned at 1" in f for f in found)
+    assert "96 in ledger entry" in found[-1] and "97 now" in found[-1]
+
+
+def test_an_entry_of_another_period_is_not_read_with_the_release(tmp_path):
+    fall = "2025-09-02/2026-01-23"
+    old = release(tmp_path / "old", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35}, fall)})
+    new = release(tmp_path / "new", {"t.csv": by_age({"a": "*", "b": 11, "c": "*", "Total": 35})})
+    assert audit(new, 10, ledger_of(tmp_path / "ledger", old))[1] == []
+
+
+def test_a_ledger_entry_is_written_once_and_never_changed(tmp_path):
+    from sro_reporting.disclosure import ledger
+
+    old = release(tmp_path / "old", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
+    entries = ledger_of(tmp_path / "ledger", old, old)
+    assert len(entries) == 1 and oct((tmp_path / "ledger" / "entries" / f"{entries[0].name}.json").stat().st_mode)[-3:] == "444"
+    path = tmp_path / "ledger" / "entries" / f"{entries[0].name}.json"
+    path.chmod(0o644)
+    path.write_text(path.read_text().replace("35", "36"))
+    with pytest.raises(ValueError, match="changed after it was written"):
+        ledger.read(tmp_path / "ledger")
+
+
+def _tamper_extra(folder):
+    (folder / "roster.csv").write_text("officer_id\n004100\n")
+
+
+def _tamper_deleted(folder):
+    (folder / "t.csv").unlink()
+
+
+def _tamper_edited(folder):
+    (folder / "t.csv").write_text((folder / "t.csv").read_text().replace("20", "21"))
+
+
+@pytest.mark.parametrize("tamper, says", [
+    pytest.param(_tamper_extra, "roster.csv: in the release but not in its manifest", id="a-file-not-listed"),
+    pytest.param(_tamper_deleted, "t.csv: in the manifest but not in the release", id="a-listed-file-deleted"),
+    pytest.param(_tamper_edited, "t.csv: changed since the run", id="a-csv-edited-after-the-run"),
+])
+def test_the_audit_checks_the_files_handed_over(tmp_path, tamper, says):
+    folder = release(tmp_path, {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
+    assert broken(folder) == []
+    tamper(folder)
+    assert any(says in f for f in broken(folder))
+
+
+def test_a_count_of_people_under_the_minimum_printed_fails(tmp_path):
+    found = broken(release(tmp_path, {"t.csv": by_age({"a": 3, "b": "*", "c": "*", "Total": 35})}))
+    assert any("age_band=a" in f and "printed as 3, under 10" in f for f in found)

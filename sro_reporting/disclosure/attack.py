@@ -73,8 +73,8 @@ def _system(model: Model, keys: list[Key], sums: list) -> tuple[sp.csr_matrix, n
                 b -= sign * model.shown[key]
         rhs.append(b)
     matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(sums), len(keys)))
-    low = np.array([model.bounds.get(k, (0.0, math.inf))[0] for k in keys])
-    low = np.maximum(low, [1.0 if k in model.hidden else 0.0 for k in keys])
+    low = np.array([model.bounds.get(k, (0.0, math.inf))[0] if k not in model.signed else -math.inf for k in keys])
+    low = np.maximum(low, [1.0 if k in model.hidden else 0.0 if k not in model.signed else -math.inf for k in keys])
     high = np.array([model.bounds.get(k, (0.0, math.inf))[1] for k in keys])
     return matrix, np.array(rhs), Bounds(low, high)
 
@@ -134,12 +134,14 @@ def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list
         return _SOLVED[signature]
     real, whole, found = _Solver(*system, integer=False), None, []
     for i in hidden:
-        low = math.ceil(real.extreme(i, 1.0) - EPS)
+        low = real.extreme(i, 1.0)
+        low = low if math.isinf(low) else math.ceil(low - EPS)
         high = real.extreme(i, -1.0)
         high = high if math.isinf(high) else math.floor(high + EPS)
         if high - low < close_to:
             whole = whole or _Solver(*system, integer=True)
-            low = round(whole.extreme(i, 1.0))
+            lower = whole.extreme(i, 1.0)
+            low = lower if math.isinf(lower) else round(lower)
             upper = whole.extreme(i, -1.0)
             high = upper if math.isinf(upper) else round(upper)
         found.append((low, high))
@@ -150,7 +152,7 @@ def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list
 
 
 def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
-    """Return each hidden cell's smallest and largest possible value, as whole numbers.
+    """Return each hidden and each derived cell's smallest and largest possible value, as whole numbers.
 
     `close_to`: ranges narrower than this (after rounding) are solved again in whole numbers.
 
@@ -163,15 +165,27 @@ def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
     """
     rows = []
     for keys, sums in _components(model, model.unknowns()):
-        hidden = [i for i, k in enumerate(keys) if k in model.hidden]
-        if hidden:
-            found = _group_ranges(_system(model, keys, sums), hidden, close_to)
-            rows += [(keys[i].label(), keys[i], low, high) for i, (low, high) in zip(hidden, found)]
-    out = pd.DataFrame(rows, columns=["cell", "key", "low", "high"])
+        asked = [i for i, k in enumerate(keys) if k in model.hidden or k in model.derived]
+        if asked:
+            found = _group_ranges(_system(model, keys, sums), asked, close_to)
+            rows += [(keys[i].label(), keys[i], "hidden" if keys[i] in model.hidden else "derived", low, high)
+                     for i, (low, high) in zip(asked, found)]
+    out = pd.DataFrame(rows, columns=["cell", "key", "kind", "low", "high"])
     out["width"] = out["high"] - out["low"]
     return out.sort_values("cell").reset_index(drop=True)
 
 
 def failures(found: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Return the hidden cells the rule does not protect: pinned, or a range under half the minimum cell."""
-    return found[(found["width"] < min_cell / 2) | (found["low"] == found["high"])]
+    """Return the cells the rule does not protect.
+
+    A hidden count: pinned, or a range under half the minimum cell. A derived count (a rest or a change):
+    pinned at 1 to `min_cell - 1` (either sign), or a range under half the minimum cell that reaches below
+    the minimum cell; a derived zero is as public as a printed zero, and a narrow range of counts that could
+    all be printed (at least `min_cell`) says no more than printing them would.
+    """
+    hidden = found["kind"] == "hidden"
+    small = found[["low", "high"]].abs().min(axis=1) < min_cell
+    pinned = found["low"] == found["high"]
+    narrow = found["width"] < min_cell / 2
+    derived_bad = (pinned & (found["low"] != 0) & small) | (~pinned & narrow & small)
+    return found[(hidden & (narrow | pinned)) | (~hidden & derived_bad)]

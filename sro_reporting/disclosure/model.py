@@ -4,7 +4,10 @@ A cell is identified by a `Key`: a population, a period, and the categories it i
 (a dimension left out is "all"). Two tables that print the same key print the same number, so an
 attacker reads them as one unknown. A cell is *shown* (its exact value is known), *hidden*
 (printed as `*`: a whole number of at least 1, since zeros are shown as zeros), or *free* (never
-printed: a whole number of at least 0, tied to the rest only through sums).
+printed: a whole number of at least 0, tied to the rest only through sums). A free cell may be
+*derived*: a count of people no table prints but the release gives by subtraction (the rest of a
+population, a change between two releases), which the rule protects like a hidden one. A change
+between releases is *signed* (it may be negative).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 ALL = "*"
+PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")  # a person's attributes: what the rule protects
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +57,8 @@ class Model:
     sums: dict[Key, tuple[Key, ...]] = field(default_factory=dict)  # total -> its parts (one way to add it up)
     extra_sums: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
     bounds: dict[Key, tuple[float, float]] = field(default_factory=dict)  # ranges known from rates
+    derived: set[Key] = field(default_factory=set)  # free cells the rule protects (rests, changes)
+    signed: set[Key] = field(default_factory=set)  # free cells that may be negative (changes)
 
     def show(self, key: Key, value: object) -> None:
         """Record a printed cell: its value, or `*` for a hidden one."""
@@ -88,11 +94,18 @@ class Model:
         for total, parts in self.all_sums():
             found.update(k for k in (total, *parts) if k not in self.shown)
         found.update(k for k in self.bounds if k not in self.shown)
+        found.update(k for k in self.derived if k not in self.shown)
         return sorted(found)
 
     def copy(self) -> Model:
         """Return an independent copy."""
-        return Model(dict(self.shown), set(self.hidden), dict(self.sums), list(self.extra_sums), dict(self.bounds))
+        return Model(dict(self.shown), set(self.hidden), dict(self.sums), list(self.extra_sums), dict(self.bounds),
+                     set(self.derived), set(self.signed))
+
+
+def sensitive(key: Key) -> bool:
+    """Return whether a cell breaks people down by a person's attribute."""
+    return any(key.get(d) != ALL for d in PERSON_DIMENSIONS)
 
 
 def grid_keys(base: Mapping[str, str], population: str, period: str, rows: tuple[str, list[str]],

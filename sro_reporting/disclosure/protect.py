@@ -28,13 +28,12 @@ import pandas as pd
 
 from sro_reporting import people
 from sro_reporting.disclosure.layout import period
-from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
+from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys, sensitive
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.privacy import SUPPRESSED, TOTAL, suppress_counts
 from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet
 
-PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")
 ELSEWHERE = (("place", "not at a school taking part"),)
 DISPARITY_COLUMNS = ("arrest", "citation")
 MAX_ROUNDS = 500
@@ -94,11 +93,6 @@ class Grid:
         values = {(r if r != TOTAL else ALL, labels[c]): int(v)
                   for r, row in zip(full.index, full.to_numpy()) for c, v in zip(full.columns, row)}
         return cls(b, period, keys, values)
-
-
-def sensitive(key: Key) -> bool:
-    """Return whether a cell breaks people down by a person's attribute."""
-    return any(key.get(d) != ALL for d in PERSON_DIMENSIONS)
 
 
 @dataclass(frozen=True)
