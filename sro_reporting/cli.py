@@ -68,6 +68,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+LEDGER_HELP = "the ledger of releases MPS has (default: $SRO_LEDGER, else ledger/ in the workspace)"
+
+
 def _or_stop(action: Callable):
     """Return what `action` returns; a file that cannot be read or written ends the command (exit 2)."""
     try:
@@ -208,6 +211,7 @@ def run(
     month: Annotated[list[str] | None, typer.Option(help="make the monthly brief of this month (YYYY-MM) only")] = None,
     jobs: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
+    ledger: Annotated[Path | None, typer.Option(help=LEDGER_HELP)] = None,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
     from sro_reporting.reading.sources import hash_ahead
@@ -219,7 +223,7 @@ def run(
     try:
         only, semester = _entities(report, semester, school_year, school or [], officer or [], month or [])
         failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force,
-                                            only or None))
+                                            only or None, ledger))
     except (BatchError, PlanError) as exc:
         raise _fail(str(exc)) from exc
     raise typer.Exit(1 if failed else 0)
@@ -243,25 +247,38 @@ def cache(clear: Annotated[bool, typer.Option(help="remove every cached snapshot
 @app.command()
 def audit(
     folder: Annotated[Path, typer.Argument(help="a run's output folder, or its mps/ release folder")],
-    min_cell: Annotated[int | None, typer.Option(help="smallest count shown (default: the release's)")] = None,
+    ledger: Annotated[Path | None, typer.Option(help=LEDGER_HELP)] = None,
 ) -> None:
-    """Attack an MPS release as MPS could; exit 1 when a hidden count is pinned or its range is too narrow."""
+    """Attack an MPS release as MPS could, with what MPS already has; exit 1 when the rule is broken.
+
+    The minimum cell is the release's school year's (`params/`), never the release's own word for it.
+    """
     import json
 
+    from sro_reporting.disclosure import ledger as ledgers
     from sro_reporting.disclosure.audit import MANIFEST, audit, by_report
+    from sro_reporting.params import load_school_year
+    from sro_reporting.paths import ledger_dir
 
     release = folder / "mps" if (folder / "mps" / MANIFEST).exists() else folder
     if not (release / MANIFEST).exists():
         typer.echo(f"error: {release} holds no release (no {MANIFEST}); give a run folder or its mps/ folder", err=True)
         raise typer.Exit(2)
     manifest = json.loads((release / MANIFEST).read_text())
-    minimum = min_cell or manifest.get("audit", {}).get("min_cell") or 10
-    found, broken = audit(release, minimum)
+    year = _or_stop(lambda: load_school_year(str(manifest.get("parameters", {}).get("school_year", ""))))
+    entries = _or_stop(lambda: ledgers.read(ledger or ledger_dir()))
+    found, broken = audit(release, year.min_cell, entries)
+    if manifest.get("min_cell") != year.min_cell:
+        broken.insert(0, f"the release's manifest says its minimum cell is {manifest.get('min_cell')}; "
+                         f"the school year {year.school_year}'s parameters say {year.min_cell}")
     if len(found):
-        typer.echo(by_report(found, minimum).to_string(index=False))
-    narrowest = int(found["width"].min()) if len(found) else None
-    typer.echo(f"{len(found)} hidden counts in {release}; {int((found['width'] == 0).sum()) if len(found) else 0} "
-               f"pinned; narrowest range {narrowest}; rule: at least {minimum / 2:g}.")
+        typer.echo(by_report(found, year.min_cell).to_string(index=False))
+    hidden = found[found["kind"] == "hidden"] if len(found) else found
+    pinned = int(((found["width"] == 0) & (found["low"] != 0)).sum()) if len(found) else 0
+    narrowest = int(hidden["width"].min()) if len(hidden) else None
+    typer.echo(f"{len(hidden)} hidden and {len(found) - len(hidden)} derived counts in {release}, read with "
+               f"{len(entries)} ledger entr{'y' if len(entries) == 1 else 'ies'}; {pinned} pinned; narrowest range "
+               f"{narrowest}; rule: at least {year.min_cell / 2:g}.")
     for line in broken:
         typer.echo(f"BROKEN {line}", err=True)
     raise typer.Exit(1 if broken else 0)

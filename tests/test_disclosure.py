@@ -206,7 +206,7 @@ def test_the_demo_plan_survives_its_own_attack(demo_plan):
 
     _, year, family, plan = demo_plan
     found = ranges(family.model(set(plan.hidden), plan.omitted), close_to=6)
-    assert len(found) == len(plan.hidden) and failures(found, year.min_cell).empty
+    assert (found["kind"] == "hidden").sum() == len(plan.hidden) and failures(found, year.min_cell).empty
 
 
 def test_every_planned_table_keeps_the_contracts_rules(demo_plan):
@@ -231,12 +231,12 @@ def test_every_table_with_a_star_hides_a_cell_the_rules_do_not_name(demo_plan):
             assert any(k in plan.hidden for k in could), view
 
 
-def test_the_drawn_cell_depends_on_the_data_version_only(demo_plan):
+def test_the_drawn_cell_depends_on_the_secret_and_the_counts_not_the_files(demo_plan):
     _, year, family, plan = demo_plan
     rules = family.close(set(), plan.omitted, year.min_cell)
-    first = protect._drawn(family, rules, "version-a")
-    assert first == protect._drawn(family, rules, "version-a") and first > rules
-    assert any(protect._drawn(family, rules, f"version-{n}") != first for n in range(5))
+    first = protect._drawn(family, rules, b"secret-a")
+    assert first == protect._drawn(family, rules, b"secret-a") and first > rules
+    assert any(protect._drawn(family, rules, f"secret-{n}".encode()) != first for n in range(5))
 
 
 def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
@@ -253,40 +253,42 @@ def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
         assert (name, spring) in plan.omitted
 
 
-def test_a_plan_kept_in_the_cache_is_read_back_whole_not_made_again(demo_plan, monkeypatch):
-    data, year, _, made = demo_plan
-    protect.keep_plan(data, year)
-    protect._PLANS.clear()
-    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the kept plan was made again"))
-    assert protect.plan_for(data, year) == made and protect.Plan.from_json(made.as_json()) == made
+def test_a_run_keeps_its_plan_and_a_report_reads_it_without_planning(demo_plan, monkeypatch, tmp_path):
+    from sro_reporting.disclosure import kept
+    from sro_reporting.running import protection
 
-
-def test_a_report_waits_for_the_plan_its_run_is_making_rather_than_make_it(demo_plan, monkeypatch):
-    """The run's parent holds the plan's lock while it plans; a kernel asking meanwhile reads the plan kept."""
-    data, year, _, made = demo_plan
-    key = protect._cache_key(data, year)
-    snapshot._remove(snapshot.folder() / f"{snapshot.PREFIX}{key}")
-    protect._PLANS.clear()
-    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the plan being made was made again"))
-    got = []
-    with snapshot.making(key):
-        waiter = threading.Thread(target=lambda: got.append(protect.plan_for(data, year)))
-        waiter.start()
-        waiter.join(0.5)
-        assert waiter.is_alive() and not got  # waiting for the lock, not planning
-        snapshot.save(key, {}, {"plan": made.as_json()})
-    waiter.join(30)
-    assert got == [made]
-    protect._PLANS.clear()
-
-
-def test_a_plan_that_cannot_be_made_is_left_to_the_reports(demo_plan, monkeypatch):
     data, year, _, _ = demo_plan
-    protect._PLANS.clear()
-    monkeypatch.setattr(protect, "plan", lambda *_: (_ for _ in ()).throw(RuntimeError("did not settle")))
-    protect.keep_plan(dataclasses.replace(data, version="f" * 24), year)  # no traceback, nothing kept
-    assert not list(snapshot.folder().glob("snapshot-ffff*"))
-    protect._PLANS.clear()
+    first = protection.prepare(data, year, tmp_path / "ledger")
+    assert first.made
+    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("a plan was made again"))
+    again = protection.prepare(data, year, tmp_path / "ledger")  # the same data, year and ledger: read, not made
+    assert not again.made and again.digest == first.digest
+    assert kept.digest(kept.read(data.version, year)) == first.digest
+
+
+def test_a_plan_edited_in_the_cache_is_refused(demo_plan, tmp_path):
+    from sro_reporting.disclosure import kept
+    from sro_reporting.errors import RunError
+    from sro_reporting.running import protection
+
+    data, year, _, _ = demo_plan
+    protection.prepare(data, year, tmp_path / "ledger")
+    meta = snapshot.load(kept.key(data.version, year))[1]
+    lowered = {**meta["plan"], "min_cell": 1, "hidden": []}  # the issue's edit: nothing under 10 hidden
+    for edited in ({**meta, "plan": lowered}, {**meta, "plan": lowered, "digest": kept.digest(protect.Plan.from_json(lowered))}):
+        snapshot.remove(kept.key(data.version, year))
+        snapshot.save(kept.key(data.version, year), {}, {k: v for k, v in edited.items() if k not in ("format", "key", "tables")})
+        with pytest.raises(RunError, match="digest|minimum cell|hides counts under 1"):
+            kept.read(data.version, year)
+
+
+def test_a_report_without_its_runs_plan_stops_rather_than_plan(demo_plan):
+    from sro_reporting.disclosure import kept
+    from sro_reporting.errors import RunError
+
+    data, year, _, _ = demo_plan
+    with pytest.raises(RunError, match="no release plan"):
+        kept.read("f" * 24, year)
 
 
 # What MPS already has, the rests of populations, and what the audit checks of the files (issues 24, 23).

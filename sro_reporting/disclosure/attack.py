@@ -127,15 +127,21 @@ SOLVED_KEPT = 10_000
 
 
 def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int],
-                  close_to: float) -> list[tuple[float, float]]:
-    """Return the whole-number range of each hidden cell of one group (solved once per distinct group)."""
-    signature = _signature(system, hidden, close_to)
+                  close_to: float, from_zero: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
+    """Return the whole-number range of each hidden cell of one group (solved once per distinct group).
+
+    A cell in `from_zero` whose smallest value is zero or less gets no largest value (NaN): the rule asks no more.
+    """
+    signature = _signature(system, [*hidden, -1, *sorted(from_zero)], close_to)
     if signature in _SOLVED:
         return _SOLVED[signature]
     real, whole, found = _Solver(*system, integer=False), None, []
     for i in hidden:
         low = real.extreme(i, 1.0)
         low = low if math.isinf(low) else math.ceil(low - EPS)
+        if i in from_zero and low <= 0:
+            found.append((low, math.nan))
+            continue
         high = real.extreme(i, -1.0)
         high = high if math.isinf(high) else math.floor(high + EPS)
         if high - low < close_to:
@@ -151,10 +157,11 @@ def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list
     return found
 
 
-def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
+def ranges(model: Model, close_to: float = 0.0, brief: bool = False) -> pd.DataFrame:
     """Return each hidden and each derived cell's smallest and largest possible value, as whole numbers.
 
-    `close_to`: ranges narrower than this (after rounding) are solved again in whole numbers.
+    `close_to`: ranges narrower than this (after rounding) are solved again in whole numbers. `brief`: a derived
+    count that can be zero (never negative) gets no largest value (NaN), since the rule cannot fail on it (`failures`).
 
     >>> from sro_reporting.disclosure.model import Key
     >>> m = Model()
@@ -167,7 +174,8 @@ def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
     for keys, sums in _components(model, model.unknowns()):
         asked = [i for i, k in enumerate(keys) if k in model.hidden or k in model.derived]
         if asked:
-            found = _group_ranges(_system(model, keys, sums), asked, close_to)
+            zero = frozenset(i for i in asked if brief and keys[i] in model.derived and keys[i] not in model.signed)
+            found = _group_ranges(_system(model, keys, sums), asked, close_to, zero)
             rows += [(keys[i].label(), keys[i], "hidden" if keys[i] in model.hidden else "derived", low, high)
                      for i, (low, high) in zip(asked, found)]
     out = pd.DataFrame(rows, columns=["cell", "key", "kind", "low", "high"])
@@ -178,14 +186,17 @@ def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
 def failures(found: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     """Return the cells the rule does not protect.
 
-    A hidden count: pinned, or a range under half the minimum cell. A derived count (a rest or a change):
-    pinned at 1 to `min_cell - 1` (either sign), or a range under half the minimum cell that reaches below
-    the minimum cell; a derived zero is as public as a printed zero, and a narrow range of counts that could
-    all be printed (at least `min_cell`) says no more than printing them would.
+    A hidden count (at least 1, since zeros are shown): pinned, or a range under half the minimum cell. A
+    derived count (a rest of a population, or a change since a release MPS has, either sign): pinned from
+    1 to `min_cell - 1`, or a range under half the minimum cell that leaves out zero and reaches below the
+    minimum cell. A range from zero does not say that anyone of the kind is there at all (a rest's public
+    total of 3 allows 0 to 3 of each race); a range of counts that could all be printed (at least
+    `min_cell`) says no more than printing them would.
     """
     hidden = found["kind"] == "hidden"
-    small = found[["low", "high"]].abs().min(axis=1) < min_cell
     pinned = found["low"] == found["high"]
     narrow = found["width"] < min_cell / 2
-    derived_bad = (pinned & (found["low"] != 0) & small) | (~pinned & narrow & small)
+    small = found[["low", "high"]].abs().min(axis=1) < min_cell
+    without_zero = (found["low"] > 0) | (found["high"] < 0)
+    derived_bad = without_zero & small & (pinned | narrow)
     return found[(hidden & (narrow | pinned)) | (~hidden & derived_bad)]

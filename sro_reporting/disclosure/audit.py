@@ -22,7 +22,7 @@ import pandas as pd
 
 from sro_reporting.disclosure.layout import Layout
 from sro_reporting.disclosure.ledger import Entry, overlapping
-from sro_reporting.disclosure.model import ALL, Key, Model, sensitive
+from sro_reporting.disclosure.model import ALL, Key, Model, as_in, change, now, sensitive
 from sro_reporting.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
@@ -175,14 +175,6 @@ def read(folder: Path) -> tuple[Release, dict[str, tuple[str, Layout]]]:
     return release, tables
 
 
-def _versioned(key: Key, entry: str) -> Key:
-    return Key(f"{key.population} [as in {entry[:12]}]", key.period, key.categories)
-
-
-def _change(key: Key, entry: str) -> Key:
-    return Key(f"{key.population} [change since {entry[:12]}]", key.period, key.categories)
-
-
 def _combine(release: Release, entries: list[Entry]) -> list[str]:
     """Add what MPS already has; return the names of the entries that count other records (corrections).
 
@@ -195,7 +187,7 @@ def _combine(release: Release, entries: list[Entry]) -> list[str]:
         old = Release()
         _read_text(old, entry.tables, f"ledger {entry.name[:12]}: ")
         moved = [k for k, v in old.model.shown.items() if release.model.shown.get(k, v) != v]
-        rename = (lambda k: k) if not moved else (lambda k, e=entry.name: _versioned(k, e))
+        rename = (lambda k: k) if not moved else (lambda k, e=entry.name: as_in(k, e))
         for key, value in old.model.shown.items():
             release.model.show(rename(key), value) if not moved else release.model.shown.setdefault(rename(key), value)
         for key in old.model.hidden:
@@ -216,15 +208,14 @@ def _changes(model: Model, entries: list[str]) -> None:
     """Tie each cell of a correction to the same cell now: now = then + a change, the change a derived unknown."""
     keys = set(model.shown) | set(model.unknowns())
     for entry in entries:
-        tag = f" [as in {entry[:12]}]"
+        tag = as_in(Key("", ""), entry).population
         for key in [k for k in keys if k.population.endswith(tag)]:
-            now = Key(key.population.removesuffix(tag), key.period, key.categories)
-            if now in keys:
-                change = _change(now, entry)
-                model.add_sum(now, [key, change])
-                model.signed.add(change)
-                if sensitive(now):
-                    model.derived.add(change)
+            if (current := now(key)) in keys:
+                moved = change(current, entry)
+                model.add_sum(current, [key, moved])
+                model.signed.add(moved)
+                if sensitive(current):
+                    model.derived.add(moved)
 
 
 def model_of(release: Release, entries: list[Entry]) -> Model:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 ALL = "*"
+AS_IN, CHANGE = " [as in ", " [change since "
 PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")  # a person's attributes: what the rule protects
 
 
@@ -101,6 +102,21 @@ class Model:
         """Return an independent copy."""
         return Model(dict(self.shown), set(self.hidden), dict(self.sums), list(self.extra_sums), dict(self.bounds),
                      set(self.derived), set(self.signed))
+
+
+def as_in(key: Key, entry: str) -> Key:
+    """Return a cell as a ledger entry of other records (a correction's predecessor) counts it."""
+    return Key(f"{key.population}{AS_IN}{entry[:12]}]", key.period, key.categories)
+
+
+def change(key: Key, entry: str) -> Key:
+    """Return the change of a cell since a ledger entry of other records: a signed unknown."""
+    return Key(f"{key.population}{CHANGE}{entry[:12]}]", key.period, key.categories)
+
+
+def now(key: Key) -> Key:
+    """Return the cell of this release that a cell as in an entry, or its change since, stands for."""
+    return Key(key.population.split(AS_IN)[0].split(CHANGE)[0], key.period, key.categories)
 
 
 def sensitive(key: Key) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sro_reporting import disparity, people
-from sro_reporting.disclosure import protect
+from sro_reporting.disclosure import kept, protect
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate, period
 from sro_reporting.enforcement import ACTION_LABELS
 from sro_reporting.linking.schools import participating
@@ -69,7 +69,7 @@ def people_layout(b: people.Breakdown, span: Span, columns: list[str]) -> Layout
 def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Breakdown, caption: str) -> None:
     """Show one breakdown with totals: exact for MPD, as the school year's protection plans it for MPS."""
     if rep.audience == "mps":
-        shown = protect.plan_for(data, rep.year).shown(protect.View(name, period(span), name), b)
+        shown = kept.read(data.version, rep.year).shown(protect.View(name, period(span), name), b)
         note = rep.suppression_note()
     else:
         shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
@@ -101,7 +101,7 @@ def _disparity_counts(rep: Report, data: DataSet, span: Span) -> dict[str, pd.Se
                            by_race)}
     if rep.audience != "mps":
         return {name: suppress_counts(view.frame(b.counts), 1).iloc[:, 0] for name, (view, b) in views.items()}
-    plan = protect.plan_for(data, rep.year)
+    plan = kept.read(data.version, rep.year)
     shown = {name: plan.shown(view, b) for name, (view, b) in views.items()}
     return None if any(s is None for s in shown.values()) else {n: s.iloc[:, 0] for n, s in shown.items()}
 

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Literal, Self
 
 import pyarrow
 
-from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
@@ -40,7 +39,7 @@ from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, outputs, release
+from sro_reporting.running import checks, outputs, protection, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
@@ -353,13 +352,16 @@ def _arrow_returns_memory() -> None:
 
 def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               reports: list[str] | None, jobs: int | None, force: bool = False,
-              only: dict[str, list[str]] | None = None) -> list[str]:
+              only: dict[str, list[str]] | None = None, ledger: Path | None = None) -> list[str]:
     """Make the period's reports into `out`; return the stems of the reports that failed.
 
     `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks); the
     period's other reports that are unchanged since the last run in `out` stay listed (and released),
-    the others are left out of the manifest.
+    the others are left out of the manifest. `ledger`: the folder of what MPS already has (default
+    `paths.ledger_dir()`); the release is planned and audited with it, and recorded in it once it passes.
     """
+    from sro_reporting.paths import ledger_dir
+
     year = _check_args(out, school_year, semester, reports)
     if not Path(data_dir).is_dir():
         raise BatchError(f"data folder {data_dir} does not exist")
@@ -367,7 +369,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     _arrow_returns_memory()
     with hold(out):
         outputs.sweep(out)
-        return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
+        return _run(Path(data_dir), out, year, semester, reports, jobs, force, only, Path(ledger or ledger_dir()))
 
 
 def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str,
@@ -389,7 +391,7 @@ def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Pat
 
 
 def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, reports: list[str] | None,
-         jobs: int | None, force: bool, only: dict[str, list[str]] | None) -> list[str]:
+         jobs: int | None, force: bool, only: dict[str, list[str]] | None, ledger: Path) -> list[str]:
     """Make the reports, holding the output folder."""
     started = dt.datetime.now().astimezone()
     wanted = reports or default_reports(semester)
@@ -423,8 +425,11 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         entries, pending = _split_unchanged(todo, data, internal, force)
         pending = [(one, entry) for one, entry in pending if one.stem in chosen]  # the others are not this run's
         todo = [j for j in todo if j.stem in entries or j.stem in chosen]
-        if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
-            snapshot.in_background(protect.keep_plan, data, year, nice=WORKER_NICE)  # even with the kernels
+        planned = None
+        if PROTECTING & {one.kind.name for one, _ in pending}:  # the release plan: once, here, before the reports
+            planned = protection.prepare(data, year, ledger)
+            for line in planned.moved:
+                say.say(f"note: the release would move a number MPS has: {line}")
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
@@ -440,7 +445,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         for entry in made:
             if entry.report == "annual" and entry.status == "ok":
                 release.publish_contract_tables(internal, entry.stem)
-        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year.min_cell)
+        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year, ledger,
+                                 planned.as_json() if planned else None)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
     }, made, released, limits, key)
@@ -510,6 +516,10 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     elif report == "compliance":
         jobs = [j for j in jobs if j.audience == (audience or kind.audience)]
     one = jobs[0]
+    if kind.name in PROTECTING:  # the release plan its tables read (made once, kept for the same data and ledger)
+        from sro_reporting.paths import ledger_dir
+
+        protection.prepare(data, year, ledger_dir())
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
         atexit.register(_warm().close)  # shut down when Python exits

@@ -18,9 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from sro_reporting import __version__
+from sro_reporting.disclosure import ledger
 from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.files import write_csv, write_text
+from sro_reporting.params import SchoolYear
 from sro_reporting.reading.quality import release_summary
 
 INTERNAL, MPS, FAILED = "internal", "mps", "mps-failed-audit"
@@ -84,20 +86,28 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _audit(staging: Path, min_cell: int) -> dict:
-    """Run the disclosure audit on the staged release; return its summary (no values)."""
-    found, broken = audit(staging, min_cell)
-    return {"passed": not broken, "min_cell": min_cell, "hidden_cells": len(found),
-            "pinned": int((found["width"] == 0).sum()) if len(found) else 0,
-            "narrowest_range": int(found["width"].min()) if len(found) else None,
-            "problems": broken}
+def _audit(staging: Path, min_cell: int, entries: list[ledger.Entry]) -> dict:
+    """Run the disclosure audit on the staged release with what MPS has; return its summary (no values)."""
+    found, broken = audit(staging, min_cell, entries)
+    return {"passed": not broken, "min_cell": min_cell, **summary(found), "problems": broken}
 
 
-def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, min_cell: int) -> dict:
+def summary(found: pd.DataFrame) -> dict:
+    """Return the audit's figures: hidden and derived counts, those pinned, the narrowest range."""
+    hidden = found[found["kind"] == "hidden"] if len(found) else found
+    return {"hidden_cells": len(hidden), "derived_cells": len(found) - len(hidden),
+            "pinned": int(((found["width"] == 0) & (found["low"] != 0)).sum()) if len(found) else 0,
+            "narrowest_range": int(hidden["width"].min()) if len(hidden) else None}
+
+
+def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, year: SchoolYear,
+          folder: Path, plan: dict | None = None) -> dict:
     """Assemble `out/mps/` from the run's ok `mps` reports, audited; return what the run manifest records of it.
 
-    `reports` are manifest output entries (stem, report, subject, audience, status). A release that
-    fails the audit is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at.
+    `reports` are manifest output entries (stem, report, subject, audience, status). The audit reads
+    the release with every entry of the ledger in `folder` whose periods overlap it. A release that
+    fails the audit is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at. One
+    that passes is recorded in the ledger as it goes into `out/mps/`: from then on MPS may have it.
     """
     released = [r for r in reports if r["audience"] == MPS and r["status"] == "ok"]
     annual = next((r["stem"] for r in released if r["report"] == "annual"), None)
@@ -112,17 +122,20 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
             "package_version": __version__, "parameters": parameters,
             "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "reports": [{k: r[k] for k in ("stem", "report", "subject")} for r in released],
+            "min_cell": year.min_cell, "plan": plan,
             "tables": _layouts(out / INTERNAL, stems),
         }
-        write_text(staging / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-        checked = _audit(staging, min_cell)
         files = file_list(staging)
+        write_text(staging / "manifest.json", json.dumps({**manifest, "files": files}, indent=2) + "\n")
+        checked = _audit(staging, year.min_cell, ledger.read(folder))
         write_text(staging / "manifest.json", json.dumps({**manifest, "audit": checked, "files": files}, indent=2)
                    + "\n")
-        folder = MPS if checked["passed"] else FAILED
-        _swap(staging, out / folder)
+        where = MPS if checked["passed"] else FAILED
+        tables = ledger.release_tables(staging, manifest["tables"])
+        _swap(staging, out / where)
         if checked["passed"]:
             shutil.rmtree(out / FAILED, ignore_errors=True)
+            checked["ledger_entry"] = ledger.record(folder, year.school_year, tables)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return {"folder": folder, "reports": len(released), "files": len(files), "audit": checked}
+    return {"folder": where, "reports": len(released), "files": len(files), "audit": checked}
