@@ -15,6 +15,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +23,21 @@ import pandas as pd
 
 from sro_reporting.disclosure.layout import Layout
 from sro_reporting.disclosure.ledger import Entry, overlapping
-from sro_reporting.disclosure.model import ALL, Key, Model, as_in, change, now, sensitive
+from sro_reporting.disclosure.model import (
+    ALL,
+    Key,
+    Model,
+    adds_over_periods,
+    as_in,
+    change,
+    now,
+    protected_rest,
+    sensitive,
+)
 from sro_reporting.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
+PLAIN = re.compile(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")  # a period as layouts write it: start/end
 ELSEWHERE = "(not listed)"
 LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type")
 
@@ -118,6 +130,9 @@ def _dimension_sums(model: Model) -> None:
 
 
 def _within(inner: str, outer: str) -> bool:
+    """Return whether a printed period lies inside another (a rest, `X less Y`, is inside none)."""
+    if not (PLAIN.fullmatch(inner) and PLAIN.fullmatch(outer)):
+        return False
     a, b = inner.split("/"), outer.split("/")
     return inner != outer and b[0] <= a[0] and a[1] <= b[1]
 
@@ -127,7 +142,7 @@ def _period_sums(model: Model) -> None:
     keys = set(model.shown) | model.hidden
     groups: dict[Key, set[str]] = {}
     for key in keys:
-        if "/" in key.period:
+        if PLAIN.fullmatch(key.period) and adds_over_periods(key):
             groups.setdefault(key.with_(period=""), set()).add(key.period)
     for base, periods in groups.items():
         for outer in periods:
@@ -143,6 +158,11 @@ def _read_text(release: Release, tables: dict[str, tuple[str, Layout]], where: s
     for name, (text, layout) in tables.items():
         if text.strip():
             _read_table(release, pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), where + name, layout)
+
+
+def read_entry(release: Release, entry: Entry) -> None:
+    """Take every count of a ledger entry, each marked as printed in that entry."""
+    _read_text(release, entry.tables, f"ledger {entry.name[:12]}: ")
 
 
 def _files(folder: Path, manifest: dict) -> list[str]:
@@ -185,7 +205,7 @@ def _combine(release: Release, entries: list[Entry]) -> list[str]:
     corrections = []
     for entry in entries:
         old = Release()
-        _read_text(old, entry.tables, f"ledger {entry.name[:12]}: ")
+        read_entry(old, entry)
         moved = [k for k, v in old.model.shown.items() if release.model.shown.get(k, v) != v]
         rename = (lambda k: k) if not moved else (lambda k, e=entry.name: as_in(k, e))
         for key, value in old.model.shown.items():
@@ -214,7 +234,7 @@ def _changes(model: Model, entries: list[str]) -> None:
                 moved = change(current, entry)
                 model.add_sum(current, [key, moved])
                 model.signed.add(moved)
-                if sensitive(current):
+                if protected_rest(current):
                     model.derived.add(moved)
 
 
@@ -225,7 +245,7 @@ def model_of(release: Release, entries: list[Entry]) -> Model:
     _period_sums(model)
     _dimension_sums(model)
     _changes(model, corrections)
-    model.derived |= {k for k in model.unknowns() if k not in model.hidden and sensitive(k) and _rest(k)}
+    model.derived |= {k for k in model.unknowns() if k not in model.hidden and protected_rest(k) and _rest(k)}
     return model
 
 
@@ -266,15 +286,18 @@ def audit(folder: Path, min_cell: int, ledger: list[Entry] = ()) -> tuple[pd.Dat
 
 
 def by_report(found: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Return per report (folder of its tables) the hidden and derived cells, those pinned, and the narrowest range."""
-    rows = found.assign(report=found["files"].str.split(", ")).explode("report")
+    """Return per report (folder of its tables, or ledger entry) and in all: the hidden and derived counts, those
+    pinned (at a count other than zero), the narrowest range of a hidden count, and those that break the rule."""
+    from sro_reporting.disclosure.attack import failures
+
+    rows = found.assign(broken=found.index.isin(failures(found, min_cell).index))
+    rows = rows.assign(report=rows["files"].str.split(", ")).explode("report")
     rows["report"] = rows["report"].str.extract(r"^((?:ledger \w+: )?tables/[^/]+)/", expand=False) \
-        .fillna(rows["report"].where(rows["kind"] == "derived", "tables"))
-    rows["report"] = rows["report"].str.replace("tables/", "", regex=False)
-    total = rows.drop_duplicates("cell").assign(report="all")
-    rows = pd.concat([rows, total])
+        .fillna(rows["report"].where(rows["kind"] == "derived", "tables")).str.replace("tables/", "", regex=False)
+    rows = pd.concat([rows, rows.drop_duplicates("cell").assign(report="all")])
+    rows["pinned"] = (rows["width"] == 0) & (rows["low"] != 0)
+    rows["hidden_width"] = rows["width"].where(rows["kind"] == "hidden")
     out = rows.groupby("report", sort=False).agg(
         hidden=("kind", lambda k: int((k == "hidden").sum())), derived=("kind", lambda k: int((k == "derived").sum())),
-        pinned=("width", lambda w: int((w == 0).sum())), narrowest=("width", "min"),
-        under_rule=("width", lambda w: int((w < min_cell / 2).sum())))
+        pinned=("pinned", "sum"), narrowest=("hidden_width", "min"), broken=("broken", "sum"))
     return out.reset_index()

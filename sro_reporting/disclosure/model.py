@@ -17,6 +17,16 @@ from dataclasses import dataclass, field
 
 ALL = "*"
 AS_IN, CHANGE = " [as in ", " [change since "
+PUBLIC = ("students enrolled",)  # populations whose breakdowns are public background
+STOCKS = ("students enrolled",)  # populations counted at a time, not over it: a year is not its semesters' sum
+# The parts of a population by place do not add over periods: a school that takes part for one semester takes
+# part in the year, so its other semester's actions are at a school taking part in the year and in neither semester.
+BY_PERIOD = "place"
+
+
+def adds_over_periods(key: Key) -> bool:
+    """Return whether a cell's period is the sum of the periods inside it."""
+    return now(key).population not in STOCKS and key.get(BY_PERIOD) == ALL
 PERSON_DIMENSIONS = ("age_band", "gender", "race", "student")  # a person's attributes: what the rule protects
 
 
@@ -122,6 +132,12 @@ def now(key: Key) -> Key:
 def sensitive(key: Key) -> bool:
     """Return whether a cell breaks people down by a person's attribute."""
     return any(key.get(d) != ALL for d in PERSON_DIMENSIONS)
+
+
+def protected_rest(key: Key) -> bool:
+    """Return whether the rule protects a cell no table prints: a count of people broken down by a person's
+    attribute, but not of enrollment, which MPS publishes by school and race (public background)."""
+    return sensitive(key) and now(key).population not in PUBLIC
 
 
 def grid_keys(base: Mapping[str, str], population: str, period: str, rows: tuple[str, list[str]],

@@ -34,12 +34,25 @@ import pandas as pd
 from sro_reporting import people
 from sro_reporting.disclosure.layout import period
 from sro_reporting.disclosure.ledger import Entry
-from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys, now, sensitive
+from sro_reporting.disclosure.model import (
+    ALL,
+    BY_PERIOD,
+    Key,
+    Model,
+    add_grid_sums,
+    adds_over_periods,
+    as_in,
+    change,
+    grid_keys,
+    now,
+    protected_rest,
+    sensitive,
+)
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.privacy import SUPPRESSED, TOTAL, suppress_counts
 from sro_reporting.reading.dataset import DataSet
 
-ELSEWHERE = (("place", "not at a school taking part"),)
+ELSEWHERE = ((BY_PERIOD, "not at a school taking part"),)
 DISPARITY_COLUMNS = ("arrest", "citation")
 MAX_ROUNDS = 500
 DRAWS = 4  # draws tried before a table is left out: a drawn cell can leave a count no further cell protects
@@ -163,7 +176,7 @@ class Family:
         terms = [year.semesters[s] for s in ("fall", "spring") if s in year.semesters]
         disparity = data.provided("enrollment")
         self.terms, self.year = [period(s) for s in terms], period(year.year_span)
-        self.rest = f"rest of {self.year}"
+        self.rest = f"{self.year} less {'+'.join(self.terms)}"  # as the audit names the year's rest
         self.grids: dict[tuple[str, str], Grid] = {}
         for span in [*terms, year.year_span]:
             tables = people.breakdowns(data, span)
@@ -179,6 +192,7 @@ class Family:
         if disparity:
             self._add_elsewhere()
         self.base = self._model()
+        self.values = {key: grid.values[cell] for grid in self.grids.values() for cell, key in grid.keys.items()}
 
     def _derived(self, name: str, when: str, b: people.Breakdown, counts: pd.DataFrame) -> None:
         """Add a grid that no table prints, whose counts follow from printed ones: a rest the rule protects."""
@@ -186,9 +200,10 @@ class Family:
         self.rests.add((name, when))
 
     def _add_rest(self) -> None:
-        """Add the grids of the year outside its semesters: the year's counts less the semesters'."""
+        """Add the grids of the year outside its semesters: the year's counts less the semesters' (of a population and
+        part that add over periods)."""
         for (name, when), grid in list(self.grids.items()):
-            if when == self.year and grid.breakdown.population != people.ENROLLED:
+            if when == self.year and adds_over_periods(grid.keys[(ALL, ALL)]):
                 counts = grid.breakdown.counts - sum(self.grids[(name, p)].breakdown.counts for p in self.terms)
                 self._derived(name, self.rest, grid.breakdown, counts)
                 self.sums.append(((name, when), [(name, p) for p in [*self.terms, self.rest]]))
@@ -297,14 +312,37 @@ def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secre
 
 
 def _attacked(family: Family, hidden: set[Key], omitted: frozenset, entries: tuple[Entry, ...]) -> tuple[Model, list]:
-    """Return the attacker's model of the printed views with the ledger's entries, and the numbers a correction moves."""
-    model = family.model(hidden, omitted)
-    if not entries:
-        return model, []
-    from sro_reporting.disclosure.audit import Release, model_of
+    """Return the attacker's model of the printed views with the ledger's entries, and the numbers a correction moves.
 
-    release = Release(model=model)
-    return model_of(release, list(entries)), release.moved
+    An entry's cells that the year's tables hold are read into the model (the audit reads the rest of it): where
+    every one of them is as counted now, as the same cells; where some differ (a correction), as cells of their
+    own with the year's sums, each tied to the cell now by a change the rule protects.
+    """
+    from sro_reporting.disclosure.audit import Release, read_entry
+
+    model, moved = family.model(hidden, omitted), []
+    for entry in entries:
+        old = Release()
+        read_entry(old, entry)
+        printed = {k: v for k, v in old.model.shown.items() if k in family.values}
+        stars = {k for k in old.model.hidden if k in family.values}
+        differ = sorted(k for k, v in printed.items() if family.values[k] != v)
+        moved += [f"{k.label()}: {printed[k]} in ledger entry {entry.name[:12]}, {family.values[k]} now" for k in differ]
+        if not differ:
+            for key, value in printed.items():
+                model.show(key, value)
+            model.hidden |= {k for k in stars if k not in model.shown}
+            continue
+        for total, parts in family.base.all_sums():
+            model.add_sum(as_in(total, entry.name), [as_in(p, entry.name) for p in parts])
+        model.shown.update({as_in(k, entry.name): v for k, v in printed.items()})
+        model.hidden |= {as_in(k, entry.name) for k in stars}
+        for key in family.values:
+            model.add_sum(key, [as_in(key, entry.name), change(key, entry.name)])
+            model.signed.add(change(key, entry.name))
+            if protected_rest(key):
+                model.derived.add(change(key, entry.name))
+    return model, moved
 
 
 def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: bytes) -> Plan:
