@@ -7,7 +7,6 @@ in a staging folder beside it and swapped in whole, so a reader never sees half 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import secrets
@@ -120,9 +119,8 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
         manifest = {
             "release": "Milwaukee Police Department SRO program data for Milwaukee Public Schools",
             "package_version": __version__, "parameters": parameters,
-            "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "reports": [{k: r[k] for k in ("stem", "report", "subject")} for r in released],
-            "min_cell": year.min_cell, "plan": plan,
+            "min_cell": year.min_cell, "plan": (plan or {}).get("digest"),
             "tables": _layouts(out / INTERNAL, stems),
         }
         files = file_list(staging)
