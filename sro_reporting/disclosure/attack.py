@@ -16,6 +16,7 @@ import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.optimize import linprog
 
 from sro_reporting.disclosure.model import Key, Model
 
@@ -126,17 +127,37 @@ _SOLVED: dict[bytes, list[tuple[float, float]]] = {}  # a plan's next round meet
 SOLVED_KEPT = 10_000
 
 
+def _zero_allowed(system: tuple[sp.csr_matrix, np.ndarray, Bounds], cells: list[int]) -> set[int]:
+    """Return those of `cells` (signed) that are zero in one solution with the least total change: each of them
+    can be zero, so its range holds zero. One linear program instead of two per cell."""
+    matrix, rhs, bounds = system
+    n, m = matrix.shape[1], len(cells)
+    pick = sp.csr_matrix((np.ones(m), (np.arange(m), cells)), shape=(m, n))
+    spread = sp.vstack([sp.hstack([pick, -sp.identity(m)]), sp.hstack([-pick, -sp.identity(m)])]).tocsr()
+    found = linprog(np.r_[np.zeros(n), np.ones(m)], A_ub=spread, b_ub=np.zeros(2 * m),
+                    A_eq=sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], m))]).tocsr(), b_eq=rhs,
+                    bounds=[*zip(bounds.lb, np.where(np.isinf(bounds.ub), None, bounds.ub)), *[(0, None)] * m],
+                    method="highs")
+    return {c for c in cells if found.status == 0 and abs(found.x[c]) < 0.5}
+
+
 def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int],
-                  close_to: float, from_zero: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
+                  close_to: float, from_zero: frozenset[int] = frozenset(),
+                  signed: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
     """Return the whole-number range of each hidden cell of one group (solved once per distinct group).
 
-    A cell in `from_zero` whose smallest value is zero or less gets no largest value (NaN): the rule asks no more.
+    A cell in `from_zero` whose smallest value is zero or less gets no largest value (NaN), and a cell in
+    `signed` that can be zero no range at all (NaN, NaN): the rule asks no more of either.
     """
-    signature = _signature(system, [*hidden, -1, *sorted(from_zero)], close_to)
+    signature = _signature(system, [*hidden, -1, *sorted(from_zero), -2, *sorted(signed)], close_to)
     if signature in _SOLVED:
         return _SOLVED[signature]
     real, whole, found = _Solver(*system, integer=False), None, []
+    can_be_zero = _zero_allowed(system, sorted(signed)) if signed else set()
     for i in hidden:
+        if i in can_be_zero:
+            found.append((math.nan, math.nan))
+            continue
         low = real.extreme(i, 1.0)
         low = low if math.isinf(low) else math.ceil(low - EPS)
         if i in from_zero and low <= 0:
@@ -174,8 +195,10 @@ def ranges(model: Model, close_to: float = 0.0, brief: bool = False) -> pd.DataF
     for keys, sums in _components(model, model.unknowns()):
         asked = [i for i, k in enumerate(keys) if k in model.hidden or k in model.derived]
         if asked:
-            zero = frozenset(i for i in asked if brief and keys[i] in model.derived and keys[i] not in model.signed)
-            found = _group_ranges(_system(model, keys, sums), asked, close_to, zero)
+            derived = [i for i in asked if brief and keys[i] in model.derived]
+            zero = frozenset(i for i in derived if keys[i] not in model.signed)
+            signed = frozenset(i for i in derived if keys[i] in model.signed)
+            found = _group_ranges(_system(model, keys, sums), asked, close_to, zero, signed)
             rows += [(keys[i].label(), keys[i], "hidden" if keys[i] in model.hidden else "derived", low, high)
                      for i, (low, high) in zip(asked, found)]
     out = pd.DataFrame(rows, columns=["cell", "key", "kind", "low", "high"])

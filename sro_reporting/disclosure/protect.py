@@ -311,8 +311,10 @@ def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secre
     return found  # some table too small to protect, whatever the draw
 
 
-def _attacked(family: Family, hidden: set[Key], omitted: frozenset, entries: tuple[Entry, ...]) -> tuple[Model, list]:
-    """Return the attacker's model of the printed views with the ledger's entries, and the numbers a correction moves.
+def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
+              entries: tuple[Entry, ...]) -> tuple[Model, list, set[Key], set[Key]]:
+    """Return the attacker's model of the printed views with the ledger's entries, the numbers a correction moves,
+    and the cells MPS already has from the same records, printed (hiding them now protects nothing) and hidden.
 
     An entry's cells that the year's tables hold are read into the model (the audit reads the rest of it): where
     every one of them is as counted now, as the same cells; where some differ (a correction), as cells of their
@@ -320,7 +322,7 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset, entries: tup
     """
     from sro_reporting.disclosure.audit import Release, read_entry
 
-    model, moved = family.model(hidden, omitted), []
+    model, moved, had, kept_hidden = family.model(hidden, omitted), [], set(), set()
     for entry in entries:
         old = Release()
         read_entry(old, entry)
@@ -331,6 +333,8 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset, entries: tup
         if not differ:
             for key, value in printed.items():
                 model.show(key, value)
+            had |= set(printed)
+            kept_hidden |= stars
             model.hidden |= {k for k in stars if k not in model.shown}
             continue
         for total, parts in family.base.all_sums():
@@ -342,7 +346,7 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset, entries: tup
             model.signed.add(change(key, entry.name))
             if protected_rest(key):
                 model.derived.add(change(key, entry.name))
-    return model, moved
+    return model, moved, had, kept_hidden
 
 
 def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: bytes) -> Plan:
@@ -351,28 +355,32 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
 
     omitted: frozenset[tuple[str, str]] = frozenset()
     hidden = _drawn(family, family.close(set(), omitted, year.min_cell), secret)
+    given: set[Key] = set()  # counts MPS's own releases already fail to protect: no hiding now can
     for rounds in range(1, MAX_ROUNDS + 1):
         hidden = family.close(hidden, omitted, year.min_cell)
-        model, moved = _attacked(family, hidden, omitted, entries)
+        model, moved, had, kept_hidden = _attacked(family, hidden, omitted, entries)
         bad = failures(ranges(model, close_to=year.min_cell / 2 + 1, brief=True), year.min_cell)
+        bad = bad[~bad["key"].isin(given)]
         if bad.empty:
-            return Plan(year.min_cell, frozenset(hidden), omitted, rounds, tuple(moved))
-        cells, touched = family.published(omitted), set()
+            lost = [f"{k.label()}: not protected by any table this release could hide" for k in sorted(given)]
+            return Plan(year.min_cell, frozenset(hidden), omitted, rounds, tuple(moved + lost))
+        cells, touched = {k: v for k, v in family.published(omitted).items() if k not in had}, set()
         for row in bad.itertuples():
             lines = [(t, p) for t, p in model.all_sums() if now(row.key) == t or now(row.key) in p]
             if any(k in touched for t, p in lines for k in (t, *p)):
                 continue  # a cell hidden this round may already widen this one
-            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0)
+            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0) if row.width == row.width else 0
             pick = _candidate(model, row.key, cells, hidden, need)
             if pick is not None:
                 hidden.add(pick)
                 touched.add(pick)
-            else:
-                near = {now(row.key)} | {k for t, p in lines for k in (t, *p)}
-                leave = {(v.name, v.period) for v in family.views
-                         if near & set(_view_cells(family.grids[(v.breakdown, v.period)], v))} - omitted
-                if not leave:
-                    raise RuntimeError(f"disclosure protection cannot protect {row.cell}: no table prints its sums")
+                continue
+            near = {now(row.key)} | {k for t, p in lines for k in (t, *p)}
+            leave = {(v.name, v.period) for v in family.views
+                     if near & set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had - kept_hidden} - omitted
+            if leave:
                 omitted = omitted | leave
                 touched.add(row.key)
+            else:
+                given.add(row.key)  # the audit will fail the release on it: it is withheld
     raise RuntimeError(f"disclosure protection did not settle in {MAX_ROUNDS} rounds")
