@@ -276,8 +276,8 @@ def audit(
     hidden = found[found["kind"] == "hidden"] if len(found) else found
     pinned = int(((found["width"] == 0) & (found["low"] != 0)).sum()) if len(found) else 0
     narrowest = int(hidden["width"].min()) if len(hidden) else None
-    typer.echo(f"{len(hidden)} hidden and {len(found) - len(hidden)} derived counts in {release}, read with "
-               f"{len(entries)} ledger entr{'y' if len(entries) == 1 else 'ies'}; {pinned} pinned; narrowest range "
+    typer.echo(f"{len(hidden)} hidden and {len(found) - len(hidden)} derived counts in {release}, read with the "
+               f"ledger's entries for its periods ({len(entries)} in the ledger); {pinned} pinned; narrowest range "
                f"{narrowest}; rule: at least {year.min_cell / 2:g}.")
     for line in broken:
         typer.echo(f"BROKEN {line}", err=True)
