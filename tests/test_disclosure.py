@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -388,3 +389,12 @@ def test_the_audit_checks_the_files_handed_over(tmp_path, tamper, says):
 def test_a_count_of_people_under_the_minimum_printed_fails(tmp_path):
     found = broken(release(tmp_path, {"t.csv": by_age({"a": 3, "b": "*", "c": "*", "Total": 35})}))
     assert any("age_band=a" in f and "printed as 3, under 10" in f for f in found)
+
+
+def test_the_same_records_saved_with_other_bytes_plan_the_same_release(demo_plan, tmp_path):
+    # The re-export: CRLF line ends, nothing changed. The draw reads counts, not files.
+    data, year, _, made = demo_plan
+    for csv in data.files:
+        (tmp_path / Path(csv.path).name).write_bytes(Path(csv.path).read_bytes().replace(b"\n", b"\r\n"))
+    again = sro.load(tmp_path)
+    assert again.version != data.version and protect.plan(again, year) == made
