@@ -259,6 +259,7 @@ def audit(
     from sro_reporting.disclosure.audit import MANIFEST, audit, by_report
     from sro_reporting.params import load_school_year
     from sro_reporting.paths import ledger_dir
+    from sro_reporting.running.release import summary
 
     release = folder / "mps" if (folder / "mps" / MANIFEST).exists() else folder
     if not (release / MANIFEST).exists():
@@ -273,12 +274,10 @@ def audit(
                          f"the school year {year.school_year}'s parameters say {year.min_cell}")
     if len(found):
         typer.echo(by_report(found, year.min_cell).to_string(index=False))
-    hidden = found[found["kind"] == "hidden"] if len(found) else found
-    pinned = int(((found["width"] == 0) & (found["low"] != 0)).sum()) if len(found) else 0
-    narrowest = int(hidden["width"].min()) if len(hidden) else None
-    typer.echo(f"{len(hidden)} hidden and {len(found) - len(hidden)} derived counts in {release}, read with the "
-               f"ledger's entries for its periods ({len(entries)} in the ledger); {pinned} pinned; narrowest range "
-               f"{narrowest}; rule: at least {year.min_cell / 2:g}.")
+    figures = summary(found)
+    typer.echo(f"{figures['hidden_cells']} hidden and {figures['derived_cells']} derived counts in {release}, read "
+               f"with the ledger's entries for its periods ({len(entries)} in the ledger); {figures['pinned']} pinned; "
+               f"narrowest range {figures['narrowest_range']}; rule: at least {year.min_cell / 2:g}.")
     for line in broken:
         typer.echo(f"BROKEN {line}", err=True)
     raise typer.Exit(1 if broken else 0)

@@ -276,9 +276,11 @@ def test_a_plan_edited_in_the_cache_is_refused(demo_plan, tmp_path):
     protection.prepare(data, year, tmp_path / "ledger")
     meta = snapshot.load(kept.key(data.version, year))[1]
     lowered = {**meta["plan"], "min_cell": 1, "hidden": []}  # the edit: nothing under 10 hidden
-    for edited in ({**meta, "plan": lowered}, {**meta, "plan": lowered, "digest": kept.digest(protect.Plan.from_json(lowered))}):
+    redigested = kept.digest(protect.Plan.from_json(lowered))
+    for edited in ({**meta, "plan": lowered}, {**meta, "plan": lowered, "digest": redigested}):
         snapshot.remove(kept.key(data.version, year))
-        snapshot.save(kept.key(data.version, year), {}, {k: v for k, v in edited.items() if k not in ("format", "key", "tables")})
+        kept_meta = {k: v for k, v in edited.items() if k not in ("format", "key", "tables")}
+        snapshot.save(kept.key(data.version, year), {}, kept_meta)
         with pytest.raises(RunError, match="digest|minimum cell|hides counts under 1"):
             kept.read(data.version, year)
 
@@ -354,8 +356,8 @@ def test_a_ledger_entry_is_written_once_and_never_changed(tmp_path):
 
     old = release(tmp_path / "old", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
     entries = ledger_of(tmp_path / "ledger", old, old)
-    assert len(entries) == 1 and oct((tmp_path / "ledger" / "entries" / f"{entries[0].name}.json").stat().st_mode)[-3:] == "444"
     path = tmp_path / "ledger" / "entries" / f"{entries[0].name}.json"
+    assert len(entries) == 1 and oct(path.stat().st_mode)[-3:] == "444"
     path.chmod(0o644)
     path.write_text(path.read_text().replace("35", "36"))
     with pytest.raises(ValueError, match="changed after it was written"):
@@ -398,3 +400,20 @@ def test_the_same_records_saved_with_other_bytes_plan_the_same_release(demo_plan
         (tmp_path / Path(csv.path).name).write_bytes(Path(csv.path).read_bytes().replace(b"\n", b"\r\n"))
     again = sro.load(tmp_path)
     assert again.version != data.version and protect.plan(again, year) == made
+
+
+@pytest.mark.parametrize("said, code", [
+    pytest.param(10, 0, id="the-school-years-minimum"),
+    pytest.param(1, 1, id="a-manifest-edited-to-a-minimum-of-1"),
+])
+def test_the_audit_takes_the_minimum_from_the_school_years_parameters(tmp_path, said, code):
+    from typer.testing import CliRunner
+
+    from sro_reporting.cli import app
+
+    folder = release(tmp_path / "mps", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "min_cell": said,
+                                                      "parameters": {"school_year": "2025-26"}}))
+    result = CliRunner().invoke(app, ["audit", str(folder), "--ledger", str(tmp_path / "ledger")])
+    assert result.exit_code == code, result.output

@@ -171,7 +171,8 @@ def _files(folder: Path, manifest: dict) -> list[str]:
     there = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST}
     problems = [f"{n}: in the release but not in its manifest" for n in sorted(set(there) - set(listed))]
     problems += [f"{n}: in the manifest but not in the release" for n in sorted(set(listed) - set(there))]
-    problems += [f"{n}: changed since the run (its sha256 is not the manifest's)" for n in sorted(set(there) & set(listed))
+    problems += [f"{n}: changed since the run (its sha256 is not the manifest's)"
+                 for n in sorted(set(there) & set(listed))
                  if hashlib.sha256(there[n].read_bytes()).hexdigest() != listed[n]]
     return problems
 
@@ -209,7 +210,10 @@ def _combine(release: Release, entries: list[Entry]) -> list[str]:
         moved = [k for k, v in old.model.shown.items() if release.model.shown.get(k, v) != v]
         rename = (lambda k: k) if not moved else (lambda k, e=entry.name: as_in(k, e))
         for key, value in old.model.shown.items():
-            release.model.show(rename(key), value) if not moved else release.model.shown.setdefault(rename(key), value)
+            if moved:
+                release.model.shown[rename(key)] = value
+            else:
+                release.model.show(key, value)
         for key in old.model.hidden:
             if rename(key) not in release.model.shown:
                 release.model.hidden.add(rename(key))
@@ -278,7 +282,8 @@ def audit(folder: Path, min_cell: int, ledger: list[Entry] = ()) -> tuple[pd.Dat
     except InconsistentRelease as exc:
         return pd.DataFrame(columns=["cell", "kind", "low", "high", "width", "files"]), [*release.problems, str(exc)]
     found["files"] = found["key"].map(lambda k: ", ".join(sorted(release.printed_in.get(k, ()))) or "(derived)")
-    broken = [("derived " if r.kind == "derived" else "") + f"{r.cell} in {r.files}: " + (f"pinned at {r.low}" if r.low == r.high else f"{r.low} to {r.high}")
+    broken = [("derived " if r.kind == "derived" else "") + f"{r.cell} in {r.files}: "
+              + (f"pinned at {r.low}" if r.low == r.high else f"{r.low} to {r.high}")
               for r in failures(found, min_cell).itertuples()]
     if broken and release.moved:
         broken.append("a correction: it moves published numbers (" + "; ".join(release.moved) + ")")

@@ -329,7 +329,8 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
         printed = {k: v for k, v in old.model.shown.items() if k in family.values}
         stars = {k for k in old.model.hidden if k in family.values}
         differ = sorted(k for k, v in printed.items() if family.values[k] != v)
-        moved += [f"{k.label()}: {printed[k]} in ledger entry {entry.name[:12]}, {family.values[k]} now" for k in differ]
+        moved += [f"{k.label()}: {printed[k]} in ledger entry {entry.name[:12]}, {family.values[k]} now"
+                  for k in differ]
         if not differ:
             for key, value in printed.items():
                 model.show(key, value)
@@ -359,6 +360,9 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
     for rounds in range(1, MAX_ROUNDS + 1):
         hidden = family.close(hidden, omitted, year.min_cell)
         model, moved, had, kept_hidden = _attacked(family, hidden, omitted, entries)
+        if kept_hidden - hidden:  # a `*` MPS has stays a `*`: a re-release never prints what an earlier one hid
+            hidden |= kept_hidden
+            continue
         bad = failures(ranges(model, close_to=year.min_cell / 2 + 1, brief=True), year.min_cell)
         bad = bad[~bad["key"].isin(given)]
         if bad.empty:
