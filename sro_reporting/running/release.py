@@ -120,7 +120,7 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
             "release": "Milwaukee Police Department SRO program data for Milwaukee Public Schools",
             "package_version": __version__, "parameters": parameters,
             "reports": [{k: r[k] for k in ("stem", "report", "subject")} for r in released],
-            "min_cell": year.min_cell, "plan": (plan or {}).get("digest"),
+            "min_cell": year.min_cell,
             "tables": _layouts(out / INTERNAL, stems),
         }
         files = file_list(staging)
@@ -136,4 +136,6 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
             checked["ledger_entry"] = ledger.record(folder, year.school_year, tables)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return {"folder": where, "reports": len(released), "files": len(files), "audit": checked}
+    # The plan's digest and the ledger entries it read go to the run's manifest (MPD's), not the release: a re-run
+    # of the same records that read one more entry of the same records hands over the same bytes.
+    return {"folder": where, "reports": len(released), "files": len(files), "audit": checked, "plan": plan}
