@@ -128,14 +128,15 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
         checked = _audit(staging, year.min_cell, ledger.read(folder))
         write_text(staging / "manifest.json", json.dumps({**manifest, "audit": checked, "files": files}, indent=2)
                    + "\n")
-        where = MPS if checked["passed"] else FAILED
+        where, entry = (MPS if checked["passed"] else FAILED), None
         tables = ledger.release_tables(staging, manifest["tables"])
         _swap(staging, out / where)
         if checked["passed"]:
             shutil.rmtree(out / FAILED, ignore_errors=True)
-            checked["ledger_entry"] = ledger.record(folder, year.school_year, tables)
+            entry = ledger.record(folder, year.school_year, tables)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     # The plan's digest and the ledger entries it read go to the run's manifest (MPD's), not the release: a re-run
     # of the same records that read one more entry of the same records hands over the same bytes.
-    return {"folder": where, "reports": len(released), "files": len(files), "audit": checked, "plan": plan}
+    return {"folder": where, "reports": len(released), "files": len(files), "audit": checked, "plan": plan,
+            "ledger_entry": entry}
