@@ -80,6 +80,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+LEDGER_HELP = "the ledger of releases MPS has (default: $SRO_LEDGER, else ledger/ in the workspace)"
+
+
 def _or_stop(action: Callable):
     """Return what `action` returns; a file that cannot be read or written ends the command (exit 2)."""
     try:
@@ -308,6 +311,7 @@ def run(
     jobs: Annotated[int | None, typer.Option(help="worker processes, 1 to the cores (default: cores)",
                                              callback=jobs_option)] = None,
     force: Annotated[bool, typer.Option(help="re-make reports whose inputs have not changed")] = False,
+    ledger: Annotated[Path | None, typer.Option(help=LEDGER_HELP)] = None,
 ) -> None:
     """Make the reports of a period; exit non-zero when any report failed."""
     from sro_reporting.reading.sources import hash_ahead
@@ -320,7 +324,7 @@ def run(
         only, semester = _entities(data, report, semester, school_year, school or [], officer or [], month or [],
                                    quarter or [])
         failed = _or_stop(lambda: run_batch(data, out, school_year, semester, report or None, jobs, force,
-                                            only or None))
+                                            only or None, ledger))
     except (BatchError, PlanError) as exc:
         raise _fail(str(exc)) from exc
     raise typer.Exit(1 if failed else 0)
@@ -344,25 +348,37 @@ def cache(clear: Annotated[bool, typer.Option(help="remove every cached snapshot
 @app.command()
 def audit(
     folder: Annotated[Path, typer.Argument(help="a run's output folder, or its mps/ release folder")],
-    min_cell: Annotated[int | None, typer.Option(help="smallest count shown (default: the release's)")] = None,
+    ledger: Annotated[Path | None, typer.Option(help=LEDGER_HELP)] = None,
 ) -> None:
-    """Attack an MPS release as MPS could; exit 1 when a hidden count is pinned or its range is too narrow."""
+    """Attack an MPS release as MPS could, with what MPS already has; exit 1 when the rule is broken.
+
+    The minimum cell is the release's school year's (`params/`), never the release's own word for it.
+    """
     import json
 
+    from sro_reporting.disclosure import ledger as ledgers
     from sro_reporting.disclosure.audit import MANIFEST, audit, by_report
+    from sro_reporting.params import load_school_year
+    from sro_reporting.paths import ledger_dir
+    from sro_reporting.running.release import summary
 
     release = folder / "mps" if (folder / "mps" / MANIFEST).exists() else folder
     if not (release / MANIFEST).exists():
         typer.echo(f"error: {release} holds no release (no {MANIFEST}); give a run folder or its mps/ folder", err=True)
         raise typer.Exit(2)
     manifest = json.loads((release / MANIFEST).read_text())
-    minimum = min_cell or manifest.get("audit", {}).get("min_cell") or 10
-    found, broken = audit(release, minimum)
+    year = _or_stop(lambda: load_school_year(str(manifest.get("parameters", {}).get("school_year", ""))))
+    entries = _or_stop(lambda: ledgers.read(ledger or ledger_dir()))
+    found, broken = audit(release, year.min_cell, entries)
+    if manifest.get("min_cell") != year.min_cell:
+        broken.insert(0, f"the release's manifest says its minimum cell is {manifest.get('min_cell')}; "
+                         f"the school year {year.school_year}'s parameters say {year.min_cell}")
     if len(found):
-        typer.echo(by_report(found, minimum).to_string(index=False))
-    narrowest = int(found["width"].min()) if len(found) else None
-    typer.echo(f"{len(found)} hidden counts in {release}; {int((found['width'] == 0).sum()) if len(found) else 0} "
-               f"pinned; narrowest range {narrowest}; rule: at least {minimum / 2:g}.")
+        typer.echo(by_report(found, year.min_cell).to_string(index=False))
+    figures = summary(found)
+    typer.echo(f"{figures['hidden_cells']} hidden and {figures['derived_cells']} derived counts in {release}, read "
+               f"with the ledger's entries for its periods ({len(entries)} in the ledger); {figures['pinned']} pinned; "
+               f"narrowest range {figures['narrowest_range']}; rule: at least {year.min_cell / 2:g}.")
     for line in broken:
         typer.echo(f"BROKEN {line}", err=True)
     raise typer.Exit(1 if broken else 0)

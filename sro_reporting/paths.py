@@ -87,6 +87,13 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sro-reporting"
 
 
+def ledger_dir() -> Path:
+    """Return the ledger of what MPS has been handed: `$SRO_LEDGER`, else `ledger/` in the workspace (MPD's, not a run's)."""
+    if env := os.environ.get("SRO_LEDGER", "").strip():
+        return Path(env).expanduser()
+    return workspace() / "ledger"
+
+
 def resolve(path: str | os.PathLike | None, default: Path) -> Path:
     """Return `path` as a Path, or `default` where it is blank; relative paths are from the workspace."""
     if path is None or str(path).strip() == "":

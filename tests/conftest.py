@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sro_reporting.reading.tables import TABLES
+
+# No test writes to a real ledger of what MPS has: every run of the suite (and the runs it starts) has its own.
+os.environ["SRO_LEDGER"] = tempfile.mkdtemp(prefix="sro-test-ledger-")
 
 SCHOOLS = pd.DataFrame({
     "school_id": ["0010", "0020", "0030", "0040"],

@@ -2,8 +2,10 @@
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,7 +31,9 @@ def release(folder, tables: dict[str, tuple[pd.DataFrame, Layout | None]]):
         frame.to_csv(folder / name, index=False)
         if layout is not None:
             layouts[name] = layout.model_dump(exclude_defaults=True)
-    (folder / "manifest.json").write_text(json.dumps({"tables": layouts}))
+    files = [{"path": p.relative_to(folder).as_posix(), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+    (folder / "manifest.json").write_text(json.dumps({"tables": layouts, "files": files}))
     return folder
 
 
@@ -203,7 +207,7 @@ def test_the_demo_plan_survives_its_own_attack(demo_plan):
 
     _, year, family, plan = demo_plan
     found = ranges(family.model(set(plan.hidden), plan.omitted), close_to=6)
-    assert len(found) == len(plan.hidden) and failures(found, year.min_cell).empty
+    assert (found["kind"] == "hidden").sum() == len(plan.hidden) and failures(found, year.min_cell).empty
 
 
 def test_every_planned_table_keeps_the_contracts_rules(demo_plan):
@@ -228,12 +232,12 @@ def test_every_table_with_a_star_hides_a_cell_the_rules_do_not_name(demo_plan):
             assert any(k in plan.hidden for k in could), view
 
 
-def test_the_drawn_cell_depends_on_the_data_version_only(demo_plan):
+def test_the_drawn_cell_depends_on_the_secret_and_the_counts_not_the_files(demo_plan):
     _, year, family, plan = demo_plan
     rules = family.close(set(), plan.omitted, year.min_cell)
-    first = protect._drawn(family, rules, "version-a")
-    assert first == protect._drawn(family, rules, "version-a") and first > rules
-    assert any(protect._drawn(family, rules, f"version-{n}") != first for n in range(5))
+    first = protect._drawn(family, rules, b"secret-a")
+    assert first == protect._drawn(family, rules, b"secret-a") and first > rules
+    assert any(protect._drawn(family, rules, f"secret-{n}".encode()) != first for n in range(5))
 
 
 def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
@@ -250,37 +254,166 @@ def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):
         assert (name, spring) in plan.omitted
 
 
-def test_a_plan_kept_in_the_cache_is_read_back_whole_not_made_again(demo_plan, monkeypatch):
-    data, year, _, made = demo_plan
-    protect.keep_plan(data, year)
-    protect._PLANS.clear()
-    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the kept plan was made again"))
-    assert protect.plan_for(data, year) == made and protect.Plan.from_json(made.as_json()) == made
+def test_a_run_keeps_its_plan_and_a_report_reads_it_without_planning(demo_plan, monkeypatch, tmp_path):
+    from sro_reporting.disclosure import kept
+    from sro_reporting.running import protection
 
-
-def test_a_report_waits_for_the_plan_its_run_is_making_rather_than_make_it(demo_plan, monkeypatch):
-    """The run's parent holds the plan's lock while it plans; a kernel asking meanwhile reads the plan kept."""
-    data, year, _, made = demo_plan
-    key = protect._cache_key(data, year)
-    snapshot._remove(snapshot.folder() / f"{snapshot.PREFIX}{key}")
-    protect._PLANS.clear()
-    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("the plan being made was made again"))
-    got = []
-    with snapshot.making(key):
-        waiter = threading.Thread(target=lambda: got.append(protect.plan_for(data, year)))
-        waiter.start()
-        waiter.join(0.5)
-        assert waiter.is_alive() and not got  # waiting for the lock, not planning
-        snapshot.save(key, {}, {"plan": made.as_json()})
-    waiter.join(30)
-    assert got == [made]
-    protect._PLANS.clear()
-
-
-def test_a_plan_that_cannot_be_made_is_left_to_the_reports(demo_plan, monkeypatch):
     data, year, _, _ = demo_plan
-    protect._PLANS.clear()
-    monkeypatch.setattr(protect, "plan", lambda *_: (_ for _ in ()).throw(RuntimeError("did not settle")))
-    protect.keep_plan(dataclasses.replace(data, version="f" * 24), year)  # no traceback, nothing kept
-    assert not list(snapshot.folder().glob("snapshot-ffff*"))
-    protect._PLANS.clear()
+    first = protection.prepare(data, year, tmp_path / "ledger")
+    assert first.made
+    monkeypatch.setattr(protect, "plan", lambda *_: pytest.fail("a plan was made again"))
+    again = protection.prepare(data, year, tmp_path / "ledger")  # the same data, year and ledger: read, not made
+    assert not again.made and again.digest == first.digest
+    assert kept.digest(kept.read(data.version, year)) == first.digest
+
+
+def test_a_plan_edited_in_the_cache_is_refused(demo_plan, tmp_path):
+    from sro_reporting.disclosure import kept
+    from sro_reporting.errors import RunError
+    from sro_reporting.running import protection
+
+    data, year, _, _ = demo_plan
+    protection.prepare(data, year, tmp_path / "ledger")
+    meta = snapshot.load(kept.key(data.version, year))[1]
+    lowered = {**meta["plan"], "min_cell": 1, "hidden": []}  # the issue's edit: nothing under 10 hidden
+    redigested = kept.digest(protect.Plan.from_json(lowered))
+    for edited in ({**meta, "plan": lowered}, {**meta, "plan": lowered, "digest": redigested}):
+        snapshot.remove(kept.key(data.version, year))
+        kept_meta = {k: v for k, v in edited.items() if k not in ("format", "key", "tables")}
+        snapshot.save(kept.key(data.version, year), {}, kept_meta)
+        with pytest.raises(RunError, match="digest|minimum cell|hides counts under 1"):
+            kept.read(data.version, year)
+
+
+def test_a_report_without_its_runs_plan_stops_rather_than_plan(demo_plan):
+    from sro_reporting.disclosure import kept
+    from sro_reporting.errors import RunError
+
+    data, year, _, _ = demo_plan
+    with pytest.raises(RunError, match="no release plan"):
+        kept.read("f" * 24, year)
+
+
+# What MPS already has, the rests of populations, and what the audit checks of the files (issues 24, 23).
+
+def by_race(rows: dict[str, object], **categories: str) -> tuple[pd.DataFrame, Layout]:
+    """Return a one-column table of arrests by race (all actions, or a part of them) with its layout."""
+    frame = pd.DataFrame({"Race": list(rows), "Arrests": list(rows.values())})
+    return frame, Layout(population="actions", period=SPRING, row_label="Race", row_dimension="race",
+                         columns={"Arrests": Part(categories={"action_type": "arrest", **categories})})
+
+
+def ledger_of(folder, *releases):
+    """Return the ledger entries of hand-made releases, as MPS holds them."""
+    from sro_reporting.disclosure import ledger
+
+    for one in releases:
+        layouts = json.loads((one / "manifest.json").read_text())["tables"]
+        ledger.record(folder, "2025-26", ledger.release_tables(one, layouts))
+    return ledger.read(folder)
+
+
+def test_the_rest_of_a_population_is_protected_like_a_printed_count(tmp_path):
+    # All actions by race, and those at schools taking part: Black arrests 52 - 49 = 3 at the others.
+    found = broken(release(tmp_path, {
+        "race.csv": by_race({"Black": 52, "White": 30, "Total": 82}),
+        "disparity.csv": by_race({"Black": 49, "White": 30, "Total": 79}, place="at schools taking part")}))
+    assert "derived actions 2026-01-26/2026-06-12 action_type=arrest place=(not listed) race=Black " \
+           "in (derived): pinned at 3" in found and all("race=Black" in f for f in found)  # White's rest is a zero
+
+
+@pytest.mark.parametrize("first, second, pinned", [
+    pytest.param({"a": "*", "b": "*", "c": 20, "Total": 35}, {"a": "*", "b": 11, "c": "*", "Total": 35}, True,
+                 id="same-records-other-cells-hidden"),
+    pytest.param({"a": "*", "b": "*", "c": 20, "Total": 35}, {"a": "*", "b": "*", "c": 20, "Total": 35}, False,
+                 id="same-records-same-release"),
+])
+def test_a_re_release_is_audited_with_what_mps_has(tmp_path, first, second, pinned):
+    old = release(tmp_path / "old", {"t.csv": by_age(first)})
+    new = release(tmp_path / "new", {"t.csv": by_age(second)})
+    assert broken(new) == []  # alone, each release holds
+    found = audit(new, 10, ledger_of(tmp_path / "ledger", old))[1]
+    assert any("age_band=a" in f and "pinned at 4" in f for f in found) == pinned
+
+
+def test_a_correction_that_moves_a_printed_count_by_one_gives_the_child_away(tmp_path):
+    old = release(tmp_path / "old", {"race.csv": by_race({"Hispanic": 96, "Black": 50, "Total": 146})})
+    new = release(tmp_path / "new", {"race.csv": by_race({"Hispanic": 97, "Black": 50, "Total": 147})})
+    found = audit(new, 10, ledger_of(tmp_path / "ledger", old))[1]
+    assert any("race=Hispanic" in f and "change since" in f and "pinned at 1" in f for f in found)
+    assert "96 in ledger entry" in found[-1] and "97 now" in found[-1]
+
+
+def test_an_entry_of_another_period_is_not_read_with_the_release(tmp_path):
+    fall = "2025-09-02/2026-01-23"
+    old = release(tmp_path / "old", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35}, fall)})
+    new = release(tmp_path / "new", {"t.csv": by_age({"a": "*", "b": 11, "c": "*", "Total": 35})})
+    assert audit(new, 10, ledger_of(tmp_path / "ledger", old))[1] == []
+
+
+def test_a_ledger_entry_is_written_once_and_never_changed(tmp_path):
+    from sro_reporting.disclosure import ledger
+
+    old = release(tmp_path / "old", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
+    entries = ledger_of(tmp_path / "ledger", old, old)
+    path = tmp_path / "ledger" / "entries" / f"{entries[0].name}.json"
+    assert len(entries) == 1 and oct(path.stat().st_mode)[-3:] == "444"
+    path.chmod(0o644)
+    path.write_text(path.read_text().replace("35", "36"))
+    with pytest.raises(ValueError, match="changed after it was written"):
+        ledger.read(tmp_path / "ledger")
+
+
+def _tamper_extra(folder):
+    (folder / "roster.csv").write_text("officer_id\n004100\n")
+
+
+def _tamper_deleted(folder):
+    (folder / "t.csv").unlink()
+
+
+def _tamper_edited(folder):
+    (folder / "t.csv").write_text((folder / "t.csv").read_text().replace("20", "21"))
+
+
+@pytest.mark.parametrize("tamper, says", [
+    pytest.param(_tamper_extra, "roster.csv: in the release but not in its manifest", id="a-file-not-listed"),
+    pytest.param(_tamper_deleted, "t.csv: in the manifest but not in the release", id="a-listed-file-deleted"),
+    pytest.param(_tamper_edited, "t.csv: changed since the run", id="a-csv-edited-after-the-run"),
+])
+def test_the_audit_checks_the_files_handed_over(tmp_path, tamper, says):
+    folder = release(tmp_path, {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
+    assert broken(folder) == []
+    tamper(folder)
+    assert any(says in f for f in broken(folder))
+
+
+def test_a_count_of_people_under_the_minimum_printed_fails(tmp_path):
+    found = broken(release(tmp_path, {"t.csv": by_age({"a": 3, "b": "*", "c": "*", "Total": 35})}))
+    assert any("age_band=a" in f and "printed as 3, under 10" in f for f in found)
+
+
+def test_the_same_records_saved_with_other_bytes_plan_the_same_release(demo_plan, tmp_path):
+    # The issue's re-export: CRLF line ends, nothing changed. The draw reads counts, not files.
+    data, year, _, made = demo_plan
+    for csv in data.files:
+        (tmp_path / Path(csv.path).name).write_bytes(Path(csv.path).read_bytes().replace(b"\n", b"\r\n"))
+    again = sro.load(tmp_path)
+    assert again.version != data.version and protect.plan(again, year) == made
+
+
+@pytest.mark.parametrize("said, code", [
+    pytest.param(10, 0, id="the-school-years-minimum"),
+    pytest.param(1, 1, id="a-manifest-edited-to-a-minimum-of-1"),
+])
+def test_the_audit_takes_the_minimum_from_the_school_years_parameters(tmp_path, said, code):
+    from typer.testing import CliRunner
+
+    from sro_reporting.cli import app
+
+    folder = release(tmp_path / "mps", {"t.csv": by_age({"a": "*", "b": "*", "c": 20, "Total": 35})})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "min_cell": said,
+                                                      "parameters": {"school_year": "2025-26"}}))
+    result = CliRunner().invoke(app, ["audit", str(folder), "--ledger", str(tmp_path / "ledger")])
+    assert result.exit_code == code, result.output

@@ -192,7 +192,8 @@ def test_crdc_counts_students_where_the_export_identifies_them(keys, expected):
 
 def test_offense_types_and_118124_are_in_the_protection_plan():
     from sro_reporting.disclosure import protect
+    from sro_reporting.disclosure.model import PERSON_DIMENSIONS
 
     assert "actions_by_offense" in [v.name for v in protect.semester_views("p", False)]
     assert [v.name for v in protect.year_views("p", False)] == ["actions_by_offense", "incidents_by_school"]
-    assert {"offense", "school"} <= set(protect.PERSON_DIMENSIONS)
+    assert {"offense", "high_school"} <= set(PERSON_DIMENSIONS)  # an offense, and a high school of 118.124

@@ -141,3 +141,16 @@ def test_audit_finds_the_leaks_of_tables_suppressed_one_at_a_time(release, tmp_p
     result = subprocess.run([sys.executable, "-m", "sro_reporting.cli", "audit", str(tmp_path / "mps")],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1 and "BROKEN" in result.stderr, result.stdout + result.stderr
+
+
+def test_a_release_that_passes_is_recorded_in_the_tests_own_ledger(release):
+    import os
+    from pathlib import Path
+
+    from sro_reporting.paths import workspace
+
+    out, _ = release
+    internal = json.loads((out / "internal" / "manifest.json").read_text())
+    entry = Path(os.environ["SRO_LEDGER"]) / "entries" / f"{internal['release']['ledger_entry']}.json"
+    assert entry.is_file() and workspace() not in entry.parents  # never the workspace's ledger
+    assert "plan" not in json.loads((out / "mps" / "manifest.json").read_text())  # the run's manifest has it

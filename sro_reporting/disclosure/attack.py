@@ -16,6 +16,7 @@ import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.optimize import linprog
 
 from sro_reporting.disclosure.model import Key, Model
 
@@ -73,8 +74,8 @@ def _system(model: Model, keys: list[Key], sums: list) -> tuple[sp.csr_matrix, n
                 b -= sign * model.shown[key]
         rhs.append(b)
     matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(sums), len(keys)))
-    low = np.array([model.bounds.get(k, (0.0, math.inf))[0] for k in keys])
-    low = np.maximum(low, [1.0 if k in model.hidden else 0.0 for k in keys])
+    low = np.array([model.bounds.get(k, (0.0, math.inf))[0] if k not in model.signed else -math.inf for k in keys])
+    low = np.maximum(low, [1.0 if k in model.hidden else 0.0 if k not in model.signed else -math.inf for k in keys])
     high = np.array([model.bounds.get(k, (0.0, math.inf))[1] for k in keys])
     return matrix, np.array(rhs), Bounds(low, high)
 
@@ -126,20 +127,48 @@ _SOLVED: dict[bytes, list[tuple[float, float]]] = {}  # a plan's next round meet
 SOLVED_KEPT = 10_000
 
 
+def _zero_allowed(system: tuple[sp.csr_matrix, np.ndarray, Bounds], cells: list[int]) -> set[int]:
+    """Return those of `cells` (signed) that are zero in one solution with the least total change: each of them
+    can be zero, so its range holds zero. One linear program instead of two per cell."""
+    matrix, rhs, bounds = system
+    n, m = matrix.shape[1], len(cells)
+    pick = sp.csr_matrix((np.ones(m), (np.arange(m), cells)), shape=(m, n))
+    spread = sp.vstack([sp.hstack([pick, -sp.identity(m)]), sp.hstack([-pick, -sp.identity(m)])]).tocsr()
+    found = linprog(np.r_[np.zeros(n), np.ones(m)], A_ub=spread, b_ub=np.zeros(2 * m),
+                    A_eq=sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], m))]).tocsr(), b_eq=rhs,
+                    bounds=[*zip(bounds.lb, np.where(np.isinf(bounds.ub), None, bounds.ub)), *[(0, None)] * m],
+                    method="highs")
+    return {c for c in cells if found.status == 0 and abs(found.x[c]) < 0.5}
+
+
 def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int],
-                  close_to: float) -> list[tuple[float, float]]:
-    """Return the whole-number range of each hidden cell of one group (solved once per distinct group)."""
-    signature = _signature(system, hidden, close_to)
+                  close_to: float, from_zero: frozenset[int] = frozenset(),
+                  signed: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
+    """Return the whole-number range of each hidden cell of one group (solved once per distinct group).
+
+    A cell in `from_zero` whose smallest value is zero or less gets no largest value (NaN), and a cell in
+    `signed` that can be zero no range at all (NaN, NaN): the rule asks no more of either.
+    """
+    signature = _signature(system, [*hidden, -1, *sorted(from_zero), -2, *sorted(signed)], close_to)
     if signature in _SOLVED:
         return _SOLVED[signature]
     real, whole, found = _Solver(*system, integer=False), None, []
+    can_be_zero = _zero_allowed(system, sorted(signed)) if signed else set()
     for i in hidden:
-        low = math.ceil(real.extreme(i, 1.0) - EPS)
+        if i in can_be_zero:
+            found.append((math.nan, math.nan))
+            continue
+        low = real.extreme(i, 1.0)
+        low = low if math.isinf(low) else math.ceil(low - EPS)
+        if i in from_zero and low <= 0:
+            found.append((low, math.nan))
+            continue
         high = real.extreme(i, -1.0)
         high = high if math.isinf(high) else math.floor(high + EPS)
         if high - low < close_to:
             whole = whole or _Solver(*system, integer=True)
-            low = round(whole.extreme(i, 1.0))
+            lower = whole.extreme(i, 1.0)
+            low = lower if math.isinf(lower) else round(lower)
             upper = whole.extreme(i, -1.0)
             high = upper if math.isinf(upper) else round(upper)
         found.append((low, high))
@@ -149,10 +178,11 @@ def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list
     return found
 
 
-def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
-    """Return each hidden cell's smallest and largest possible value, as whole numbers.
+def ranges(model: Model, close_to: float = 0.0, brief: bool = False) -> pd.DataFrame:
+    """Return each hidden and each derived cell's smallest and largest possible value, as whole numbers.
 
-    `close_to`: ranges narrower than this (after rounding) are solved again in whole numbers.
+    `close_to`: ranges narrower than this (after rounding) are solved again in whole numbers. `brief`: a derived
+    count that can be zero (never negative) gets no largest value (NaN), since the rule cannot fail on it (`failures`).
 
     >>> from sro_reporting.disclosure.model import Key
     >>> m = Model()
@@ -163,15 +193,33 @@ def ranges(model: Model, close_to: float = 0.0) -> pd.DataFrame:
     """
     rows = []
     for keys, sums in _components(model, model.unknowns()):
-        hidden = [i for i, k in enumerate(keys) if k in model.hidden]
-        if hidden:
-            found = _group_ranges(_system(model, keys, sums), hidden, close_to)
-            rows += [(keys[i].label(), keys[i], low, high) for i, (low, high) in zip(hidden, found)]
-    out = pd.DataFrame(rows, columns=["cell", "key", "low", "high"])
+        asked = [i for i, k in enumerate(keys) if k in model.hidden or k in model.derived]
+        if asked:
+            derived = [i for i in asked if brief and keys[i] in model.derived]
+            zero = frozenset(i for i in derived if keys[i] not in model.signed)
+            signed = frozenset(i for i in derived if keys[i] in model.signed)
+            found = _group_ranges(_system(model, keys, sums), asked, close_to, zero, signed)
+            rows += [(keys[i].label(), keys[i], "hidden" if keys[i] in model.hidden else "derived", low, high)
+                     for i, (low, high) in zip(asked, found)]
+    out = pd.DataFrame(rows, columns=["cell", "key", "kind", "low", "high"])
     out["width"] = out["high"] - out["low"]
     return out.sort_values("cell").reset_index(drop=True)
 
 
 def failures(found: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Return the hidden cells the rule does not protect: pinned, or a range under half the minimum cell."""
-    return found[(found["width"] < min_cell / 2) | (found["low"] == found["high"])]
+    """Return the cells the rule does not protect.
+
+    A hidden count (at least 1, since zeros are shown): pinned, or a range under half the minimum cell. A
+    derived count (a rest of a population, or a change since a release MPS has, either sign): pinned from
+    1 to `min_cell - 1`, or a range under half the minimum cell that leaves out zero and reaches below the
+    minimum cell. A range from zero does not say that anyone of the kind is there at all (a rest's public
+    total of 3 allows 0 to 3 of each race); a range of counts that could all be printed (at least
+    `min_cell`) says no more than printing them would.
+    """
+    hidden = found["kind"] == "hidden"
+    pinned = found["low"] == found["high"]
+    narrow = found["width"] < min_cell / 2
+    small = found[["low", "high"]].abs().min(axis=1) < min_cell
+    without_zero = (found["low"] > 0) | (found["high"] < 0)
+    derived_bad = without_zero & small & (pinned | narrow)
+    return found[(hidden & (narrow | pinned)) | (~hidden & derived_bad)]

@@ -11,18 +11,33 @@ is pinned, and each one's range spans at least half the minimum cell.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from sro_reporting.disclosure.layout import Layout
-from sro_reporting.disclosure.model import ALL, Key, Model
+from sro_reporting.disclosure.ledger import Entry, overlapping
+from sro_reporting.disclosure.model import (
+    ALL,
+    Key,
+    Model,
+    adds_over_periods,
+    as_in,
+    change,
+    now,
+    protected_rest,
+    sensitive,
+)
 from sro_reporting.disclosure.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
+PLAIN = re.compile(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")  # a period as layouts write it: start/end
 ELSEWHERE = "(not listed)"
 LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type", "offense")
 
@@ -34,6 +49,7 @@ class Release:
     model: Model = field(default_factory=Model)
     printed_in: dict[Key, set[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # printed numbers a correction moves
 
     def record(self, key: Key, value: str, where: str) -> None:
         """Take one printed cell; a count printed twice with two values is a problem of the release."""
@@ -52,9 +68,8 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _read_table(release: Release, path: Path, name: str, layout: Layout) -> None:
+def _read_table(release: Release, frame: pd.DataFrame, name: str, layout: Layout) -> None:
     """Take every count, rate and index of one CSV."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     needed = [layout.row_label, *layout.columns, *(r.column for r in layout.rates), *(i.column for i in layout.indices)]
     missing = [c for c in needed if c not in frame.columns]
     listed = set(frame[layout.row_label]) if layout.row_label in frame.columns else set()
@@ -115,6 +130,9 @@ def _dimension_sums(model: Model) -> None:
 
 
 def _within(inner: str, outer: str) -> bool:
+    """Return whether a printed period lies inside another (a rest, `X less Y`, is inside none)."""
+    if not (PLAIN.fullmatch(inner) and PLAIN.fullmatch(outer)):
+        return False
     a, b = inner.split("/"), outer.split("/")
     return inner != outer and b[0] <= a[0] and a[1] <= b[1]
 
@@ -128,7 +146,7 @@ def _period_sums(model: Model) -> None:
     keys = set(model.shown) | model.hidden
     groups: dict[Key, set[str]] = {}
     for key in keys:
-        if "/" in key.period and key.get("place") == ALL:
+        if PLAIN.fullmatch(key.period) and adds_over_periods(key):
             groups.setdefault(key.with_(period=""), set()).add(key.period)
     for base, periods in groups.items():
         for outer in periods:
@@ -139,45 +157,156 @@ def _period_sums(model: Model) -> None:
                 model.add_sum(base.with_(period=outer), [base.with_(period=p) for p in chosen] + [rest])
 
 
-def read(folder: Path) -> Release:
-    """Read a release folder into the model an attacker would build."""
+def _read_text(release: Release, tables: dict[str, tuple[str, Layout]], where: str = "") -> None:
+    """Take every count of tables given as CSV text with their layouts."""
+    for name, (text, layout) in tables.items():
+        if text.strip():
+            _read_table(release, pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), where + name, layout)
+
+
+def read_entry(release: Release, entry: Entry) -> None:
+    """Take every count of a ledger entry, each marked as printed in that entry."""
+    _read_text(release, entry.tables, f"ledger {entry.name[:12]}: ")
+
+
+def _files(folder: Path, manifest: dict) -> list[str]:
+    """Return what breaks the release's list of files: a file not listed, listed and gone, or changed since."""
+    listed = {f["path"]: f["sha256"] for f in manifest.get("files", [])}
+    there = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST}
+    problems = [f"{n}: in the release but not in its manifest" for n in sorted(set(there) - set(listed))]
+    problems += [f"{n}: in the manifest but not in the release" for n in sorted(set(listed) - set(there))]
+    problems += [f"{n}: changed since the run (its sha256 is not the manifest's)"
+                 for n in sorted(set(there) & set(listed))
+                 if hashlib.sha256(there[n].read_bytes()).hexdigest() != listed[n]]
+    return problems
+
+
+def read(folder: Path) -> tuple[Release, dict[str, tuple[str, Layout]]]:
+    """Read a release folder into the model an attacker would build; return it with the tables read."""
     release = Release()
     manifest = json.loads((folder / MANIFEST).read_text())
+    release.problems += _files(folder, manifest)
     layouts = manifest.get("tables", {})
+    tables = {}
     for path in sorted(folder.rglob("*.csv")):
         name = path.relative_to(folder).as_posix()
         if path.stat().st_size == 0:
             continue
         if name in layouts:
-            _read_table(release, path, name, Layout.model_validate(layouts[name]))
+            tables[name] = (path.read_text(), Layout.model_validate(layouts[name]))
         elif (pd.read_csv(path, dtype=str, keep_default_na=False) == SUPPRESSED).any().any():
             release.problems.append(f"{name}: hidden cells in a table the release does not describe")
-    _period_sums(release.model)
-    _dimension_sums(release.model)
-    return release
+    _read_text(release, tables)
+    return release, tables
 
 
-def audit(folder: Path, min_cell: int) -> tuple[pd.DataFrame, list[str]]:
-    """Return every hidden cell's range with the files that print it, and what breaks the rule."""
+def _combine(release: Release, entries: list[Entry]) -> list[str]:
+    """Add what MPS already has; return the names of the entries that count other records (corrections).
+
+    An entry whose printed numbers all agree with the release's is read as the same records: its cells
+    are the release's cells. An entry that disagrees (a correction) counts records of its own: its cells
+    are kept apart, and each cell's change between the two is an unknown the rule protects.
+    """
+    corrections = []
+    for entry in entries:
+        old = Release()
+        read_entry(old, entry)
+        moved = [k for k, v in old.model.shown.items() if release.model.shown.get(k, v) != v]
+        rename = (lambda k: k) if not moved else (lambda k, e=entry.name: as_in(k, e))
+        for key, value in old.model.shown.items():
+            if moved:
+                release.model.shown[rename(key)] = value
+            else:
+                release.model.show(key, value)
+        for key in old.model.hidden:
+            if rename(key) not in release.model.shown:
+                release.model.hidden.add(rename(key))
+        for key, bound in old.model.bounds.items():
+            release.model.bounds[rename(key)] = bound
+        for key, where in old.printed_in.items():
+            release.printed_in.setdefault(rename(key), set()).update(where)
+        if moved:
+            corrections.append(entry.name)
+            release.moved += [f"{k.label()}: {old.model.shown[k]} in ledger entry {entry.name[:12]}, "
+                              f"{release.model.shown[k]} now" for k in sorted(moved)]
+    return corrections
+
+
+def _changes(model: Model, entries: list[str]) -> None:
+    """Tie each cell of a correction to the same cell now: now = then + a change, the change a derived unknown."""
+    keys = set(model.shown) | set(model.unknowns())
+    for entry in entries:
+        tag = as_in(Key("", ""), entry).population
+        for key in [k for k in keys if k.population.endswith(tag)]:
+            if (current := now(key)) in keys:
+                moved = change(current, entry)
+                model.add_sum(current, [key, moved])
+                model.signed.add(moved)
+                if protected_rest(current):
+                    model.derived.add(moved)
+
+
+def model_of(release: Release, entries: list[Entry]) -> Model:
+    """Return the attacker's model of a release read with what MPS already has: sums, rests and changes."""
+    corrections = _combine(release, entries)
+    model = release.model
+    _period_sums(model)
+    _dimension_sums(model)
+    _changes(model, corrections)
+    model.derived |= {k for k in model.unknowns() if k not in model.hidden and protected_rest(k) and _rest(k)}
+    return model
+
+
+def _rest(key: Key) -> bool:
+    """Return whether a cell is the rest of a population: the part no table lists, or a period's rest."""
+    return " less " in key.period or any(c == ELSEWHERE for _, c in key.categories)
+
+
+def small_counts(release: Release, min_cell: int) -> list[str]:
+    """Return every count of people printed from 1 to `min_cell - 1`: the contract hides them all."""
+    return [f"{k.label()} in {', '.join(sorted(release.printed_in.get(k, ())))}: printed as {v}, under {min_cell}"
+            for k, v in sorted(release.model.shown.items()) if sensitive(k) and 0 < v < min_cell
+            and not any(w.startswith("ledger ") for w in release.printed_in.get(k, ()))]
+
+
+def audit(folder: Path, min_cell: int, ledger: list[Entry] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """Return every hidden and derived cell's range with the files that print it, and what breaks the rule.
+
+    `ledger`: the releases MPS already has; those whose periods overlap the release's are read with it.
+    """
     from sro_reporting.disclosure.attack import InconsistentRelease, failures, ranges  # HiGHS: only to attack
 
-    release = read(folder)
+    release, tables = read(folder)
+    periods = {p for _, layout in tables.values() for p in layout.periods()}
+    entries = overlapping([e for e in ledger if e.tables != tables], periods)
+    release.problems += small_counts(release, min_cell)
+    model = model_of(release, entries)
     try:
-        found = ranges(release.model, close_to=min_cell / 2 + 1)
+        found = ranges(model, close_to=min_cell / 2 + 1)
     except InconsistentRelease as exc:
-        return pd.DataFrame(columns=["cell", "low", "high", "width", "files"]), [*release.problems, str(exc)]
-    found["files"] = found["key"].map(lambda k: ", ".join(sorted(release.printed_in.get(k, ()))))
-    broken = [f"{r.cell} in {r.files}: " + (f"pinned at {r.low}" if r.low == r.high else f"{r.low} to {r.high}")
+        return pd.DataFrame(columns=["cell", "kind", "low", "high", "width", "files"]), [*release.problems, str(exc)]
+    found["files"] = found["key"].map(lambda k: ", ".join(sorted(release.printed_in.get(k, ()))) or "(derived)")
+    broken = [("derived " if r.kind == "derived" else "") + f"{r.cell} in {r.files}: "
+              + (f"pinned at {r.low}" if r.low == r.high else f"{r.low} to {r.high}")
               for r in failures(found, min_cell).itertuples()]
+    if broken and release.moved:
+        broken.append("a correction: it moves published numbers (" + "; ".join(release.moved) + ")")
     return found.drop(columns="key"), release.problems + broken
 
 
 def by_report(found: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Return per report (folder of its tables) the hidden cells, those pinned, and the narrowest range."""
-    rows = found.assign(report=found["files"].str.split(", ")).explode("report")
-    rows["report"] = rows["report"].str.extract(r"^tables/([^/]+)/", expand=False).fillna("tables")
-    out = rows.groupby("report").agg(hidden=("cell", "size"), pinned=("width", lambda w: int((w == 0).sum())),
-                                     narrowest=("width", "min"),
-                                     under_rule=("width", lambda w: int((w < min_cell / 2).sum())))
-    return out.reset_index()
+    """Return per report (folder of its tables, or ledger entry) and in all: the hidden and derived counts, those
+    pinned (at a count other than zero), the narrowest range of a hidden count, and those that break the rule."""
+    from sro_reporting.disclosure.attack import failures
 
+    rows = found.assign(broken=found.index.isin(failures(found, min_cell).index))
+    rows = rows.assign(report=rows["files"].str.split(", ")).explode("report")
+    rows["report"] = rows["report"].str.extract(r"^((?:ledger \w+: )?tables/[^/]+)/", expand=False) \
+        .fillna(rows["report"].where(rows["kind"] == "derived", "tables")).str.replace("tables/", "", regex=False)
+    rows = pd.concat([rows, rows.drop_duplicates("cell").assign(report="all")])
+    rows["pinned"] = (rows["width"] == 0) & (rows["low"] != 0)
+    rows["hidden_width"] = rows["width"].where(rows["kind"] == "hidden")
+    out = rows.groupby("report", sort=False).agg(
+        hidden=("kind", lambda k: int((k == "hidden").sum())), derived=("kind", lambda k: int((k == "derived").sum())),
+        pinned=("pinned", "sum"), narrowest=("hidden_width", "min"), broken=("broken", "sum"))
+    return out.reset_index()

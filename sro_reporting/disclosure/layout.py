@@ -62,6 +62,11 @@ class Layout(Frozen):
     rates: list[Rate] = []
     indices: list[Index] = []
 
+    def periods(self) -> set[str]:
+        """Return every period a count of the table is of."""
+        found = {self.period, *(p.period for p in (*self.rows.values(), *self.columns.values()))}
+        return {p for p in found if p and "/" in p}
+
     def key(self, row: str, column: str) -> Key | None:
         """Return the key of the cell at a row label and a count column (None for a row not listed)."""
         parts = [Part(population=self.population, period=self.period, categories=self.categories)]

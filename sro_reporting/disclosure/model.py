@@ -4,7 +4,10 @@ A cell is identified by a `Key`: a population, a period, and the categories it i
 (a dimension left out is "all"). Two tables that print the same key print the same number, so an
 attacker reads them as one unknown. A cell is *shown* (its exact value is known), *hidden*
 (printed as `*`: a whole number of at least 1, since zeros are shown as zeros), or *free* (never
-printed: a whole number of at least 0, tied to the rest only through sums).
+printed: a whole number of at least 0, tied to the rest only through sums). A free cell may be
+*derived*: a count of people no table prints but the release gives by subtraction (the rest of a
+population, a change between two releases), which the rule protects like a hidden one. A change
+between releases is *signed* (it may be negative).
 """
 
 from __future__ import annotations
@@ -13,6 +16,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 ALL = "*"
+AS_IN, CHANGE = " [as in ", " [change since "
+PUBLIC = ("students enrolled",)  # populations whose breakdowns are public background
+STOCKS = ("students enrolled",)  # populations counted at a time, not over it: a year is not its semesters' sum
+# The parts of a population by place do not add over periods: a school that takes part for one semester takes
+# part in the year, so its other semester's actions are at a school taking part in the year and in neither semester.
+BY_PERIOD = "place"
+
+
+def adds_over_periods(key: Key) -> bool:
+    """Return whether a cell's period is the sum of the periods inside it."""
+    return now(key).population not in STOCKS and key.get(BY_PERIOD) == ALL
+# What the rule protects: a person's attributes, an offense type (which can name a child too) and, in the 118.124
+# table of incidents by high school, the high school (a place elsewhere is public: `place`, a school's key figures).
+PERSON_DIMENSIONS = ("age_band", "gender", "race", "student", "offense", "high_school")
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +70,8 @@ class Model:
     sums: dict[Key, tuple[Key, ...]] = field(default_factory=dict)  # total -> its parts (one way to add it up)
     extra_sums: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
     bounds: dict[Key, tuple[float, float]] = field(default_factory=dict)  # ranges known from rates
+    derived: set[Key] = field(default_factory=set)  # free cells the rule protects (rests, changes)
+    signed: set[Key] = field(default_factory=set)  # free cells that may be negative (changes)
 
     def show(self, key: Key, value: object) -> None:
         """Record a printed cell: its value, or `*` for a hidden one."""
@@ -88,11 +107,39 @@ class Model:
         for total, parts in self.all_sums():
             found.update(k for k in (total, *parts) if k not in self.shown)
         found.update(k for k in self.bounds if k not in self.shown)
+        found.update(k for k in self.derived if k not in self.shown)
         return sorted(found)
 
     def copy(self) -> Model:
         """Return an independent copy."""
-        return Model(dict(self.shown), set(self.hidden), dict(self.sums), list(self.extra_sums), dict(self.bounds))
+        return Model(dict(self.shown), set(self.hidden), dict(self.sums), list(self.extra_sums), dict(self.bounds),
+                     set(self.derived), set(self.signed))
+
+
+def as_in(key: Key, entry: str) -> Key:
+    """Return a cell as a ledger entry of other records (a correction's predecessor) counts it."""
+    return Key(f"{key.population}{AS_IN}{entry[:12]}]", key.period, key.categories)
+
+
+def change(key: Key, entry: str) -> Key:
+    """Return the change of a cell since a ledger entry of other records: a signed unknown."""
+    return Key(f"{key.population}{CHANGE}{entry[:12]}]", key.period, key.categories)
+
+
+def now(key: Key) -> Key:
+    """Return the cell of this release that a cell as in an entry, or its change since, stands for."""
+    return Key(key.population.split(AS_IN)[0].split(CHANGE)[0], key.period, key.categories)
+
+
+def sensitive(key: Key) -> bool:
+    """Return whether a cell breaks people down by a person's attribute."""
+    return any(key.get(d) != ALL for d in PERSON_DIMENSIONS)
+
+
+def protected_rest(key: Key) -> bool:
+    """Return whether the rule protects a cell no table prints: a count of people broken down by a person's
+    attribute, but not of enrollment, which MPS publishes by school and race (public background)."""
+    return sensitive(key) and now(key).population not in PUBLIC
 
 
 def grid_keys(base: Mapping[str, str], population: str, period: str, rows: tuple[str, list[str]],

@@ -6,39 +6,53 @@ packets and monthly briefs do not (their small populations, adding up to the sem
 the hidden counts back). The plan covers every such table of the school year at once, fall, spring
 and the year, since each year's releases together tie them (the year is the semesters plus the
 rest), and it assumes the attacker knows every count that is not broken down by a person's
-attributes (key figures, per-school and per-month totals).
+attributes (key figures, per-school and per-month totals), and every release of the ledger whose
+periods overlap the year (`ledger`: what MPS already has).
 
 Steps: the contract's rules (`privacy.suppress_counts`) per table; then, in every table they leave
-a `*` in, one more of its shown cells hidden, drawn by a hash keyed with the input files' sha256 (so an
-attacker who knows the contract's rules cannot tell which `*` are the rules' and narrow the hidden
-counts by the pattern alone); then the attack: every hidden
-count whose range is under half the minimum cell, or exact, gets one more cell hidden on a line
-it shares (the smallest one that widens the range enough); a count that no further suppression
-can protect takes its table out of the release. Repeat until the attack finds nothing.
+a `*` in, one more of its shown cells hidden, drawn by a hash keyed with the workspace's secret and
+the table's counts (so an attacker who knows the contract's rules cannot tell which `*` are the
+rules' and narrow the hidden counts by the pattern alone, and the same counts always draw the same
+cells); then the attack: every hidden count, every rest of a population (the year less its
+semesters, all actions less those at schools taking part) and every change since a ledger entry
+whose range is under half the minimum cell, or exact, gets one more cell hidden on a line it
+shares (the smallest one that widens the range enough); a count that no further suppression can
+protect takes its table out of the release. Repeat until the attack finds nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from sro_reporting.measures import offenses, people
 from sro_reporting.disclosure.layout import period
-from sro_reporting.disclosure.model import ALL, Key, Model, add_grid_sums, grid_keys
+from sro_reporting.disclosure.ledger import Entry
+from sro_reporting.disclosure.model import (
+    ALL,
+    BY_PERIOD,
+    Key,
+    Model,
+    add_grid_sums,
+    adds_over_periods,
+    as_in,
+    change,
+    grid_keys,
+    now,
+    protected_rest,
+    sensitive,
+)
 from sro_reporting.disclosure.privacy import SUPPRESSED, TOTAL, suppress_counts
 from sro_reporting.measures import people
 from sro_reporting.params import SchoolYear, Span
-from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet
 
-# The dimensions whose cells are protected: a person's attributes, an offense type (which can name a child too) and,
-# in the 118.124 table of incidents by high school, the school.
-PERSON_DIMENSIONS = ("age_band", "gender", "race", "student", "offense", "school")
-ELSEWHERE = (("place", "not at a school taking part"),)
+ELSEWHERE = ((BY_PERIOD, "not at a school taking part"),)
 DISPARITY_COLUMNS = ("arrest", "citation")
 MAX_ROUNDS = 500
 DRAWS = 4  # draws tried before a table is left out: a drawn cell can leave a count no further cell protects
@@ -106,11 +120,6 @@ class Grid:
         return cls(b, period, keys, values)
 
 
-def sensitive(key: Key) -> bool:
-    """Return whether a cell breaks people down by a person's attribute."""
-    return any(key.get(d) != ALL for d in PERSON_DIMENSIONS)
-
-
 @dataclass(frozen=True)
 class Plan:
     """Which people counts the school year's MPS releases hide, and which tables they leave out."""
@@ -119,17 +128,20 @@ class Plan:
     hidden: frozenset[Key]
     omitted: frozenset[tuple[str, str]]  # (view name, period)
     rounds: int = 0
+    moved: tuple[str, ...] = ()  # numbers MPS has that this release would move (a correction), in words
 
     def as_json(self) -> dict:
         """Return the plan as JSON-able values (the cache holds no pickle)."""
         return {"min_cell": self.min_cell, "rounds": self.rounds, "omitted": sorted(map(list, self.omitted)),
-                "hidden": sorted([k.population, k.period, list(map(list, k.categories))] for k in self.hidden)}
+                "hidden": sorted([k.population, k.period, list(map(list, k.categories))] for k in self.hidden),
+                "moved": list(self.moved)}
 
     @classmethod
     def from_json(cls, found: dict) -> Plan:
         """Return the plan `as_json` gave."""
         hidden = frozenset(Key(p, when, tuple(map(tuple, cats))) for p, when, cats in found["hidden"])
-        return cls(int(found["min_cell"]), hidden, frozenset(map(tuple, found["omitted"])), int(found["rounds"]))
+        return cls(int(found["min_cell"]), hidden, frozenset(map(tuple, found["omitted"])), int(found["rounds"]),
+                   tuple(found.get("moved", ())))
 
     def shown(self, view: View, breakdown: people.Breakdown) -> pd.DataFrame | None:
         """Return a view's table as printed (with totals, `*` where hidden), or None when it is left out."""
@@ -174,7 +186,7 @@ class Family:
         terms = [year.semesters[s] for s in ("fall", "spring") if s in year.semesters]
         disparity = data.provided("enrollment")
         self.terms, self.year = [period(s) for s in terms], period(year.year_span)
-        self.rest = f"rest of {self.year}"
+        self.rest = f"{self.year} less {'+'.join(self.terms)}"  # as the audit names the year's rest
         self.grids: dict[tuple[str, str], Grid] = {}
         for span in [*terms, year.year_span]:
             tables = people.breakdowns(data, span)
@@ -186,19 +198,24 @@ class Family:
         self.views = [v for p in self.terms for v in semester_views(p, disparity)]
         self.views += year_views(self.year, disparity)
         self.sums: list[tuple[str, list[str], list[str]]] = []  # (whole, parts) of grid names and periods
+        self.rests: set[tuple[str, str]] = set()
         self._add_rest()
         if disparity:
             self._add_elsewhere()
         self.base = self._model()
+        self.values = {key: grid.values[cell] for grid in self.grids.values() for cell, key in grid.keys.items()}
 
     def _derived(self, name: str, when: str, b: people.Breakdown, counts: pd.DataFrame) -> None:
-        """Add a grid that no table prints, whose counts follow from printed ones."""
+        """Add a grid that no table prints, whose counts follow from printed ones: a rest the rule protects."""
         self.grids[(name, when)] = Grid.of(b._replace(counts=counts), when)
+        self.rests.add((name, when))
 
     def _add_rest(self) -> None:
-        """Add the grids of the year outside its semesters: the year's counts less the semesters'."""
+        """Add the grids of the year outside its semesters: the year's counts less the semesters' (of a population and
+        part that add over periods)."""
         for (name, when), grid in list(self.grids.items()):
-            if when == self.year and grid.breakdown.population not in (people.ENROLLED, people.INCIDENTS):
+            counted = all((name, p) in self.grids for p in self.terms)  # the 118.124 incidents: the year's only
+            if when == self.year and counted and adds_over_periods(grid.keys[(ALL, ALL)]):
                 counts = grid.breakdown.counts - sum(self.grids[(name, p)].breakdown.counts for p in self.terms)
                 self._derived(name, self.rest, grid.breakdown, counts)
                 self.sums.append(((name, when), [(name, p) for p in [*self.terms, self.rest]]))
@@ -223,6 +240,9 @@ class Family:
         for whole, parts in self.sums:  # cell by cell: the year is its parts, all actions are theirs
             for cell, key in self.grids[whole].keys.items():
                 model.add_sum(key, [self.grids[p].keys[cell] for p in parts])
+        # A rest of none is a zero the attacker cannot be shown wrong on: only the others can break the rule.
+        model.derived = {k for name in self.rests for cell, k in self.grids[name].keys.items()
+                         if sensitive(k) and self.grids[name].values[cell] != 0}
         return model
 
     def published(self, omitted: frozenset) -> dict[Key, int]:
@@ -260,25 +280,30 @@ class Family:
         return model
 
 
-def data_secret(data: DataSet) -> str:
-    """Return what the draw is keyed with: the input files' sha256, which no one outside MPD holds."""
-    return ":".join(sorted(f"{f.table}={f.sha256}" for f in data.files))
+def _drawn(family: Family, hidden: set[Key], secret: bytes) -> set[Key]:
+    """Return `hidden` and one more shown cell of each printed view that hides any, drawn by a keyed hash.
 
-
-def _drawn(family: Family, hidden: set[Key], secret: str) -> set[Key]:
-    """Return `hidden` and one more shown cell of each printed view that hides any, drawn by a hash of `secret`."""
+    The hash is keyed by the workspace's secret and reads the view's counts, not the input files: the same
+    counts draw the same cells, whatever the bytes they were read from.
+    """
     out = set(hidden)
     for view in family.views:
         cells = _view_cells(family.grids[(view.breakdown, view.period)], view)
         shown = sorted(k for k, v in cells.items() if v > 0 and k not in hidden)
         if shown and any(k in hidden for k in cells):
-            digest = hashlib.sha256(f"{secret}:{view.name}:{view.period}".encode()).digest()
+            content = json.dumps([view.name, view.period, sorted((k.label(), v) for k, v in cells.items())])
+            digest = hmac.new(secret, content.encode(), hashlib.sha256).digest()
             out.add(shown[int.from_bytes(digest[:8], "big") % len(shown)])
     return out
 
 
 def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], need: int) -> Key | None:
-    """Return the printed cell to hide next for `bad`: on a sum it shares, same period first, smallest enough."""
+    """Return the printed cell to hide next for `bad`: on a sum it shares, same period first, smallest enough.
+
+    A change since a ledger entry shares the lines of the cell it changes: hiding a cell beside that one spreads
+    the change over more unknowns.
+    """
+    bad = now(bad)
     lines = [(t, p) for t, p in model.all_sums() if bad == t or bad in p]
     found = {k for t, p in lines for k in (t, *p) if k in cells and k not in hidden and cells[k] > 0}
     if not found:
@@ -287,87 +312,91 @@ def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], 
     return ranked[0]
 
 
-def plan(data: DataSet, year: SchoolYear) -> Plan:
-    """Return the protection of the school year's MPS people tables; a draw that leaves a table out is made again."""
+def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secret: bytes = b"") -> Plan:
+    """Return the protection of the school year's MPS people tables, with what MPS already has (`entries` of the
+    ledger); a draw that leaves a table out is made again. `secret` keys the draw (the workspace's)."""
     family = Family(data, year)
     for draw in range(DRAWS):
-        found = _plan(family, year, f"{data_secret(data)}:{draw}")
+        found = _plan(family, year, entries, secret + f":{draw}".encode())
         if not found.omitted:
             return found
     return found  # some table too small to protect, whatever the draw
 
 
-def _plan(family: Family, year: SchoolYear, secret: str) -> Plan:
+def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
+              entries: tuple[Entry, ...]) -> tuple[Model, list, set[Key], set[Key]]:
+    """Return the attacker's model of the printed views with the ledger's entries, the numbers a correction moves,
+    and the cells MPS already has from the same records, printed (hiding them now protects nothing) and hidden.
+
+    An entry's cells that the year's tables hold are read into the model (the audit reads the rest of it): where
+    every one of them is as counted now, as the same cells; where some differ (a correction), as cells of their
+    own with the year's sums, each tied to the cell now by a change the rule protects.
+    """
+    from sro_reporting.disclosure.audit import Release, read_entry
+
+    model, moved, had, kept_hidden = family.model(hidden, omitted), [], set(), set()
+    for entry in entries:
+        old = Release()
+        read_entry(old, entry)
+        printed = {k: v for k, v in old.model.shown.items() if k in family.values}
+        stars = {k for k in old.model.hidden if k in family.values}
+        differ = sorted(k for k, v in printed.items() if family.values[k] != v)
+        moved += [f"{k.label()}: {printed[k]} in ledger entry {entry.name[:12]}, {family.values[k]} now"
+                  for k in differ]
+        if not differ:
+            for key, value in printed.items():
+                model.show(key, value)
+            had |= set(printed)
+            kept_hidden |= stars
+            model.hidden |= {k for k in stars if k not in model.shown}
+            continue
+        for total, parts in family.base.all_sums():
+            model.add_sum(as_in(total, entry.name), [as_in(p, entry.name) for p in parts])
+        model.shown.update({as_in(k, entry.name): v for k, v in printed.items()})
+        model.hidden |= {as_in(k, entry.name) for k in stars}
+        for key in family.values:
+            model.add_sum(key, [as_in(key, entry.name), change(key, entry.name)])
+            model.signed.add(change(key, entry.name))
+            if protected_rest(key):
+                model.derived.add(change(key, entry.name))
+    return model, moved, had, kept_hidden
+
+
+def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: bytes) -> Plan:
     """Return the protection with the cells drawn by `secret`, grown until the attack finds nothing."""
-    from sro_reporting.disclosure.attack import failures, ranges  # HiGHS: a report reads the plan kept, mostly
+    from sro_reporting.disclosure.attack import failures, ranges  # HiGHS: only where a plan is made
 
     omitted: frozenset[tuple[str, str]] = frozenset()
     hidden = _drawn(family, family.close(set(), omitted, year.min_cell), secret)
+    given: set[Key] = set()  # counts MPS's own releases already fail to protect: no hiding now can
     for rounds in range(1, MAX_ROUNDS + 1):
         hidden = family.close(hidden, omitted, year.min_cell)
-        model = family.model(hidden, omitted)
-        bad = failures(ranges(model, close_to=year.min_cell / 2 + 1), year.min_cell)
+        model, moved, had, kept_hidden = _attacked(family, hidden, omitted, entries)
+        if kept_hidden - hidden:  # a `*` MPS has stays a `*`: a re-release never prints what an earlier one hid
+            hidden |= kept_hidden
+            continue
+        bad = failures(ranges(model, close_to=year.min_cell / 2 + 1, brief=True), year.min_cell)
+        bad = bad[~bad["key"].isin(given)]
         if bad.empty:
-            return Plan(year.min_cell, frozenset(hidden), omitted, rounds)
-        cells, touched = family.published(omitted), set()
+            lost = [f"{k.label()}: not protected by any table this release could hide" for k in sorted(given)]
+            return Plan(year.min_cell, frozenset(hidden), omitted, rounds, tuple(moved + lost))
+        cells, touched = {k: v for k, v in family.published(omitted).items() if k not in had}, set()
         for row in bad.itertuples():
-            lines = [(t, p) for t, p in model.all_sums() if row.key == t or row.key in p]
+            lines = [(t, p) for t, p in model.all_sums() if now(row.key) == t or now(row.key) in p]
             if any(k in touched for t, p in lines for k in (t, *p)):
                 continue  # a cell hidden this round may already widen this one
-            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0)
+            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0) if row.width == row.width else 0
             pick = _candidate(model, row.key, cells, hidden, need)
             if pick is not None:
                 hidden.add(pick)
                 touched.add(pick)
-            else:
-                leave = {(v.name, v.period) for v in family.views
-                         if row.key in _view_cells(family.grids[(v.breakdown, v.period)], v)}
+                continue
+            near = {now(row.key)} | {k for t, p in lines for k in (t, *p)}
+            leave = {(v.name, v.period) for v in family.views
+                     if near & set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had - kept_hidden} - omitted
+            if leave:
                 omitted = omitted | leave
                 touched.add(row.key)
+            else:
+                given.add(row.key)  # the audit will fail the release on it: it is withheld
     raise RuntimeError(f"disclosure protection did not settle in {MAX_ROUNDS} rounds")
-
-
-_PLANS: dict[tuple, Plan] = {}
-
-
-def _cache_key(data: DataSet, year: SchoolYear) -> str:
-    """Return the cache key of a school year's plan: a part of the data version's snapshot, for the year's parameters
-    and the offense crosswalk (an edited crosswalk moves counts between offense types)."""
-    made_of = year.model_dump_json() + offenses.crosswalk().model_dump_json()
-    return f"{data.version}{snapshot.PART}plan{hashlib.sha256(made_of.encode()).hexdigest()[:16]}"
-
-
-def _kept(data: DataSet, year: SchoolYear) -> Plan:
-    """Return the school year's plan kept in the cache for the data version, made and kept there by whichever process
-    asks first (the run's parent, as its reports start); another waits for it rather than make it again."""
-    if not data.version:
-        return plan(data, year)
-    key = _cache_key(data, year)
-    with snapshot.making(key):
-        found = snapshot.load(key)
-        if found is not None:
-            return Plan.from_json(found[1]["plan"])
-        made = plan(data, year)
-        snapshot.save_quietly(key, {}, {"plan": made.as_json()})
-        return made
-
-
-def plan_for(data: DataSet, year: SchoolYear) -> Plan:
-    """Return the school year's plan: once per data set and year in this process, and once per data version in
-    the cache (`_kept`)."""
-    key = (tuple((f.table, f.sha256) for f in data.files), year.model_dump_json(),
-           offenses.crosswalk().model_dump_json())
-    if key not in _PLANS:
-        _PLANS[key] = _kept(data, year)
-    return _PLANS[key]
-
-
-def keep_plan(data: DataSet, year: SchoolYear) -> None:
-    """Plan the school year and keep the plan in the cache, for the reports' kernels to read rather than make.
-
-    A plan that cannot be made is left to the reports: each one that needs it fails, saying why, in its notebook.
-    """
-    try:
-        plan_for(data, year)
-    except Exception:  # noqa: BLE001 - see above: a traceback from this thread would only repeat it
-        return

@@ -88,7 +88,7 @@ def incidents_118124(data: DataSet, year: SchoolYear) -> Breakdown:
     """Return the school year's Wis. Stat. 118.124 incidents by high school (rows, by ID) and kind (columns)."""
     table = offenses.incidents(data.enforcement, data.schools, year, year.year_span, offenses.crosswalk())
     counts = table[table["school_id"].notna()].set_index("school_id")[list(offenses.CATEGORIES)]
-    return Breakdown(INCIDENTS, "school", "offense", counts.rename_axis("School ID").astype("int64"))
+    return Breakdown(INCIDENTS, "high_school", "offense", counts.rename_axis("School ID").astype("int64"))
 
 
 def participating_by_race(data: DataSet, span: Span) -> Breakdown:

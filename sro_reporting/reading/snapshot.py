@@ -239,6 +239,11 @@ def load(key: str, skip: list[str] | None = None) -> tuple[dict[str, pd.DataFram
     return found
 
 
+def remove(key: str) -> None:
+    """Remove snapshot `key` from the cache (one made again from other inputs replaces it)."""
+    _remove(folder() / f"{PREFIX}{key}")
+
+
 def _remove(path: Path) -> None:
     """Remove a snapshot, a temporary folder or a stray file from the cache folder."""
     if path.is_dir() and not path.is_symlink():

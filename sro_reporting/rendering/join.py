@@ -30,7 +30,7 @@ def join(body: bytes, appendix: bytes) -> bytes:
     out.Root.PageLabels = pikepdf.Dictionary(Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D), first,
                                                    pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String("A-"))])
     written = io.BytesIO()
-    out.save(written, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    out.save(written, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     return written.getvalue()
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.disclosure import kept, protect
 from sro_reporting.measures import disparity, offenses, people
-from sro_reporting.disclosure import protect
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate, period
 from sro_reporting.disclosure.privacy import TOTAL, suppress_counts
 from sro_reporting.linking.schools import participating
@@ -71,7 +71,7 @@ def people_layout(b: people.Breakdown, span: Span, columns: list[str]) -> Layout
 def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Breakdown, caption: str) -> None:
     """Show one breakdown with totals: exact for MPD, as the school year's protection plans it for MPS."""
     if rep.audience == "mps":
-        shown = protect.plan_for(data, rep.year).shown(protect.View(name, period(span), name), b)
+        shown = kept.read(data.version, rep.year).shown(protect.View(name, period(span), name), b)
         note = rep.suppression_note()
     else:
         shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
@@ -86,8 +86,8 @@ def incidents_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown,
     """Show the 118.124 incidents by high school (rows) and kind (columns) with totals: exact for MPD, as the school
     year's protection plans it for MPS."""
     if rep.audience == "mps":
-        shown = protect.plan_for(data, rep.year).shown(protect.View("incidents_by_school", period(span),
-                                                                    "incidents_118124"), b)
+        shown = kept.read(data.version, rep.year).shown(protect.View("incidents_by_school", period(span),
+                                                                     "incidents_118124"), b)
         note = rep.suppression_note()
     else:
         shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
@@ -97,7 +97,7 @@ def incidents_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown,
     names = dict(zip(data.schools["school_id"], data.schools["school_name"]))
     frame = shown.rename(columns=offenses.CATEGORIES).rename_axis("School ID").reset_index()
     frame.insert(1, "School", frame["School ID"].map(names).fillna("District (all high schools)"))
-    layout = Layout(population=b.population, period=period(span), row_label="School ID", row_dimension="school",
+    layout = Layout(population=b.population, period=period(span), row_label="School ID", row_dimension="high_school",
                     columns={**{offenses.CATEGORIES[c]: Part(categories={"offense": c}) for c in b.counts.columns},
                              TOTAL: Part()})
     rep.table(frame, "incidents_by_school", caption, layout=layout,
@@ -126,7 +126,7 @@ def _disparity_counts(rep: Report, data: DataSet, span: Span) -> dict[str, pd.Se
                            by_race)}
     if rep.audience != "mps":
         return {name: suppress_counts(view.frame(b.counts), 1).iloc[:, 0] for name, (view, b) in views.items()}
-    plan = protect.plan_for(data, rep.year)
+    plan = kept.read(data.version, rep.year)
     shown = {name: plan.shown(view, b) for name, (view, b) in views.items()}
     return None if any(s is None for s in shown.values()) else {n: s.iloc[:, 0] for n, s in shown.items()}
 

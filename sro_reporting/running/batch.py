@@ -34,7 +34,6 @@ import pandas as pd
 import pyarrow
 
 from sro_reporting.measures import offenses
-from sro_reporting.disclosure import protect
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
@@ -43,7 +42,7 @@ from sro_reporting.reading import snapshot
 from sro_reporting.reading.dataset import DataSet, input_hashes, load
 from sro_reporting.reading.fingerprint import files_hash, source_hash
 from sro_reporting.reading.quality import write_csv as write_quality
-from sro_reporting.running import checks, folder, gate, outputs, processes, release
+from sro_reporting.running import checks, folder, gate, outputs, processes, protection, release
 from sro_reporting.running import index as run_index
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.lock import hold
@@ -354,14 +353,18 @@ def _arrow_returns_memory() -> None:
 
 def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
               reports: list[str] | None, jobs: int | None, force: bool = False,
-              only: dict[str, list[str]] | None = None) -> list[str]:
+              only: dict[str, list[str]] | None = None, ledger: Path | None = None) -> list[str]:
     """Make the period's reports into `out`; return the stems of the reports that failed.
 
     `only` makes just the entities named (`{"school": ["0007"]}`, as `--school 0007` asks). Every report
     an earlier run left in `out` stays listed: as it is where it is unchanged, else as stale (and then
     the MPS release is withheld, `running.release`); `--force` re-makes only the reports this run makes.
-    A folder holds one period: a run of another stops (`running.folder`).
+    A folder holds one period: a run of another stops (`running.folder`). `ledger`: the folder of what MPS
+    already has (default `paths.ledger_dir()`); the release is planned and audited with it, and recorded in it
+    once it passes.
     """
+    from sro_reporting.paths import ledger_dir
+
     if problem := processes.jobs_problem(jobs):
         raise BatchError(problem)
     year = _check_args(out, school_year, semester, reports)
@@ -373,7 +376,7 @@ def run_batch(data_dir: Path, out: Path, school_year: str, semester: str | None,
     _arrow_returns_memory()
     with processes.marked(), hold(out):
         outputs.sweep(out)
-        return _run(Path(data_dir), out, year, semester, reports, jobs, force, only)
+        return _run(Path(data_dir), out, year, semester, reports, jobs, force, only, Path(ledger or ledger_dir()))
 
 
 def _gated(pending: list[tuple[Job, OutputEntry]], data: DataSet, year: SchoolYear) -> dict[str, str]:
@@ -417,7 +420,7 @@ def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Pat
 
 
 def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, reports: list[str] | None,
-         jobs: int | None, force: bool, only: dict[str, list[str]] | None) -> list[str]:
+         jobs: int | None, force: bool, only: dict[str, list[str]] | None, ledger: Path) -> list[str]:
     """Make the reports, holding the output folder."""
     started = dt.datetime.now().astimezone()
     wanted = reports or default_reports(semester)
@@ -472,8 +475,11 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
                 entries[one.stem] = entry.done(_not_made(blocked[one.kind.name]))
                 outputs.withdraw(internal, one.stem)  # no old PDF of other data stays beside the failure
         pending = [(one, entry) for one, entry in pending if one.kind.name not in blocked]
-        if PROTECTING & {one.kind.name for one, _ in pending}:  # plan the release once, here, as the reports start
-            snapshot.in_background(protect.keep_plan, data, year, nice=WORKER_NICE)  # even with the kernels
+        planned = None
+        if PROTECTING & {one.kind.name for one, _ in pending}:  # the release plan: once, here, before the reports
+            planned = protection.prepare(data, year, ledger)
+            for line in planned.moved:
+                say.say(f"note: the release would move a number MPS has: {line}")
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
@@ -492,7 +498,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
         for entry in made:
             if entry.report == "annual" and entry.status == "ok":
                 release.publish_contract_tables(internal, entry.stem)
-        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year.min_cell)
+        released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year, ledger,
+                                 planned.as_json() if planned else None)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
     }, made, released, limits, key)
@@ -572,6 +579,10 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
     one = jobs[0]
     if reason := gate.check(kind.stands_on, kind.keys, data, year.input_gate):  # no report of zeros, here either
         raise BatchError(f"{one.stem} cannot be made: {reason}")
+    if kind.name in PROTECTING:  # the release plan its tables read (made once, kept for the same data and ledger)
+        from sro_reporting.paths import ledger_dir
+
+        protection.prepare(data, year, ledger_dir())
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
         atexit.register(_warm().close)  # shut down when Python exits

@@ -10,7 +10,6 @@ other data), there is no `mps/` and the run manifest says why (issue 23, item 4)
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import secrets
@@ -21,9 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from sro_reporting import __version__
+from sro_reporting.disclosure import ledger
 from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.files import remove, write_csv, write_text
+from sro_reporting.params import SchoolYear
 from sro_reporting.reading.quality import release_summary
 
 INTERNAL, MPS, FAILED = "internal", "mps", "mps-failed-audit"
@@ -90,13 +91,18 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _audit(staging: Path, min_cell: int) -> dict:
-    """Run the disclosure audit on the staged release; return its summary (no values)."""
-    found, broken = audit(staging, min_cell)
-    return {"passed": not broken, "min_cell": min_cell, "hidden_cells": len(found),
-            "pinned": int((found["width"] == 0).sum()) if len(found) else 0,
-            "narrowest_range": int(found["width"].min()) if len(found) else None,
-            "problems": broken}
+def _audit(staging: Path, min_cell: int, entries: list[ledger.Entry]) -> dict:
+    """Run the disclosure audit on the staged release with what MPS has; return its summary (no values)."""
+    found, broken = audit(staging, min_cell, entries)
+    return {"passed": not broken, "min_cell": min_cell, **summary(found), "problems": broken}
+
+
+def summary(found: pd.DataFrame) -> dict:
+    """Return the audit's figures: hidden and derived counts, those pinned, the narrowest range."""
+    hidden = found[found["kind"] == "hidden"] if len(found) else found
+    return {"hidden_cells": len(hidden), "derived_cells": len(found) - len(hidden),
+            "pinned": int(((found["width"] == 0) & (found["low"] != 0)).sum()) if len(found) else 0,
+            "narrowest_range": int(hidden["width"].min()) if len(hidden) else None}
 
 
 def withheld_because(reports: list[dict]) -> str:
@@ -131,12 +137,15 @@ def held_back(released: dict) -> bool:
     return bool(released.get("withheld")) or not released.get("audit", {}).get("passed", True)
 
 
-def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, min_cell: int) -> dict:
+def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, year: SchoolYear,
+          folder: Path, plan: dict | None = None) -> dict:
     """Assemble `out/mps/` from the `mps` reports the folder lists, audited; return what the run manifest records.
 
     `reports` are manifest output entries (stem, report, subject, audience, status, data_version). Where
-    one of the `mps` reports is not `ok`, no release is made (`withhold`). A release that fails the
-    audit is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at.
+    one of the `mps` reports is not `ok`, no release is made (`withhold`). The audit reads the release
+    with every entry of the ledger in `folder` whose periods overlap it. A release that fails the audit
+    is not handed over: it goes to `out/mps-failed-audit/` for MPD to look at. One that passes is
+    recorded in the ledger as it goes into `out/mps/`: from then on MPS may have it.
     """
     if reason := withheld_because(reports):
         return withhold(out, reason, sum(r["audience"] == MPS for r in reports))
@@ -150,22 +159,29 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
         stems = [r["stem"] for r in released]
         _stage(out / INTERNAL, staging, stems, annual)
         write_csv(release_summary(problems), staging / "data_quality_summary.csv")
+        # No time of writing and no data version here (both are in the run's manifest, MPD's): a re-export of the
+        # same records hands over the same bytes (issue 24).
         manifest = {
             "release": "Milwaukee Police Department SRO program data for Milwaukee Public Schools",
             "package_version": __version__, "parameters": {k: parameters.get(k) for k in PUBLIC_PARAMETERS},
-            "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "reports": [{k: r.get(k) for k in ("stem", "report", "subject", "data_version")} for r in released],
+            "reports": [{k: r.get(k) for k in ("stem", "report", "subject")} for r in released],
+            "min_cell": year.min_cell,
             "tables": _layouts(out / INTERNAL, stems),
         }
-        write_text(staging / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-        checked = _audit(staging, min_cell)
         files = file_list(staging)
+        write_text(staging / "manifest.json", json.dumps({**manifest, "files": files}, indent=2) + "\n")
+        checked = _audit(staging, year.min_cell, ledger.read(folder))
         write_text(staging / "manifest.json", json.dumps({**manifest, "audit": checked, "files": files}, indent=2)
                    + "\n")
-        folder = MPS if checked["passed"] else FAILED
-        _swap(staging, out / folder)
+        where, entry = (MPS if checked["passed"] else FAILED), None
+        tables = ledger.release_tables(staging, manifest["tables"])
+        _swap(staging, out / where)
         if checked["passed"]:
             shutil.rmtree(out / FAILED, ignore_errors=True)
+            entry = ledger.record(folder, year.school_year, tables)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return {"folder": folder, "reports": len(released), "files": len(files), "audit": checked}
+    # The plan's digest and the ledger entries it read go to the run's manifest (MPD's), not the release: a re-run
+    # of the same records that read one more entry of the same records hands over the same bytes.
+    return {"folder": where, "reports": len(released), "files": len(files), "audit": checked, "plan": plan,
+            "ledger_entry": entry}
