@@ -65,7 +65,7 @@ def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd
      ['At a school ID not in the list of schools', 0, 0], ['No school recorded', 1, 1], ['Total', 2, 4]]
     """
     found = activities_in(activities, span)
-    wide = pd.crosstab(place(found["school_id"], schools, span), found["activity_type"])
+    wide = pd.crosstab(place(found["school_id"], found["activity_date"], schools, span), found["activity_type"])
     wide = wide.reindex(columns=list(ACTIVITY_TYPE.codes), fill_value=0)
     return place_rows(wide.assign(total=wide.sum(axis=1)), schools, span)
 

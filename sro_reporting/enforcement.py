@@ -38,7 +38,7 @@ def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> p
      ['At a school ID not in the list of schools', 0, 0, 0], ['No school recorded', 0, 1, 0], ['Total', 1, 1, 1]]
     """
     found = actions_in(enforcement, span)
-    wide = pd.crosstab(place(found["school_id"], schools, span), found["action_type"])
+    wide = pd.crosstab(place(found["school_id"], found["action_datetime"], schools, span), found["action_type"])
     return place_rows(wide.reindex(columns=list(ACTION_TYPE.codes), fill_value=0), schools, span)
 
 

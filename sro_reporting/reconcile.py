@@ -266,7 +266,12 @@ def _call_tables(run: Run, entry: dict, key: dict[str, float], place: pd.DataFra
     priorities = ["1", "2", "3", "4", "5", "6", "not recorded"]
     if by_priority is not None:
         _columns_add_up(run, entry, "calls_by_school_priority", priorities, "total")
-        totals = _numbers(by_priority, ["total"]).set_axis(by_priority["school_id"])["total"]
+        _rows_add_up(run, entry, "calls_by_school_priority", "school_name", [*priorities, "total"])
+        every = _numbers(by_priority, ["total"]).set_axis(by_priority["school_name"])["total"]
+        run.check("key figure", entry, "calls_by_school_priority", "Calls for service", calls,
+                  every.get(TOTAL, np.nan))
+        schools_only = by_priority["school_id"].replace("", None).notna().to_numpy()
+        totals = _numbers(by_priority, ["total"]).set_axis(by_priority["school_id"])["total"][schools_only]
         if place is not None:
             schools = place.dropna(subset=["school_id"]).set_index("school_id")
             for school_id, value in totals.items():

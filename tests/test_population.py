@@ -99,11 +99,14 @@ def test_a_school_that_joined_counts_nothing_before_its_semester_and_says_not_ta
     assert packet.loc["School days", "previous"] == 88  # not a count at the school
 
 
-def test_the_annual_counts_a_schools_whole_year_and_states_its_join_and_leave(data):
+def test_the_annual_counts_a_school_only_on_its_days_and_states_its_join_and_leave(data):
+    """Contract v3: c2, e1 and a1 at Lincoln before it joined, c4 at Madison after it left, count as not taking part."""
     year = population.by_place(data, YEAR.year_span)
     got = rows(year, ["participation", "calls", "arrests", "activities"])
-    assert got["Lincoln High"] == {"participation": "joined 2026-01-26", "calls": 2, "arrests": 1, "activities": 2}
-    assert got["Madison High"]["participation"] == "left 2026-01-23"
+    assert got["Lincoln High"] == {"participation": "joined 2026-01-26", "calls": 1, "arrests": 0, "activities": 1}
+    assert got["Madison High"] == {"participation": "left 2026-01-23", "calls": 0, "arrests": 0, "activities": 0}
+    assert rows(year, ["calls", "arrests", "activities"])[NOT_TAKING_PART] == {"calls": 2, "arrests": 2,
+                                                                                "activities": 1}
     assert got["Washington High"]["participation"] == "whole period"
     parts = summary.by_part_of_year(data, YEAR).set_index("measure")
     assert (parts[["fall", "spring", "outside the semesters"]].sum(axis=1) == parts["year"]).all()

@@ -109,7 +109,8 @@ def _disparity_counts(rep: Report, data: DataSet, span: Span) -> dict[str, pd.Se
 def disparity_table(rep: Report, data: DataSet, span: Span) -> None:
     """Show school-related arrests and citations per 1,000 enrolled students by race, with the index against White."""
     part = list(participating(data.schools, span.start, span.end)["school_id"])
-    exact = disparity.rates(data.enforcement, data.enrollment, part, rep.year.school_year, span)
+    exact = disparity.rates(people.at_participating(data, span, data.enforcement), data.enrollment, part,
+                            rep.year.school_year, span)
     counts = _disparity_counts(rep, data, span)
     caption = "School-related arrests and citations per 1,000 enrolled students, by race"
     if counts is None:

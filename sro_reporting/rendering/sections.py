@@ -27,7 +27,6 @@ from sro_reporting import (
 from sro_reporting.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
-    calls_by_school_priority,
     disposition_by_priority,
     key_figures,
 )
@@ -130,8 +129,9 @@ def place_table(rep: Report, data: DataSet, span: Span) -> None:
 def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
     """State how the school took part in the period: the whole period, or from or to a date."""
     note = participation_notes(data.schools, span.start, span.end).get(school_id, "not taking part")
-    rep.text(f"Taking part in the SRO program in this period: {note}. Every count at the school in the period "
-             "counts here, the days before it joined or after it left included (see Participation below).")
+    rep.text(f"Taking part in the SRO program in this period: {note}. A record at the school counts here only on "
+             "the days the school takes part; what happened before it joined or after it left counts in the row "
+             "\"at a school not taking part\" of the district's tables (see Participation below).")
 
 
 def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
@@ -319,15 +319,18 @@ def staffing_section(rep: Report, data: DataSet, span: Span) -> None:
 
 
 def priority_chart(rep: Report, data: DataSet, span: Span) -> None:
-    """Show calls per participating school stacked by priority."""
-    table = calls_by_school_priority(data.calls, data.schools, span)
-    rep.figure(charts.stacked_bars(table, "school_name", list(PRIORITIES), "Calls for service", "Priority"),
+    """Show calls per participating school stacked by priority, and the table with the rows after the schools."""
+    table = calls.by_school_priority(population.program_calls(data.calls, data.schools, span), data.schools, span)
+    schools = population.schools_only(table)
+    rep.figure(charts.stacked_bars(schools, "school_name", list(PRIORITIES), "Calls for service", "Priority"),
                "Calls for service at each participating school, by CAD priority.",
                f"MPD CAD export; {period_label(span)}.",
-               alt=charts.describe_stacked(table, "school_name", list(PRIORITIES),
+               alt=charts.describe_stacked(schools, "school_name", list(PRIORITIES),
                                            "calls for service at each participating school", "priority"))
     rep.table(table, "calls_by_school_priority",
-              "Calls for service at each participating school by priority (the figure's values)",
+              "Calls for service at each participating school by priority, and elsewhere (the figure's values)",
+              note="Rows after the schools: program calls at no school taking part on the call's day, so that "
+                   "the table adds to the calls in the key figures.",
               labels={**SCHOOL_LABELS, "total": "Total"})
 
 
@@ -426,7 +429,8 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
                                                          summary.key_figures(data, rep.year, before)), label)
-    calls_at = calls_by_school_priority(data.calls, data.schools, span).rename(columns={"total": "calls"})
+    calls_at = population.schools_only(calls.by_school_priority(found, data.schools, span)).rename(
+        columns={"total": "calls"})
     by_school = enforcement.by_school(data.enforcement, data.schools, span)
     acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
     by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
