@@ -161,23 +161,29 @@ def floor_days(duty: pd.DataFrame, floor: int) -> Finding | None:
 
 
 def alternatives_rate(alternatives: pd.DataFrame) -> Finding | None:
-    """Return the alternatives-to-citation rate from `activity.alternatives`'s frame.
+    """Return the alternatives-to-citation rate from `activity.alternatives`'s frame: SROs' choices against SROs'.
 
     >>> t = pd.DataFrame({"measure": ["Youth referrals logged", "Alternatives to citation",
-    ...     "School-related citations", "Alternatives rate (%)"], "value": [5, 30, 10, 75.0]})
+    ...     "School-related citations", "School-related citations with an SRO recorded",
+    ...     "School-related citations with no officer recorded", "Alternatives rate (%)"],
+    ...     "value": [5, 30, 14, 10, 4, 75.0]})
     >>> alternatives_rate(t).sentence
-    'SROs chose an alternative to a citation 30 times against 10 school-related citations: an alternatives rate of 75.0%.'
+    'SROs chose an alternative to a citation 30 times against 10 school-related citations by an SRO: an alternatives rate of 75.0% (4 more citations have no officer recorded).'
     """
     values = alternatives.set_index("measure")["value"]
-    alt, cited, rate = values["Alternatives to citation"], values["School-related citations"], \
+    alt, cited, rate = values["Alternatives to citation"], values["School-related citations with an SRO recorded"], \
         values["Alternatives rate (%)"]
+    unknown = int(values["School-related citations with no officer recorded"])
     if pd.isna(rate):
         return None
+    rest = f" ({_n(unknown)} more citations have no officer recorded)" if unknown else ""
+    figures = {"Alternatives to citation": int(alt), "School-related citations with an SRO recorded": int(cited),
+               "Alternatives rate (%)": float(rate)}
+    if unknown:
+        figures["School-related citations with no officer recorded"] = unknown
     return Finding("alternatives", (
-        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related citations: "
-        f"an alternatives rate of {float(rate):.1f}%."),
-        {"Alternatives to citation": int(alt), "School-related citations": int(cited),
-         "Alternatives rate (%)": float(rate)})
+        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related citations "
+        f"by an SRO: an alternatives rate of {float(rate):.1f}%{rest}."), figures)
 
 
 def outside_hours(split: pd.DataFrame, where: str) -> Finding | None:
@@ -261,6 +267,23 @@ def busiest_month(months: pd.DataFrame, value: str, what: str) -> Finding | None
     return Finding("officer", (
         f"The officer had {_n(total)} {what} in the period, most in {names(busiest)} ({_n(top)}{each})."),
         {f"{what}": total, **{f"{what} in {m}": top for m in busiest}})
+
+
+def officer_actions(months: pd.DataFrame) -> Finding | None:
+    """Return an officer's arrests, citations and court referrals by type, school-related or not, as the table's
+    Total row gives them (no sum of the three, which no table shows).
+
+    >>> t = pd.DataFrame({"month": ["2026-01", "2026-02"], "arrests": [1, 4], "citations": [0, 3],
+    ...     "court_referrals": [2, 2]})
+    >>> officer_actions(t).sentence
+    'The officer made 5 arrests, 3 citations and 4 court referrals in the period, school-related or not.'
+    """
+    kinds = {"arrests": "arrests", "citations": "citations", "court_referrals": "court referrals"}
+    totals = {word: int(months[column].sum()) for column, word in kinds.items()}
+    if not any(totals.values()):
+        return None
+    return Finding("officer", f"The officer made {names([f'{n:,} {w}' for w, n in totals.items()])} in the period, "
+                   "school-related or not.", {f"{w}, school-related or not": n for w, n in totals.items()})
 
 
 def pick(found: list[Finding | None], most: int = MOST) -> list[Finding]:

@@ -75,6 +75,19 @@ def place(school_id: pd.Series, when: pd.Series, schools: pd.DataFrame, span: Sp
     return out.mask(school_id.isna(), NO_SCHOOL).astype("str")
 
 
+def at_school(records: pd.DataFrame, when: str, schools: pd.DataFrame, span: Span, school_id: str) -> pd.DataFrame:
+    """Return the records that count for one school in the period's tables: at it, on a day it takes part.
+
+    >>> import datetime as dt
+    >>> schools = pd.DataFrame({"school_id": ["1"], "sro_participating": [True],
+    ...     "participation_start": pd.to_datetime(["2025-09-15"]), "participation_end": [pd.NaT]})
+    >>> acts = pd.DataFrame({"school_id": ["1", "1"], "activity_date": pd.to_datetime(["2025-09-02", "2025-09-16"])})
+    >>> len(at_school(acts, "activity_date", schools, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)), "1"))
+    1
+    """
+    return records[place(records["school_id"], records[when], schools, span) == school_id]
+
+
 def _in_program(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
     """Return the period's calls linked to a school of the program."""
     program = schools.loc[schools["sro_participating"].fillna(False), "school_id"]

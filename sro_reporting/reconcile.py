@@ -397,6 +397,7 @@ def _officers(run: Run, semester: dict, key: dict[str, float], officers: list[di
     if any(m is None for m in months):
         return
     frame = pd.concat(months, ignore_index=True)
+    frame = frame[frame["month"] != TOTAL]  # each table's own total row: the months are the parts
     values = _numbers(frame, ["activities", "use_of_force", "hours_worked"])
     for column, label in (("activities", "SRO activities logged"), ("use_of_force", "Use-of-force incidents")):
         run.check("officers to district", semester, "key_figures", f"{label} ({len(officers)} officer reports)",

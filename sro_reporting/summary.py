@@ -9,7 +9,7 @@ import pandas as pd
 from sro_reporting.frames import measures
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
-from sro_reporting.population import MEASURES, by_place, schools_only, totals
+from sro_reporting.population import MEASURES, at_school, by_place, schools_only, totals
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.staffing import school_days, school_presence, shift_times
 
@@ -223,7 +223,7 @@ def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.
     >>> presence(data, year, year.semesters["spring"], "0007")["measure"].tolist()[0]
     'School days in the period'
     """
-    found = school_presence(data.activities, span)
+    found = school_presence(at_school(data.activities, "activity_date", data.schools, span, school_id), span)
     row = found.set_index("school_id").reindex([school_id]).fillna(0).iloc[0]
     return measures([
         ("School days in the period", covered_days(year, span, data.as_of())),

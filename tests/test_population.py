@@ -9,7 +9,7 @@ from conftest import write_folder
 from typer.testing import CliRunner
 
 import sro_reporting as sro
-from sro_reporting import population, summary
+from sro_reporting import disparity, people, population, summary
 from sro_reporting.calls import response_times
 from sro_reporting.cli import app
 from sro_reporting.params import load_school_year
@@ -262,3 +262,11 @@ def test_a_period_placed_once_is_given_again_unchanged_and_made_again_from_a_rep
     finally:
         data.tables["calls_for_service"] = kept
     assert population.by_place(data, SPRING).equals(again)
+
+
+def test_the_disparity_counts_follow_the_participation_windows(data):
+    """Issue 26: e1 at Lincoln before it joined is no action at a school taking part, in the year as in the fall."""
+    for span in (YEAR.year_span, FALL):
+        counts = people.participating_by_race(data, span).counts.sum()
+        assert (int(counts["arrest"]), int(counts["citation"])) == ((0, 1) if span == YEAR.year_span else (0, 0))
+    assert "only the actions at schools taking part" in disparity.DEFINITION  # the table says whom it counts

@@ -85,8 +85,10 @@ def disparity_layout(span: Span) -> Layout:
     counts = {"students": Part(population=people.ENROLLED),
               **{f"{a}s": Part(population=people.ACTIONS, categories={"action_type": a, **dict(people.PARTICIPATING)})
                  for a in ("arrest", "citation")}}
-    rates = [Rate(column=f"{a}_rate", count=f"{a}s", base="students") for a in ("arrest", "citation")]
-    indices = [Index(column=f"{a}_rri", rate=f"{a}_rate", reference_row="White") for a in ("arrest", "citation")]
+    rates = [Rate(column=f"{a}_rate", count=f"{a}s", base="students", decimals=disparity.DECIMALS)
+             for a in ("arrest", "citation")]
+    indices = [Index(column=f"{a}_rri", rate=f"{a}_rate", reference_row="White", decimals=disparity.DECIMALS)
+               for a in ("arrest", "citation")]
     return Layout(period=period(span), row_label="race", row_dimension="race", columns=counts, rates=rates,
                   indices=indices)
 

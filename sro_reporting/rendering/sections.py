@@ -35,7 +35,7 @@ from sro_reporting.params import Span, year_span
 from sro_reporting.periods import PERIOD_DEFINITION, covered, partial_note, short_span
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.rendering import charts, protected
-from sro_reporting.rendering.report import Report, definition_list, long_date, month_label, period_label
+from sro_reporting.rendering.report import Report, definition_list, long_date, period_label
 
 SCHOOL_LABELS = {"school_id": "School ID", "school_name": "School", "participation": "Taking part"}
 MEASURE_LABELS = {"measure": "Measure", "value": "Value", "current": "This period",
@@ -156,7 +156,7 @@ def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None 
     found = population.program_calls(data.calls, data.schools, span)
     where = "schools of the SRO program"
     if school_id is not None:
-        found = found[found["school_id"] == school_id]
+        found = found[found["place"] == school_id]
         where = data.school(school_id).school_name
     rep.section("Calls for service", f"Calls linked to {where} by CAD premise, address or hundred-block. "
                 + calls.RESPONSE_DEFINITION)
@@ -206,7 +206,7 @@ def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str |
     if officer_id is not None:
         enf = enf[enf["officer_id"] == officer_id]
     if school_id is not None:
-        enf = enf[enf["school_id"] == school_id]
+        enf = population.at_school(enf, "action_datetime", data.schools, span, school_id)
     rep.section("Arrests, citations and court referrals",
                 "School-related actions only, as the Civil Rights Data Collection defines them: for "
                 "activity on school grounds, at off-campus school activities (school transport "
@@ -234,7 +234,8 @@ def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | No
     if officer_id is not None:
         acts, enf = acts[acts["officer_id"] == officer_id], enf[enf["officer_id"] == officer_id]
     if school_id is not None:
-        acts, enf = acts[acts["school_id"] == school_id], enf[enf["school_id"] == school_id]
+        acts = population.at_school(acts, "activity_date", data.schools, span, school_id)
+        enf = population.at_school(enf, "action_datetime", data.schools, span, school_id)
     rep.section("SRO activity", "Activities that SROs log: interventions, youth referrals, safety and "
                 "prevention, education, mentoring and law enforcement (SOI III.D.6).")
     types = activity.by_type(acts, span).assign(
@@ -311,8 +312,15 @@ def staffing_section(rep: Report, data: DataSet, span: Span) -> None:
         rep.table(on_duty_weeks(duty), "sros_on_duty_by_week",
                   "SROs on duty in school hours on each school day, week by week (the figure's values)",
                   note="Blank: not a school day.", labels=WEEK_LABELS)
+    floor_table(rep, data, span)
+
+
+def floor_table(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the school days with fewer SROs on duty in school hours than the Act 12 floor (the floor finding's)."""
+    part = covered(span, data.as_of())
+    duty = staffing.on_duty(data.shifts, rep.year, part)
     below = staffing.below_floor(duty)
-    rep.table(below, "days_below_floor", f"School days with fewer than {year.sro_floor} SROs on duty",
+    rep.table(below, "days_below_floor", f"School days with fewer than {rep.year.sro_floor} SROs on duty",
               note=f"{len(below)} of {len(duty)} school days in the period"
                    + (f" up to the data's as-of date ({short_span(part)})." if part != span else "."),
               labels={"date": "School day", "sros_on_duty": "SROs on duty", "floor": "Floor"})
@@ -435,7 +443,8 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
     acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
     by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
     actions = population.schools_only(by_school)
-    duty = staffing.on_duty(data.shifts, rep.year, span) if data.provided("shifts") else pd.DataFrame()
+    duty = staffing.on_duty(data.shifts, rep.year, covered(span, data.as_of())) if data.provided("shifts") \
+        else pd.DataFrame()  # the days `floor_table` lists
     in_all = {"calls": int(len(found)),
               "actions": int(by_school.loc[by_school["school_name"] == population.TOTAL, "actions"].iloc[0])}
     found_list = findings.pick([
@@ -455,15 +464,15 @@ def school_findings(rep: Report, data: DataSet, span: Span, previous: tuple[str,
     """Findings for one school's packet: its largest change, calls against the average school, calls outside
     school hours, its alternatives rate."""
     found = population.program_calls(data.calls, data.schools, span)
-    found = found[found["school_id"] == school_id]
+    found = found[found["place"] == school_id]
     change = None
     if previous is not None:
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span, school_id),
                                                          summary.key_figures(data, rep.year, before, school_id)),
                                          label)
-    acts = data.activities[data.activities["school_id"] == school_id]
-    enf = data.enforcement[data.enforcement["school_id"] == school_id]
+    acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
+    enf = population.at_school(data.enforcement, "action_datetime", data.schools, span, school_id)
     comparison = summary.district_comparison(data, span, school_id)
     findings_section(rep, findings.pick([
         change,
@@ -482,9 +491,7 @@ def officer_findings(rep: Report, data: DataSet, span: Span, officer_id: str) ->
     findings_section(rep, findings.pick([
         findings.busiest_month(months, "activities", "activities logged"),
         findings.busiest_month(months, "hours_worked", "hours worked"),
-        findings.busiest_month(months.assign(actions=months["arrests"] + months["citations"]
-                                             + months["court_referrals"]),
-                               "actions", "arrests, citations and court referrals"),
+        findings.officer_actions(months),
         findings.alternatives_rate(activity.alternatives(acts, enf, span)),
     ]))
 
@@ -508,7 +515,7 @@ def school_hours_section(rep: Report, data: DataSet, span: Span, school_id: str 
     """Show calls at participating schools (or one school) in school hours on school days and at other times."""
     found = population.program_calls(data.calls, data.schools, span)
     if school_id is not None:
-        found = found[found["school_id"] == school_id]
+        found = found[found["place"] == school_id]
     rep.section("Calls in and out of school hours",
                 f"Calls to a school's address come at night, at weekends and in breaks too. School hours: "
                 f"{staffing.weekday_window(rep.year)} on school days (weekdays inside a semester, less the "
@@ -605,7 +612,7 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
     if calls_shown:
         found = population.program_calls(data.calls, data.schools, span)
         if school_id is not None:
-            found = found[found["school_id"] == school_id]
+            found = found[found["place"] == school_id]
         natures = calls.by_nature(found)["nature_of_call"]
         blocks.append(("Natures of call", _glossary_table(glossary.glossary(natures, "nature"),
                                                           "Nature-of-call codes in this report")))
@@ -639,10 +646,38 @@ def _glossary_table(frame: pd.DataFrame, caption: str) -> str:
     return f'<div class="table-wrap">{table_html(shown, caption, "", [])}</div>'
 
 
+OFFICER_ACTIVITY = {"activities": "Activities", "interventions": "Interventions", "youth_referrals": "Youth referrals",
+                    "safety_prevention": "Safety and prevention", "incident_reports": "Incident reports",
+                    "hours_worked": "Hours worked", "use_of_force": "Use of force"}
+OFFICER_ACTIONS = {"arrests": "Arrests", "citations": "Citations", "court_referrals": "Court referrals"}
+
+
+def with_total(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Return a table of counts with a `Total` row under it, in its first column.
+
+    >>> with_total(pd.DataFrame({"month": ["Jan 2026", "Feb 2026"], "n": [1, 2]}), "month").values.tolist()
+    [['Jan 2026', 1], ['Feb 2026', 2], ['Total', 3]]
+    """
+    total = table.drop(columns=label).sum().to_frame().T.assign(**{label: population.TOTAL})
+    return pd.concat([table, total[table.columns]], ignore_index=True).astype(table.dtypes.to_dict())
+
+
+def officer_months_section(rep: Report, months: pd.DataFrame) -> None:
+    """Show an officer's month by month in two tables that fit the page (activity and hours; enforcement), each
+    with its period's total, and the hours chart."""
+    named = months.assign(month=month_axis(months, " ")).drop(columns="covered")
+    rep.table(with_total(named[["month", *OFFICER_ACTIVITY]], "month"), "by_month",
+              "Activity, hours and use of force by month", labels={"month": "Month", **OFFICER_ACTIVITY})
+    rep.table(with_total(named[["month", *OFFICER_ACTIONS]], "month"), "actions_by_month",
+              "Arrests, citations and court referrals by month (school-related or not)",
+              labels={"month": "Month", **OFFICER_ACTIONS})
+    officer_hours_chart(rep, months)
+
+
 def officer_hours_chart(rep: Report, months: pd.DataFrame) -> None:
-    """Show an officer's hours worked by month (the values are in the month-by-month table above it)."""
-    named = months.assign(month=months["month"].map(month_label))
-    short = months["month"].map(lambda m: f"{pd.Timestamp(m):%b}\n{pd.Timestamp(m):%Y}")
-    rep.figure(charts.bars(months.assign(month=short), "month", "hours_worked", "Month", "Hours worked"),
-               "Hours worked by month (the values are in the table above).", "MPD shift records.",
+    """Show an officer's hours worked by month, partial months marked (the values are in the table above it)."""
+    named = months.assign(month=month_axis(months, " "))
+    rep.figure(charts.bars(months.assign(month=month_axis(months)), "month", "hours_worked", "Month", "Hours worked"),
+               "Hours worked by month; partial months are marked (the values are in the table above).",
+               "MPD shift records.",
                alt=charts.describe_bars(list(named["month"]), list(named["hours_worked"]), "hours worked by month"))
