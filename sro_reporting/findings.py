@@ -3,7 +3,8 @@
 Each finding is a sentence built from a metric frame, with the figures it quotes; every figure is
 written to the report's `findings.csv` beside the sentence, so every number in a sentence is in a
 CSV. Changes are only called out on an adequate base (`MIN_BASE` or more in the period before), so
-a rise from 2 to 4 is not reported as "doubled".
+a rise from 2 to 4 is not reported as "doubled", per school day where the periods differ in days or
+schools, and only where the change is beyond chance variation.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
+from scipy.stats import binomtest
 
+ALPHA = 0.05  # a change is called out only where chance would give one as large less often than this
+NOT_COUNTS = ("School days",)  # the calendar, not a count of what happened: the base of the others
 MIN_BASE = 20  # the period before must have at least this many for a change to be called out
 MOST = 5  # findings at most
 
@@ -62,16 +66,21 @@ def no_school_days(compared: pd.DataFrame, before: str) -> Finding | None:
     return None
 
 
-def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE) -> Finding | None:
-    """Return the measure that changed most in percent from the period before, among those with an adequate base.
+def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE,
+                   bases: tuple[float, float] | None = None) -> Finding | None:
+    """Return the count that changed most from the period before, among those with an adequate base whose change
+    is beyond chance variation; counts are compared per unit of `bases` (now, before) where the bases differ.
 
-    `compared` is `summary.compare`'s frame (measure, current, previous, change, change_pct).
+    `compared` is `summary.compare`'s frame (measure, current, previous, change, change_pct). `bases` are the school
+    days at the schools taking part in each period (`summary.school_days_taking_part`); without them, the periods'
+    school days (its "School days" row). A change is beyond chance when an exact test of two Poisson counts over
+    their bases (the binomial test of the count now given both) has a two-sided p-value under `ALPHA`.
 
-    >>> t = pd.DataFrame({"measure": ["Calls for service", "Use-of-force incidents"], "current": [130, 4],
-    ...     "previous": [100, 1], "change": [30, 3], "change_pct": [30.0, 300.0]})
+    >>> t = pd.DataFrame({"measure": ["Calls for service", "Use-of-force incidents", "School days"],
+    ...     "current": [160, 4, 5], "previous": [100, 1, 5], "change": [60, 3, 0], "change_pct": [60.0, 300.0, 0.0]})
     >>> largest_change(t, "fall 2025-26").sentence
-    'Calls for service rose 30.0% from fall 2025-26 (100) to this period (130), the largest change among measures with at least 20 in fall 2025-26.'
-    >>> largest_change(t.assign(previous="not taking part", change_pct=None), "fall 2025-26") is None
+    'Calls for service rose 60.0% from fall 2025-26 (100) to this period (160), the largest change beyond chance among counts with at least 20 in fall 2025-26.'
+    >>> largest_change(t.assign(current=[104, 4, 5]), "fall 2025-26") is None  # 100 to 104: chance
     True
 
     No change is called out when either period has no school days (a "School days" row of 0); the finding
@@ -80,22 +89,34 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     unschooled = no_school_days(compared, before)
     if unschooled is not None:
         return unschooled
-    previous = pd.to_numeric(compared["previous"], errors="coerce")  # "not taking part" is no base
-    pct = pd.to_numeric(compared["change_pct"], errors="coerce")  # nor is "small base"
-    base = compared[(previous >= min_base) & pct.notna()]
-    if base.empty:
+    counts = compared[~compared["measure"].isin(NOT_COUNTS)]
+    now, then = (pd.to_numeric(counts[c], errors="coerce") for c in ("current", "previous"))  # "not taking part"
+    if bases is None:
+        days = compared.set_index("measure").reindex(["School days"])
+        bases = tuple(float(pd.to_numeric(days[c], errors="coerce").fillna(1).iloc[0]) for c in ("current", "previous"))
+    if not (bases[0] > 0 and bases[1] > 0):
         return None
-    row = base.loc[base["change_pct"].abs().astype(float).idxmax()]
-    pct = float(row["change_pct"])
-    if pct == 0:
-        return Finding("change", f"No measure with at least {min_base} in {before} changed this period.",
-                       {"Smallest base compared": min_base})
+    share = bases[0] / (bases[0] + bases[1])  # the share of the counts expected now if nothing changed
+    rows = [(m, int(n), int(p), 100 * ((n / bases[0]) / (p / bases[1]) - 1))
+            for m, n, p in zip(counts["measure"], now, then)
+            if pd.notna(n) and pd.notna(p) and p >= min_base
+            and binomtest(int(n), int(n + p), share).pvalue < ALPHA]
+    if not rows:
+        return None
+    measure, n, p, pct = max(rows, key=lambda r: abs(r[3]))
     verb = "rose" if pct > 0 else "fell"
+    same = bases[0] == bases[1]
+    what = measure if same else f"{measure} per school day at a school taking part"
+    then_text, now_text = (f"({_n(p)})", f"({_n(n)})") if same else \
+        (f"({_n(p)} over {_n(bases[1])} school days at the schools taking part)", f"({_n(n)} over {_n(bases[0])})")
+    figures = {f"{measure}, change (%)": round(abs(pct), 1), f"{measure}, period before": p,
+               f"{measure}, this period": n, "Smallest base compared": min_base}
+    if not same:
+        figures.update({"School days at the schools taking part, period before": bases[1],
+                        "School days at the schools taking part, this period": bases[0]})
     return Finding("change", (
-        f"{row['measure']} {verb} {abs(pct):.1f}% from {before} ({_n(row['previous'])}) to this period "
-        f"({_n(row['current'])}), the largest change among measures with at least {min_base} in {before}."),
-        {f"{row['measure']}, change (%)": abs(pct), f"{row['measure']}, period before": int(row["previous"]),
-         f"{row['measure']}, this period": int(row["current"]), "Smallest base compared": min_base})
+        f"{what} {verb} {abs(pct):.1f}% from {before} {then_text} to this period {now_text}, the largest change "
+        f"beyond chance among counts with at least {min_base} in {before}."), figures)
 
 
 def names(items: list[str]) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.frames import measures
+from sro_reporting.linking.schools import participating, takes_part_on
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
 from sro_reporting.population import MEASURES, at_school, by_place, schools_only, totals
@@ -23,19 +24,34 @@ COMPARE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or mor
                 "\"small base\". \"Not taking part\": the school did not take part in that period.")
 
 
-def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
+def covered_school_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> pd.DatetimeIndex:
     """Return the school days of the period up to the data's as-of date (none when it starts after it).
 
     The calendar is the school year's the period starts in, where a parameter file has it.
     """
     if as_of is not None and as_of < span.start:
-        return 0
+        return pd.DatetimeIndex([])
     if school_year_of(span.start) != year.school_year:
         try:
             year = load_school_year(school_year_of(span.start))
         except FileNotFoundError:
             pass
-    return len(school_days(year, covered(span, as_of)))
+    return pd.DatetimeIndex(school_days(year, covered(span, as_of)))
+
+
+def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
+    """Return how many school days the period has up to the data's as-of date (`covered_school_days`)."""
+    return len(covered_school_days(year, span, as_of))
+
+
+def school_days_taking_part(data: DataSet, year: SchoolYear, span: Span, school_id: str | None = None) -> int:
+    """Return the school days of the period added up over the schools taking part (or one school), each school's
+    on the days it takes part: the base a count per school day at a school taking part is over."""
+    days = covered_school_days(year, span, data.as_of())
+    part = participating(data.schools, span.start, span.end)["school_id"]
+    ids = part if school_id is None else part[part == school_id]
+    grid = pd.DataFrame({"school_id": ids}).merge(pd.DataFrame({"day": days}), how="cross")
+    return int(takes_part_on(grid["school_id"], grid["day"], data.schools).sum()) if len(grid) else 0
 
 
 def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | None = None) -> pd.DataFrame:

@@ -436,7 +436,9 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
     if previous is not None:
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
-                                                         summary.key_figures(data, rep.year, before)), label)
+                                                         summary.key_figures(data, rep.year, before)), label,
+                                         bases=(summary.school_days_taking_part(data, rep.year, span),
+                                                summary.school_days_taking_part(data, rep.year, before)))
     calls_at = population.schools_only(calls.by_school_priority(found, data.schools, span)).rename(
         columns={"total": "calls"})
     by_school = enforcement.by_school(data.enforcement, data.schools, span)
@@ -470,7 +472,9 @@ def school_findings(rep: Report, data: DataSet, span: Span, previous: tuple[str,
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span, school_id),
                                                          summary.key_figures(data, rep.year, before, school_id)),
-                                         label)
+                                         label, bases=(summary.school_days_taking_part(data, rep.year, span, school_id),
+                                                       summary.school_days_taking_part(data, rep.year, before,
+                                                                                       school_id)))
     acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
     enf = population.at_school(data.enforcement, "action_datetime", data.schools, span, school_id)
     comparison = summary.district_comparison(data, span, school_id)
@@ -593,7 +597,9 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "
                        "where the period is partial (see Period). A change in percent is given from a count of "
                        f"{summary.SMALL_BASE} or more, and called out in the findings only where the period before "
-                       f"had at least {findings.MIN_BASE}.",
+                       f"had at least {findings.MIN_BASE}, per school day at a school taking part where the periods "
+                       "differ in school days or schools, and only where the change is beyond chance variation (an "
+                       f"exact test of the two counts over their school days, p under {findings.ALPHA}).",
         "Numbers": "Every number in a table or a finding is also in a CSV file under tables/ beside this report.",
     }
     if calls_shown:
