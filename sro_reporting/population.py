@@ -198,6 +198,37 @@ def by_place(data: DataSet, span: Span) -> pd.DataFrame:
     return kept[1].copy(deep=False)  # a caller's change to it (copy-on-write) leaves the kept table as it is
 
 
+MEASURE_DATES = {"calls": "call_datetime", **{m: "action_datetime" for m in ACTIONS}, "activities": "activity_date",
+                 "youth_referrals": "activity_date", "alternatives": "activity_date", "use_of_force": "uof_datetime"}
+
+
+def outside_windows(data: DataSet, span: Span, school_id: str | None = None) -> pd.DataFrame:
+    """Return the records of the period at a school of the program before it joined or after it left (or one
+    school's): every measure per school and side, the part of the row `NOT_TAKING_PART` those schools make.
+
+    Each school's rows read `before it joined 2026-01-26` or `after it left 2026-01-23`.
+    """
+    registry = data.schools.drop_duplicates("school_id").set_index("school_id")
+    program = registry.index[registry["sro_participating"].fillna(False).astype(bool)]
+    parts = []
+    for measure, rows in _measured(counted(data, span)).items():
+        out = rows[(rows["place"] == NOT_TAKING_PART) & rows["school_id"].isin(program)]
+        if school_id is not None:
+            out = out[out["school_id"] == school_id]
+        start = out["school_id"].map(registry["participation_start"])
+        end = out["school_id"].map(registry["participation_end"])
+        before = out[MEASURE_DATES[measure]].dt.normalize() < start
+        when = ("before it joined " + start.dt.strftime("%Y-%m-%d")).where(
+            before, "after it left " + end.dt.strftime("%Y-%m-%d"))
+        parts.append(pd.DataFrame({"school_id": out["school_id"], "when": when, "measure": measure}))
+    found = pd.concat(parts, ignore_index=True)
+    table = pd.crosstab([found["school_id"], found["when"]], found["measure"]) if len(found) else \
+        pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["school_id", "when"]))
+    table = table.reindex(columns=list(MEASURES), fill_value=0).astype("int64").reset_index()
+    table.insert(1, "school_name", table["school_id"].map(registry["school_name"]))
+    return table
+
+
 def schools_only(table: pd.DataFrame) -> pd.DataFrame:
     """Return the rows of a `by_place` table that are schools taking part."""
     return table[table["school_id"].notna()]

@@ -270,3 +270,11 @@ def test_the_disparity_counts_follow_the_participation_windows(data):
         counts = people.participating_by_race(data, span).counts.sum()
         assert (int(counts["arrest"]), int(counts["citation"])) == ((0, 1) if span == YEAR.year_span else (0, 0))
     assert "only the actions at schools taking part" in disparity.DEFINITION  # the table says whom it counts
+
+
+def test_the_annual_says_what_came_before_a_school_joined_and_after_it_left(data):
+    """Issue 26: the records the row "not taking part" holds for schools of the program, school by school."""
+    table = population.outside_windows(data, YEAR.year_span)
+    got = table[["school_id", "when", "calls", "arrests", "activities"]].values.tolist()
+    assert got == [["0014", "before it joined 2026-01-26", 1, 1, 1], ["0021", "after it left 2026-01-23", 1, 0, 0]]
+    assert population.outside_windows(data, SPRING, "0014").empty  # spring is all inside its window

@@ -126,6 +126,23 @@ def place_table(rep: Report, data: DataSet, span: Span) -> None:
               labels=PLACE_LABELS)
 
 
+def outside_windows_table(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
+    """Show what came at schools of the program before they joined or after they left (contract v3), with its total:
+    the records the row "at a school not taking part" holds for them."""
+    table = population.outside_windows(data, span, school_id)
+    where = "at this school" if school_id is not None else "at a school of the program"
+    if table.empty:
+        rep.text(f"No record of the period came {where} before it joined the SRO program or after it left.")
+        return
+    total = pd.DataFrame([{"school_id": None, "school_name": population.TOTAL, "when": "",
+                           **table[list(population.MEASURES)].sum().to_dict()}])
+    rep.table(pd.concat([table, total], ignore_index=True).astype({m: "int64" for m in population.MEASURES}),
+              "outside_participation", f"Records {where} before it joined or after it left the SRO program",
+              note="A school counts a record only on the days it takes part, from the day it joined to the day it "
+                   "left; these records count in the row \"at a school not taking part in the period\" instead.",
+              labels={**PLACE_LABELS, "when": "When"})
+
+
 def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
     """State how the school took part in the period: the whole period, or from or to a date."""
     note = participation_notes(data.schools, span.start, span.end).get(school_id, "not taking part")
