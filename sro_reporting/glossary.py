@@ -12,6 +12,15 @@ import re
 
 import pandas as pd
 
+# Spelt out where a report first uses them (`rendering.render.spell_out`).
+ABBREVIATIONS = {
+    "CAD": "computer-aided dispatch",
+    "OJJDP": "U.S. Office of Juvenile Justice and Delinquency Prevention",
+    "NASRO": "National Association of School Resource Officers",
+    "FERPA": "Family Educational Rights and Privacy Act",
+    "PBIS": "Positive Behavioral Interventions and Supports",
+    "MOU": "memorandum of understanding",
+}
 CAD_WIDTH = 16
 NO_LABEL = "no plain-English label on file"
 
