@@ -197,14 +197,16 @@ def alternatives_rate(alternatives: pd.DataFrame) -> Finding | None:
     unknown = int(values["School-related citations with no officer recorded"])
     if pd.isna(rate):
         return None
-    rest = f" ({_n(unknown)} more citations have no officer recorded)" if unknown else ""
+    rest = (f" ({_n(unknown)} more {'citation has' if unknown == 1 else 'citations have'} no officer recorded)"
+            if unknown else "")
     figures = {"Alternatives to citation": int(alt), "School-related citations with an SRO recorded": int(cited),
                "Alternatives rate (%)": float(rate)}
     if unknown:
         figures["School-related citations with no officer recorded"] = unknown
     return Finding("alternatives", (
-        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related citations "
-        f"by an SRO: an alternatives rate of {float(rate):.1f}%{rest}."), figures)
+        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related "
+        f"{'citation' if cited == 1 else 'citations'} by an SRO: an alternatives rate of {float(rate):.1f}%{rest}."),
+        figures)
 
 
 def outside_hours(split: pd.DataFrame, where: str) -> Finding | None:
