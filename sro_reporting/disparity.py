@@ -25,12 +25,17 @@ DEFINITION = (
     "rest are in the rows after the schools in the table of every count at each school.")
 
 
-def enrollment_by_race(enrollment: pd.DataFrame, school_ids: list[str], school_year: str) -> pd.Series:
-    """Return students enrolled at the given schools in the school year, by race code (all genders)."""
+def enrolled_rows(enrollment: pd.DataFrame, school_ids: list[str], school_year: str) -> pd.DataFrame:
+    """Return the enrollment rows that count each student of the given schools in the school year once."""
     rows = enrollment[(enrollment["school_year"] == school_year) & enrollment["school_id"].isin(school_ids)]
     whole = rows[rows["gender"].isna()]  # a school's all-gender rows; else sum its gender rows
     parts = rows[~rows["school_id"].isin(whole["school_id"]) & rows["gender"].notna()]
-    counts = pd.concat([whole, parts]).groupby("race")["students"].sum()
+    return pd.concat([whole, parts])
+
+
+def enrollment_by_race(enrollment: pd.DataFrame, school_ids: list[str], school_year: str) -> pd.Series:
+    """Return students enrolled at the given schools in the school year, by race code (all genders)."""
+    counts = enrolled_rows(enrollment, school_ids, school_year).groupby("race")["students"].sum()
     return counts.reindex(list(RACE.codes), fill_value=0).astype("int64")
 
 

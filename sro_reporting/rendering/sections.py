@@ -21,6 +21,7 @@ from sro_reporting import (
     glossary,
     people,
     population,
+    rates,
     staffing,
     summary,
 )
@@ -232,6 +233,13 @@ def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str |
         rep.table(enforcement.by_school(enf, data.schools, span), "actions_by_school",
                   "School-related actions at each school taking part, and elsewhere",
                   labels={**SCHOOL_LABELS, **enforcement.ACTION_LABELS})
+        rep.table(enforcement.by_officer_recorded(enf, span), "actions_by_officer_recorded",
+                  "School-related actions with an SRO recorded as the officer, and with no officer recorded",
+                  note="An action with no officer recorded may have involved an SRO or another officer: the export "
+                       "does not say. The alternatives rate compares SROs' alternatives with the citations that "
+                       "have an SRO recorded.",
+                  labels={"action": "Action", "with_sro": "SRO recorded", "no_officer": "No officer recorded",
+                          "total": "Total"})
     if not protected.breaks_down(rep, span, school_id):
         rep.text(protected.NOT_BROKEN_DOWN)
         return
@@ -417,6 +425,25 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
         rep.text(protected.NOT_BROKEN_DOWN)
     else:
         protected.disparity_table(rep, data, span)
+
+
+def rates_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show arrests and citations per 1,000 enrolled students at each school taking part, with exact intervals."""
+    if not data.provided("enrollment"):
+        rep.text("Enrollment not provided: no rates per enrolled student at each school.")
+        return
+    schools = population.schools_only(population.by_place(data, span))
+    students = rates.students_by_school(data.enrollment, list(schools["school_id"]), rep.year.school_year)
+    table = rates.by_school(schools, students)
+    kinds = data.schools.drop_duplicates("school_id").set_index("school_id").get("grade_band")
+    if kinds is not None:
+        table.insert(2, "grade_band", table["school_id"].map(kinds))
+    rep.table(table, "rates_by_school", f"School-related arrests and citations per {rates.PER:,} enrolled students "
+              f"at each school taking part, with {rates.LEVEL:.0%} intervals",
+              note=rates.DEFINITION + f" Students: enrollment in school year {rep.year.school_year}.",
+              labels={**SCHOOL_LABELS, "grade_band": "Kind of school", "students": "Students enrolled",
+                      "arrests": "Arrests", "citations": "Citations", "actions": "Arrests and citations",
+                      "rate": f"Per {rates.PER:,} students", "low": "Low", "high": "High"})
 
 
 WEEK_LABELS = {"week_of": "Week of (Monday)", "monday": "Monday", "tuesday": "Tuesday", "wednesday": "Wednesday",
