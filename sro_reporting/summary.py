@@ -11,6 +11,7 @@ from sro_reporting.linking.schools import participating, takes_part_on
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
 from sro_reporting.population import MEASURES, at_school, by_place, schools_only, totals
+from sro_reporting.rates import students_by_school
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.staffing import school_days, school_presence, shift_times
 
@@ -166,6 +167,29 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
     return pd.DataFrame({"measure": list(MEASURES.values()),
                          "this_school": [int(row.iloc[0][m]) for m in MEASURES],
                          "district_average": [round(float(schools[m].mean()), 1) for m in MEASURES]})
+
+
+LIKE_MEASURES = ("calls", "arrests", "citations", "court_referrals", "use_of_force")
+
+
+def like_schools(data: DataSet, year: SchoolYear, span: Span, school_id: str, per: int = 100) -> pd.DataFrame:
+    """Return one school's counts per `per` students beside the schools of its kind taking part (K-8 with K-8,
+    high school with high school): their counts added up over their students added up, the school included.
+
+    Empty where no enrollment is given for the school.
+    """
+    schools = schools_only(by_place(data, span))
+    kinds = data.schools.drop_duplicates("school_id").set_index("school_id")["grade_band"]
+    like = schools[schools["school_id"].map(kinds) == kinds.get(school_id)]
+    students = students_by_school(data.enrollment, list(like["school_id"]), year.school_year)
+    here = like[like["school_id"] == school_id]
+    if here.empty or pd.isna(students.get(school_id)):
+        return pd.DataFrame(columns=["measure", "this_school", "this_school_per", "like_schools_per"])
+    known = like[like["school_id"].map(students).notna()]
+    pooled = int(students.loc[known["school_id"]].sum())
+    rows = [(MEASURES[m], int(here.iloc[0][m]), round(per * int(here.iloc[0][m]) / int(students[school_id]), 1),
+             round(per * int(known[m].sum()) / pooled, 1)) for m in LIKE_MEASURES]
+    return pd.DataFrame(rows, columns=["measure", "this_school", "this_school_per", "like_schools_per"])
 
 
 def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:

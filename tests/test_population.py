@@ -278,3 +278,17 @@ def test_the_annual_says_what_came_before_a_school_joined_and_after_it_left(data
     got = table[["school_id", "when", "calls", "arrests", "activities"]].values.tolist()
     assert got == [["0014", "before it joined 2026-01-26", 1, 1, 1], ["0021", "after it left 2026-01-23", 1, 0, 0]]
     assert population.outside_windows(data, SPRING, "0014").empty  # spring is all inside its window
+
+
+def test_a_school_is_compared_per_100_students_with_schools_of_its_kind(tmp_path):
+    """Issue 26, a principal's ask: K-8 with K-8 per 100 students, not an average over every school."""
+    schools = SCHOOLS.assign(grade_band=["High School", "High School", "High School", "K-8"],
+                             participation_start="", participation_end="", sro_participating=["yes"] * 4)
+    enrollment = pd.DataFrame({"school_id": ["0007", "0014", "0021", "0099"], "school_year": "2025-26",
+                               "race": "BLACK", "gender": "", "students": ["200", "600", "100", "50"]})
+    calls = CALLS.assign(school_id=["0007", "0014", "0014", "0021", "0099", "0007"])
+    data = sro.load(write_folder(tmp_path, schools=schools, calls_for_service=calls, enforcement=ENFORCEMENT,
+                                 officers=OFFICERS, enrollment=enrollment), use_cache=False)
+    out = summary.like_schools(data, YEAR, YEAR.year_span, "0007").set_index("measure")
+    # 0007: 2 calls among 200 students = 1.0 per 100; the high schools: 5 calls among 900 = 0.6 (0099, a K-8, not)
+    assert out.loc["Calls for service"].tolist() == [2, 1.0, 0.6]

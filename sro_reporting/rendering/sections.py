@@ -7,6 +7,7 @@ Breakdowns of people go through `privacy.suppress_counts` in `mps` reports.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -144,6 +145,25 @@ def outside_windows_table(rep: Report, data: DataSet, span: Span, school_id: str
               labels={**PLACE_LABELS, "when": "When"})
 
 
+def like_schools_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
+    """Show the school's counts per 100 students beside the schools of its kind taking part."""
+    if not data.provided("enrollment"):
+        return
+    table = summary.like_schools(data, rep.year, span, school_id)
+    if table.empty:
+        rep.text("No enrollment is given for the school: no rates per 100 students.")
+        return
+    kind = data.school(school_id).grade_band
+    rep.table(table, "like_schools", f"This school per 100 students, beside the schools of its kind ({kind}) "
+              "taking part",
+              note=f"Per 100 students enrolled in school year {rep.year.school_year}. Schools of its kind: every "
+                   f"school of the kind {kind} taking part in the period with its enrollment given, this one "
+                   "included; their counts added up over their students added up, so a large school weighs as much "
+                   "as its students.",
+              labels={"measure": "Measure", "this_school": "This school", "this_school_per": "This school per 100",
+                      "like_schools_per": "Schools of its kind per 100"})
+
+
 def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
     """State how the school took part in the period: the whole period, or from or to a date."""
     note = participation_notes(data.schools, span.start, span.end).get(school_id, "not taking part")
@@ -162,11 +182,42 @@ def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) 
                               data.as_of() or window.end).sort_values("meeting_date")
     table = pd.DataFrame({"meeting": held["meeting_type"].map(glossary.MEETING_TYPES),
                           "meeting_date": held["meeting_date"].dt.date, "meeting_id": held["meeting_id"]})
+    as_of = data.as_of() or window.end
+    rep.text(consultation_state(held["meeting_date"], window, as_of))
     rep.table(table, "consultations", "End-of-semester consultations with the school for this semester (III.E.2)",
               note=f"A consultation counts for the semester when it is held within {days} days of the semester's "
                    f"last day ({long_date(span.end)}): from {long_date(window.start)} to {long_date(window.end)}, "
                    "as the compliance check counts it.",
               labels={"meeting": "Meeting", "meeting_date": "Date", "meeting_id": "Record"})
+
+
+def sros_at_school_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
+    """Show the SROs who serve the school: each one's days with an activity logged there and the hours."""
+    acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
+    table = staffing.sros_at_school(acts, span)
+    names = data.officers.drop_duplicates("officer_id").set_index("officer_id")["display_name"]
+    table["officer_id"] = [officer_label(SimpleNamespace(officer_id=o, display_name=names.get(o)), rep.audience)
+                           for o in table["officer_id"]]
+    rep.table(table, "sros_at_school", "The SROs who logged activities at the school, on how many days",
+              note="Days: the days with at least one activity the SRO logged at the school; hours: the hours those "
+                   "activities took.", labels={"officer_id": "SRO", "days": "Days", "hours": "Hours logged"})
+
+
+def consultation_state(held: pd.Series, window: Span, as_of: dt.date) -> str:
+    """Return the semester consultation's state in words: held, overdue, or due by the window's end.
+
+    >>> window = Span(start=dt.date(2026, 5, 13), end=dt.date(2026, 7, 12))
+    >>> consultation_state(pd.Series([], dtype="datetime64[ns]"), window, dt.date(2026, 11, 20))
+    'Consultation overdue: none was held with the school between May 13, 2026 and July 12, 2026.'
+    >>> consultation_state(pd.Series([], dtype="datetime64[ns]"), window, dt.date(2026, 6, 1))
+    'Consultation not yet held: due by July 12, 2026.'
+    """
+    if len(held):
+        return f"Consultation held on {long_date(pd.Timestamp(held.min()).date())}."
+    if as_of > window.end:
+        return (f"Consultation overdue: none was held with the school between {long_date(window.start)} and "
+                f"{long_date(window.end)}.")
+    return f"Consultation not yet held: due by {long_date(window.end)}."
 
 
 def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
