@@ -9,7 +9,7 @@ import pandas as pd
 from sro_reporting.frames import measures
 from sro_reporting.linking.schools import participating, takes_part_on
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
-from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note
+from sro_reporting.periods import covered, in_span, month_rows, months, outside_semesters, partial_note
 from sro_reporting.population import MEASURES, at_school, by_place, schools_only, totals
 from sro_reporting.rates import students_by_school
 from sro_reporting.reading.dataset import DataSet
@@ -190,6 +190,27 @@ def like_schools(data: DataSet, year: SchoolYear, span: Span, school_id: str, pe
     rows = [(MEASURES[m], int(here.iloc[0][m]), round(per * int(here.iloc[0][m]) / int(students[school_id]), 1),
              round(per * int(known[m].sum()) / pooled, 1)) for m in LIKE_MEASURES]
     return pd.DataFrame(rows, columns=["measure", "this_school", "this_school_per", "like_schools_per"])
+
+
+TREND_MEASURES = ("calls", "arrests", "citations", "court_referrals", "use_of_force")
+
+
+def months_so_far(data: DataSet, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return the district's counts in every month of the school year up to the end of `span`, with school days.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> months_so_far(data, year, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["month"].tolist()
+    ['2025-07', '2025-08', '2025-09']
+    """
+    so_far = Span(start=year.year_span.start, end=span.end)
+    out = month_rows(so_far, data.as_of())[["month", "covered"]]
+    counts = [totals(data, month) for month in months(so_far)]
+    for m in TREND_MEASURES:
+        out[m] = [c[m] for c in counts]
+    out["school_days"] = [covered_days(year, month, data.as_of()) for month in months(so_far)]
+    return out
 
 
 def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:

@@ -292,3 +292,13 @@ def test_a_school_is_compared_per_100_students_with_schools_of_its_kind(tmp_path
     out = summary.like_schools(data, YEAR, YEAR.year_span, "0007").set_index("measure")
     # 0007: 2 calls among 200 students = 1.0 per 100; the high schools: 5 calls among 900 = 0.6 (0099, a K-8, not)
     assert out.loc["Calls for service"].tolist() == [2, 1.0, 0.6]
+
+
+def test_the_monthly_brief_trend_covers_every_month_so_far(data):
+    """Issue 26, the safety director's ask: every month of the school year to this one, adding to the year."""
+    feb = dt.date(2026, 2, 1), dt.date(2026, 2, 28)
+    trend = summary.months_so_far(data, YEAR, population.Span(start=feb[0], end=feb[1]))
+    assert trend["month"].tolist()[0] == "2025-07" and trend["month"].tolist()[-1] == "2026-02"
+    assert trend["calls"].tolist() == [0, 0, 0, 2, 0, 0, 0, 2]  # c1, c2 in October; c3, c4 in February
+    assert trend["arrests"].sum() == population.totals(data, population.Span(start=YEAR.year_span.start,
+                                                                              end=feb[1]))["arrests"]

@@ -128,6 +128,22 @@ def place_table(rep: Report, data: DataSet, span: Span) -> None:
               labels=PLACE_LABELS)
 
 
+def trend_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show every month of the school year so far: calls, actions and use of force, with a chart of the calls."""
+    table = summary.months_so_far(data, rep.year, span)
+    rep.section("The school year so far", "Every month from July 1 to the end of this month, for the district: "
+                "every record of each month, wherever it was (see Population).")
+    named = table.assign(month=month_axis(table, " "))
+    rep.figure(charts.bars(table.assign(month=month_axis(table)), "month", "calls", "Month", "Calls for service"),
+               "Calls for service at schools of the SRO program in each month of the school year so far; partial "
+               "months are marked.", f"MPD CAD export; {span_text(Span(start=rep.year.year_span.start, end=span.end))}.",
+               alt=charts.describe_bars(list(named["month"]), list(named["calls"]),
+                                        "calls for service in each month of the school year so far"))
+    rep.table(named.drop(columns="covered"), "months_so_far", "Each month of the school year so far (the figure's "
+              "values)", labels={"month": "Month", **{m: PLACE_LABELS[m] for m in summary.TREND_MEASURES},
+                                 "school_days": "School days"})
+
+
 def outside_windows_table(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show what came at schools of the program before they joined or after they left (contract v3), with its total:
     the records the row "at a school not taking part" holds for them."""
