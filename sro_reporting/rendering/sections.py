@@ -128,6 +128,21 @@ def place_table(rep: Report, data: DataSet, span: Span) -> None:
               labels=PLACE_LABELS)
 
 
+def school_map(rep: Report, data: DataSet, span: Span) -> None:
+    """Show where the schools taking part are, from the registry's coordinates (drawn offline, no base map)."""
+    from sro_reporting.linking.schools import participating
+
+    part = participating(data.schools, span.start, span.end)
+    placed = part.dropna(subset=["latitude", "longitude"]) if {"latitude", "longitude"} <= set(part.columns) \
+        else part.iloc[:0]
+    if placed.empty:
+        return
+    rep.figure(charts.school_map(placed), "Where the schools taking part are: each point a school at its "
+               "coordinates, labelled with its school ID (the school's name is beside its ID in the tables), a "
+               "marker for each kind of school.", "MPS school registry (latitude and longitude).",
+               alt=charts.describe_map(placed))
+
+
 def trend_section(rep: Report, data: DataSet, span: Span) -> None:
     """Show every month of the school year so far: calls, actions and use of force, with a chart of the calls."""
     table = summary.months_so_far(data, rep.year, span)
