@@ -83,6 +83,21 @@ def by_school_priority(found: pd.DataFrame, schools: pd.DataFrame, span: Span) -
     return place_rows(wide.assign(total=wide.sum(axis=1)), schools, span)
 
 
+WEAPON_NATURES = ("SUBJ W/WEAPON", "SUBJ W/GUN", "SHOTS FIRED", "SHOTSPOTTER")  # CAD natures that report a weapon
+
+
+def weapon_calls(found: pd.DataFrame) -> pd.DataFrame:
+    """Return the calls (of `population.program_calls`) whose nature reports a weapon, by date.
+
+    >>> import pandas as pd
+    >>> found = pd.DataFrame({"call_datetime": pd.to_datetime(["2026-03-02 10:00", "2026-03-01 09:00"]),
+    ...     "nature_of_call": ["SUBJ W/GUN", "FIGHT"], "school_id": ["1", "1"]})
+    >>> weapon_calls(found)["nature_of_call"].tolist()
+    ['SUBJ W/GUN']
+    """
+    return found[found["nature_of_call"].isin(WEAPON_NATURES)].sort_values("call_datetime")
+
+
 def by_nature(found: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     """Return the most frequent natures of call, the rest summed as `All other`.
 

@@ -284,6 +284,44 @@ def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None 
               labels={"nature_of_call": "Nature of call (CAD code)", "calls": "Calls", "meaning": "Meaning"})
 
 
+def incidents_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the weapon calls and uses of force of the period: listed by date, school and type for MPD, counted for MPS."""
+    names = data.schools.drop_duplicates("school_id").set_index("school_id")["school_name"]
+    weapons = calls.weapon_calls(population.program_calls(data.calls, data.schools, span))
+    uof = force.force_in(data.use_of_force, span).sort_values("uof_datetime")
+    rep.section("Weapon calls and use of force", "Calls whose nature of call reports a weapon ("
+                + ", ".join(glossary.nature_label(n) for n in calls.WEAPON_NATURES) + ") and every use of force "
+                "by an SRO in the period.")
+    if rep.audience == "mpd_internal":
+        rep.table(pd.DataFrame({"when": weapons["call_datetime"].dt.strftime("%Y-%m-%d %H:%M"),
+                                "school_name": weapons["school_id"].map(names),
+                                "nature": weapons["nature_of_call"].map(glossary.nature_label),
+                                "priority": weapons["priority_label"], "disposition": weapons["disposition"]}),
+                  "weapon_calls", "Weapon calls, by date", labels={"when": "Date and time", "school_name": "School",
+                  "nature": "Nature of call", "priority": "Priority", "disposition": "Disposition"},
+                  note="None in this period." if weapons.empty else INTERNAL_LIST)
+        rep.table(pd.DataFrame({"when": uof["uof_datetime"].dt.strftime("%Y-%m-%d %H:%M"),
+                                "school_name": uof["school_id"].map(names).fillna(population.NO_SCHOOL),
+                                "force_type": uof["force_type"],
+                                "subject_injured": uof["subject_injured"].astype("boolean"),
+                                "officer_injured": uof["officer_injured"].astype("boolean")}),
+                  "use_of_force_incidents", "Use of force, by date",
+                  labels={"when": "Date and time", "school_name": "School", "force_type": "Type of force",
+                          "subject_injured": "Subject injured", "officer_injured": "Officer injured"},
+                  note="None in this period." if uof.empty else INTERNAL_LIST)
+        return
+    counts = weapons["nature_of_call"].value_counts().reindex(list(calls.WEAPON_NATURES), fill_value=0)
+    rep.table(pd.DataFrame({"nature": [glossary.nature_label(n) for n in counts.index], "calls": counts.to_numpy()}),
+              "weapon_calls_by_nature", "Weapon calls by nature of call",
+              labels={"nature": "Nature of call", "calls": "Calls"})
+    rep.table(force.by_type(data.use_of_force, span), "use_of_force_by_type", "Use of force by type",
+              labels={"force_type": "Type of force", "incidents": "Incidents", "subject_injured": "Subject injured",
+                      "officer_injured": "Officer injured"})
+
+
+INTERNAL_LIST = "Listed one by one for MPD; the brief for MPS gives the counts only."
+
+
 def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show calls by disposition and priority per school (III.F.1 layout), and deliver the long CSV."""
     schools = data.schools if school_id is None else data.schools[data.schools["school_id"] == school_id]
