@@ -227,11 +227,14 @@ def sros_at_school_table(rep: Report, data: DataSet, span: Span, school_id: str)
     acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
     table = staffing.sros_at_school(acts, span)
     names = data.officers.drop_duplicates("officer_id").set_index("officer_id")["display_name"]
+    internal = rep.audience == "mpd_internal"
     table["officer_id"] = [officer_label(SimpleNamespace(officer_id=o, display_name=names.get(o)), rep.audience)
-                           for o in table["officer_id"]]
+                           if internal else f"SRO {i}" for i, o in enumerate(table["officer_id"], 1)]
     rep.table(table, "sros_at_school", "The SROs who logged activities at the school, on how many days",
               note="Days: the days with at least one activity the SRO logged at the school; hours: the hours those "
-                   "activities took.", labels={"officer_id": "SRO", "days": "Days", "hours": "Hours logged"})
+                   "activities took." + ("" if internal else " The release for MPS names no officer and gives no "
+                                         "officer ID: the SROs are numbered by their days at the school."),
+              labels={"officer_id": "SRO", "days": "Days", "hours": "Hours logged"})
 
 
 def consultation_state(held: pd.Series, window: Span, as_of: dt.date) -> str:
