@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 ALPHA = 0.05  # a change is called out only where chance would give one as large less often than this
-NOT_COUNTS = ("School days",)  # the calendar, not a count of what happened: the base of the others
+NOT_COUNTS = ("School days", "School days at the schools taking part", "School days the school took part")  # bases
 MIN_BASE = 20  # the period before must have at least this many for a change to be called out
 MOST = 5  # findings at most
 
@@ -72,8 +72,8 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     is beyond chance variation; counts are compared per unit of `bases` (now, before) where the bases differ.
 
     `compared` is `summary.compare`'s frame (measure, current, previous, change, change_pct). `bases` are the school
-    days at the schools taking part in each period (`summary.school_days_taking_part`); without them, the periods'
-    school days (its "School days" row). A change is beyond chance when an exact test of two Poisson counts over
+    days at the schools taking part in each period (`summary.school_days_taking_part`); without them, the frame's
+    row of those (`summary.BASES`), else its "School days" row. A change is beyond chance when an exact test of two Poisson counts over
     their bases (the binomial test of the count now given both) has a two-sided p-value under `ALPHA`.
 
     >>> t = pd.DataFrame({"measure": ["Calls for service", "Use-of-force incidents", "School days"],
@@ -91,8 +91,9 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
         return unschooled
     counts = compared[~compared["measure"].isin(NOT_COUNTS)]
     now, then = (pd.to_numeric(counts[c], errors="coerce") for c in ("current", "previous"))  # "not taking part"
-    if bases is None:
-        days = compared.set_index("measure").reindex(["School days"])
+    if bases is None:  # the frame's base row: school days taking part where it has one, else school days
+        days = compared.set_index("measure").reindex(
+            [m for m in (*NOT_COUNTS[1:], NOT_COUNTS[0]) if m in set(compared["measure"])][:1] or ["School days"])
         bases = tuple(float(pd.to_numeric(days[c], errors="coerce").fillna(1).iloc[0]) for c in ("current", "previous"))
     if not (bases[0] > 0 and bases[1] > 0):
         return None
@@ -108,12 +109,12 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     same = bases[0] == bases[1]
     what = measure if same else f"{measure} per school day at a school taking part"
     then_text, now_text = (f"({_n(p)})", f"({_n(n)})") if same else \
-        (f"({_n(p)} over {_n(bases[1])} school days at the schools taking part)", f"({_n(n)} over {_n(bases[0])})")
+        (f"({_n(p)} over {_n(bases[1])} school days taking part)", f"({_n(n)} over {_n(bases[0])})")
     figures = {f"{measure}, change (%)": round(abs(pct), 1), f"{measure}, period before": p,
                f"{measure}, this period": n, "Smallest base compared": min_base}
     if not same:
-        figures.update({"School days at the schools taking part, period before": bases[1],
-                        "School days at the schools taking part, this period": bases[0]})
+        figures.update({"School days taking part, period before": bases[1],
+                        "School days taking part, this period": bases[0]})
     return Finding("change", (
         f"{what} {verb} {abs(pct):.1f}% from {before} {then_text} to this period {now_text}, the largest change "
         f"beyond chance among counts with at least {min_base} in {before}."), figures)

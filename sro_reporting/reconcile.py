@@ -35,7 +35,7 @@ from sro_reporting.privacy import SUPPRESSED
 
 COLUMNS = ["check", "report", "table", "item", "expected", "found"]
 COUNT_MEASURES = list(MEASURES.values())
-ADDITIVE = [*COUNT_MEASURES, "SRO shifts worked", "School days"]
+ADDITIVE = [*COUNT_MEASURES, "SRO shifts worked", "School days", "School days at the schools taking part"]
 ACTION_COLUMNS = {"arrest": "School-related arrests", "citation": "School-related citations",
                   "court_referral": "School-related court referrals"}
 ACTION_LABELS = {"Arrests": "School-related arrests", "Citations": "School-related citations",

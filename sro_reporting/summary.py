@@ -16,6 +16,8 @@ from sro_reporting.reading.dataset import DataSet
 from sro_reporting.staffing import school_days, school_presence, shift_times
 
 SMALL_BASE = 10  # a change in percent from a smaller count is not given
+# The base a count per school day at a school taking part is over (`school_days_taking_part`): the district's, a school's
+BASES = {True: "School days at the schools taking part", False: "School days the school took part"}
 NOT_TAKING_PART = "not taking part"
 SOURCES = {**{MEASURES[m]: t for m, t in (
     ("calls", "calls_for_service"), ("arrests", "enforcement"), ("citations", "enforcement"),
@@ -76,6 +78,7 @@ def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | No
         found = table[table["school_id"] == school_id]
         rows = [(label, int(found.iloc[0][m]) if len(found) else None) for m, label in MEASURES.items()]
     rows.append(("School days", covered_days(year, span, data.as_of())))
+    rows.append((BASES[school_id is None], school_days_taking_part(data, year, span, school_id)))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "Int64"})
 
 
@@ -224,7 +227,7 @@ def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:
         figures = key_figures(data, load_school_year(label), span)
     except FileNotFoundError:
         figures = key_figures(data, year, span)
-        figures.loc[figures["measure"] == "School days", "value"] = pd.NA
+        figures.loc[figures["measure"].isin(["School days", *BASES.values()]), "value"] = pd.NA
     for measure, table in SOURCES.items():
         first = data.first_day(table)
         if first is not None and first > span.end:

@@ -74,7 +74,7 @@ def test_a_change_is_called_out_when_both_periods_have_school_days():
                                     min_base=20)
     # 100 in 5 school days against 40 in 4: 20 against 10 a day, +100.0%
     assert found.sentence.startswith("Calls for service per school day at a school taking part rose 100.0% from "
-                                     "Dec 26-31, 2025 (40 over 4 school days at the schools taking part) to this "
+                                     "Dec 26-31, 2025 (40 over 4 school days taking part) to this "
                                      "period (100 over 5)")
 
 

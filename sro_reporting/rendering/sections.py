@@ -391,15 +391,20 @@ def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | No
     rep.table(types, "activities_by_type", "SRO activities by type",
               labels={"activity_type": "Activity", "activities": "Activities", "hours": "Hours",
                       "student_contacts": "Student contacts"}, note=activity.CONTACTS_DEFINITION)
-    rep.table(activity.alternatives(acts, enf, span), "alternatives_to_citation",
-              "Youth referrals and alternatives to citation (III.D.9)",
-              note=activity.ALTERNATIVE_DEFINITION, labels=MEASURE_LABELS)
+    alternatives_table(rep, acts, enf, span)
     rep.table(activity.incident_reports(acts, span), "incident_reports",
               "Law-enforcement interventions that required an incident report", labels=MEASURE_LABELS)
     if school_id is None and officer_id is None:
         by_school = activity.by_school(acts, data.schools, span)
         rep.table(by_school, "activities_by_school", "SRO activities at each school taking part, and elsewhere",
                   labels={**SCHOOL_LABELS, **activity.ACTIVITY_LABELS, "total": "Total"})
+
+
+def alternatives_table(rep: Report, activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span) -> None:
+    """Show youth referrals, alternatives to citation, citations and the alternatives rate (the finding's table)."""
+    rep.table(activity.alternatives(activities, enforcement, span), "alternatives_to_citation",
+              "Youth referrals and alternatives to citation (III.D.9)",
+              note=activity.ALTERNATIVE_DEFINITION, labels=MEASURE_LABELS)
 
 
 def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None = None) -> None:
@@ -603,9 +608,7 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
     if previous is not None:
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
-                                                         summary.key_figures(data, rep.year, before)), label,
-                                         bases=(summary.school_days_taking_part(data, rep.year, span),
-                                                summary.school_days_taking_part(data, rep.year, before)))
+                                                         summary.key_figures(data, rep.year, before)), label)
     calls_at = population.schools_only(calls.by_school_priority(found, data.schools, span)).rename(
         columns={"total": "calls"})
     by_school = enforcement.by_school(data.enforcement, data.schools, span)
@@ -639,9 +642,7 @@ def school_findings(rep: Report, data: DataSet, span: Span, previous: tuple[str,
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span, school_id),
                                                          summary.key_figures(data, rep.year, before, school_id)),
-                                         label, bases=(summary.school_days_taking_part(data, rep.year, span, school_id),
-                                                       summary.school_days_taking_part(data, rep.year, before,
-                                                                                       school_id)))
+                                         label)
     acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
     enf = population.at_school(data.enforcement, "action_datetime", data.schools, span, school_id)
     comparison = summary.district_comparison(data, span, school_id)
