@@ -123,3 +123,18 @@ def test_rows_and_reasons_are_words_not_codes():
                           "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community"]})
     assert compliance.panels(panel, effective=dt.date(2026, 7, 20))["reason"].tolist() == [
         "2 MPS representative(s) (3 required); no MPS student; no MPD officer"]
+
+
+def test_an_officers_action_finding_gives_the_totals_its_table_prints():
+    """Issue 26: 26 of 33 officer reports gave an action total (12) that no table showed; each type's total now,
+    as the month-by-month table's Total row prints it."""
+    from sro_reporting.rendering.sections import with_total
+
+    months = pd.DataFrame({"month": ["2026-01", "2026-02"], "arrests": [3, 4], "citations": [1, 1],
+                           "court_referrals": [0, 3]})
+    found = findings.officer_actions(months)
+    total = with_total(months, "month").set_index("month").loc["Total"]
+    assert found.sentence == ("The officer made 7 arrests, 2 citations and 3 court referrals in the period, "
+                              "school-related or not.")
+    assert [int(v) for v in found.figures.values()] == total.tolist() == [7, 2, 3]
+    assert "12" not in found.sentence
