@@ -16,9 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import repeat, report
+
 import sro_reporting as sro
 from sro_reporting.running.batch import run_report
-from timing import report, repeat
 
 
 def main() -> None:

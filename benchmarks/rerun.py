@@ -18,8 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from timing import repeat, report
+
 from sro_reporting.paths import demo_data_dir
-from timing import report, repeat
 
 BIN = Path(sys.executable).parent
 

@@ -25,7 +25,7 @@ SURFACE = {
     "load_school_year": "sro_reporting.params", "run_report": "sro_reporting.running.batch",
     "periods": "sro_reporting.periods", "params": "sro_reporting.params",
     **{name: f"sro_reporting.measures.{name}" for name in (*MEASURES, "searches", "complaints", "assignments",
-                                                           "training")},
+                                                           "training", "offenses", "rates")},
     "charts": "sro_reporting.rendering.charts",
 }
 
@@ -34,8 +34,25 @@ __all__ = ["__version__", "contents", *SURFACE]
 if TYPE_CHECKING:
     from sro_reporting import params, periods
     from sro_reporting.measures import (
-        activity, annual, assignments, call_times, calls, complaints, compliance, disparity, enforcement, force,
-        people, population, searches, staffing, summary, training)
+        activity,
+        annual,
+        assignments,
+        call_times,
+        calls,
+        complaints,
+        compliance,
+        disparity,
+        enforcement,
+        force,
+        offenses,
+        people,
+        population,
+        rates,
+        searches,
+        staffing,
+        summary,
+        training,
+    )
     from sro_reporting.params import load_school_year
     from sro_reporting.reading.dataset import DataSet, load
     from sro_reporting.rendering import charts

@@ -118,6 +118,12 @@ def previous_year(school_year: str) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def next_year(school_year: str) -> str:
+    """Return the school year after `school_year` (2025-26 -> 2026-27)."""
+    first = int(school_year[:4]) + 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
 def year_span(school_year: str) -> Span:
     """Return a school year's reporting period: its parameter file's, else July 1 to June 30."""
     try:

@@ -6,12 +6,13 @@ import pandas as pd
 from conftest import write_folder
 
 import sro_reporting as sro
+from sro_reporting.measures import population
 from sro_reporting.measures.annual import (
     arrests_citations_by_school,
     calls_by_priority_disposition,
-    calls_by_school_priority,
     disposition_by_priority,
 )
+from sro_reporting.measures.calls import by_school_priority
 from sro_reporting.params import Span
 
 YEAR = Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30))
@@ -24,7 +25,7 @@ CALLS = pd.DataFrame([
     ("c4", "2026-07-01 00:00", "1017 N 12TH ST", "1", "ADVISED", ""),       # after the period
     ("c5", "2025-10-01T10:00", "1017 N 12TH ST", "", "Report Taken", ""),   # priority not recorded
     ("c6", "2025-10-01 10:00", "1200 W WELLS AVE", "2", "ADVISED", ""),     # school not participating
-    ("c7", "2025-08-15 10:00", "5000 W CAPITOL DR", "2", "ADVISED", ""),    # school joins later in the period
+    ("c7", "2025-08-15 10:00", "5000 W CAPITOL DR", "2", "ADVISED", ""),    # before the school joins: not its call
     ("c8", "2025-10-01 10:00", "2700 BLOCK S LENOX ST", "3", "Gone On Arrival", ""),  # adjacent
     ("c9", "2025-10-01 10:00", "1 E SOMEWHERE AVE", "6", "CITED", "0020"),  # premise
     ("c10", "2025-10-01 10:00", "9000 N 99TH ST", "4", "ADVISED", ""),      # no school
@@ -55,7 +56,6 @@ def test_calls_by_priority_disposition(tmp_path):
         ["0010", "Alpha High", "not recorded", "REPORT TAKEN", 1],
         ["0020", "Beta K-8", "3", "GONE ON ARRIVAL", 1],
         ["0020", "Beta K-8", "6", "CITATION ISSUED", 1],  # CITED: a variant in the code set
-        ["0040", "Delta High", "2", "ADVISED", 1],
     ]
 
 
@@ -78,7 +78,10 @@ def test_a_school_that_left_before_the_period_is_not_listed(tmp_path):
 
 def test_reading_layouts_add_up(tmp_path):
     data = _data(tmp_path)
-    by_priority = calls_by_school_priority(data.calls, data.schools, YEAR)
-    assert by_priority.set_index("school_id")["total"].to_dict() == {"0010": 3, "0020": 2, "0040": 1}
+    by_priority = by_school_priority(population.program_calls(data.calls, data.schools, YEAR), data.schools, YEAR)
+    assert by_priority.set_index("school_name")["total"].to_dict() == {
+        "Alpha High": 3, "Beta K-8": 2, "Delta High": 0, population.NOT_TAKING_PART: 1,
+        population.UNKNOWN_SCHOOL: 0, population.NO_SCHOOL: 0, population.TOTAL: 6}
+    assert population.totals(data, YEAR)["calls"] == 6  # issue 26: the per-school table adds to the key figure
     wide = disposition_by_priority(calls_by_priority_disposition(data.calls, data.schools, YEAR))
-    assert int(wide["total"].sum()) == 6
+    assert int(wide["total"].sum()) == 5  # III.F: the schools taking part only (c7 came before Delta joined)

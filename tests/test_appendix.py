@@ -54,6 +54,12 @@ def test_a_report_without_an_appendix_is_one_document():
     assert appendix.split(page) == (page, None)
 
 
+def test_the_body_footer_says_an_appendix_follows():
+    """Issue 26: "Page 1 of 11" on a 19-page file; the body's count does not include the appendix, and says so."""
+    body, extra = appendix.split(render.finish(_markup(INTERNAL, 3), "print"))
+    assert '" of " counter(pages) " + appendix A"' in body and "+ appendix" not in extra
+
+
 def test_split_keeps_the_body_and_gives_the_appendix_the_running_header_and_its_own_pages():
     body, extra = appendix.split(render.finish(_markup(INTERNAL, 3), "print"))
     assert "Appendix A." not in body.split("</nav>")[1] and "School 0000" not in body

@@ -154,15 +154,21 @@ def test_spring_consultations_are_assessed_once_their_window_closes(as_of, expec
     assert set(found.loc[found["semester"] == "fall", "status"]) == {"baseline"}  # closed 2026-02-22
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    pytest.param(dt.date(2026, 6, 1), [], id="91-days-left"),
-    pytest.param(dt.date(2026, 6, 30), [["warning", ("expires on 2026-08-31, 62 days after 2026-06-30 "
-                                         "(warning at 90 days)")]], id="62-days-left-is-a-warning"),
-    pytest.param(dt.date(2026, 11, 20), [["warning", ("expires on 2026-08-31, 62 days after 2026-06-30 "
-                                          "(warning at 90 days)")]], id="checked-after-the-year-ended"),
+@pytest.mark.parametrize("as_of, renewed, expected", [
+    pytest.param(dt.date(2026, 6, 1), False, [], id="91-days-left"),
+    pytest.param(dt.date(2026, 6, 30), False, [["warning", ("expires on 2026-08-31, 62 days after the check date "
+                                                "2026-06-30 (warning at 90 days)")]], id="62-days-left-is-a-warning"),
+    pytest.param(dt.date(2026, 11, 20), False, [["warning", ("expired on 2026-08-31, before the check date 2026-11-20; "
+                                                 "no later MOU signed by then is in the parameter files")]],
+                 id="checked-after-it-expired-with-no-renewal"),
+    pytest.param(dt.date(2026, 11, 20), True, [], id="checked-after-the-renewal-was-signed"),
+    pytest.param(dt.date(2026, 6, 30), True, [["warning", ("expires on 2026-08-31, 62 days after the check date "
+                                               "2026-06-30 (warning at 90 days)")]], id="renewal-not-yet-signed"),
 ])
-def test_mou_near_its_end_is_a_warning_not_a_breach(as_of, expected):
-    found = compliance.mou(YEAR, as_of, YEAR.year_span, dt.date(2026, 7, 20))
+def test_mou_near_its_end_is_a_warning_not_a_breach(as_of, renewed, expected):
+    """Issue 26: no "expires August 31, 2026" on a report checked November 20 after the next MOU was signed."""
+    later = YEAR.mou.model_copy(update={"signed": dt.date(2026, 8, 20), "expires": dt.date(2028, 6, 30)})
+    found = compliance.mou(YEAR, as_of, YEAR.year_span, dt.date(2026, 7, 20), later=later if renewed else None)
     assert found[["status", "reason"]].values.tolist() == expected
     summary = compliance.summary({"V": found})
     assert summary[["breaches", "status"]].values.tolist() == [[0, "warning" if expected else "kept"]]

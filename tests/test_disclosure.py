@@ -1,10 +1,8 @@
 """Disclosure control over the whole MPS release: the attack, the audit on hand-made releases, the protection."""
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
-import threading
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +13,8 @@ import sro_reporting as sro
 from sro_reporting.disclosure import protect
 from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate
-from sro_reporting.params import load_school_year
 from sro_reporting.disclosure.privacy import suppress_counts
+from sro_reporting.params import load_school_year
 from sro_reporting.reading import snapshot
 
 SPRING, JAN, FEB = "2026-01-26/2026-06-12", "2026-01-26/2026-01-31", "2026-02-01/2026-02-28"

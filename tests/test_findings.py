@@ -70,8 +70,35 @@ def test_no_change_is_called_out_against_a_period_without_school_days(now_days, 
 
 
 def test_a_change_is_called_out_when_both_periods_have_school_days():
-    found = findings.largest_change(compared(5, 4), "Dec 26-31, 2025", min_base=20)
-    assert found.sentence.startswith("Calls for service rose 11.8% from Dec 26-31, 2025 (34) to this period (38)")
+    found = findings.largest_change(compared(5, 4).assign(current=[100, 5], previous=[40, 4]), "Dec 26-31, 2025",
+                                    min_base=20)
+    # 100 in 5 school days against 40 in 4: 20 against 10 a day, +100.0%
+    assert found.sentence.startswith("Calls for service per school day at a school taking part rose 100.0% from "
+                                     "Dec 26-31, 2025 (40 over 4 school days taking part) to this "
+                                     "period (100 over 5)")
+
+
+def key(rows: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    return pd.DataFrame([(m, now, then) for m, (now, then) in rows.items()], columns=["measure", "current", "previous"])
+
+
+@pytest.mark.parametrize(("rows", "bases", "expected"), [
+    pytest.param({"Calls for service": (904, 900), "School days": (94, 88)}, None, None,
+                 id="school-days-are-the-base-not-a-finding"),
+    pytest.param({"Calls for service": (130, 127), "School-related arrests": (23, 20), "School days": (94, 94)}, None,
+                 None, id="changes-of-a-few-are-chance"),
+    pytest.param({"School-related court referrals": (107, 88), "School days": (94, 88)}, (94 * 29, 88 * 28), None,
+                 id="court-referrals-per-school-day-at-a-school-are-chance"),
+    pytest.param({"Calls for service": (300, 150), "School-related court referrals": (107, 88),
+                  "School days": (94, 88)}, (94 * 29, 88 * 28),
+                 "Calls for service per school day at a school taking part rose 80.8%", id="a-real-rise-leads"),
+])
+def test_findings_lead_with_changes_beyond_chance_over_like_bases(rows, bases, expected):
+    """Issue 26: no "School days rose 6.8%", no change of 2-3 calls, counts compared per school day and school."""
+    found = findings.largest_change(key(rows), "fall 2025-26", bases=bases)
+    assert (found.sentence[:len(expected)] if found else None) == expected
+    if found:  # by hand: 94 x 29 = 2,726 and 88 x 28 = 2,464 school days; (300 / 2,726) / (150 / 2,464) - 1 = 80.8%
+        assert found.figures["Calls for service, change (%)"] == round(100 * ((300 / 2726) / (150 / 2464) - 1), 1)
 
 
 @pytest.mark.parametrize(("audience", "named", "not_named"), [
@@ -96,3 +123,18 @@ def test_rows_and_reasons_are_words_not_codes():
                           "meeting_type": ["selection_panel"], "attendee_roles": ["mps_staff;community"]})
     assert compliance.panels(panel, effective=dt.date(2026, 7, 20))["reason"].tolist() == [
         "2 MPS representative(s) (3 required); no MPS student; no MPD officer"]
+
+
+def test_an_officers_action_finding_gives_the_totals_its_table_prints():
+    """Issue 26: 26 of 33 officer reports gave an action total (12) that no table showed; each type's total now,
+    as the month-by-month table's Total row prints it."""
+    from sro_reporting.rendering.sections import with_total
+
+    months = pd.DataFrame({"month": ["2026-01", "2026-02"], "arrests": [3, 4], "citations": [1, 1],
+                           "court_referrals": [0, 3]})
+    found = findings.officer_actions(months)
+    total = with_total(months, "month").set_index("month").loc["Total"]
+    assert found.sentence == ("The officer made 7 arrests, 2 citations and 3 court referrals in the period, "
+                              "school-related or not.")
+    assert [int(v) for v in found.figures.values()] == total.tolist() == [7, 2, 3]
+    assert "12" not in found.sentence

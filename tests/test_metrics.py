@@ -60,12 +60,14 @@ def test_alternatives_rate():
     acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-01"] * 4),
                          "activity_type": ["youth_referral", "youth_referral", "intervention", "mentoring"],
                          "in_lieu_of_citation": pd.array([True, False, True, None], dtype="boolean")})
-    enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 3),
-                        "school_related": pd.array([True, True, False], dtype="boolean"),
-                        "action_type": ["citation", "arrest", "citation"]})
+    enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 5),
+                        "school_related": pd.array([True, True, False, True, True], dtype="boolean"),
+                        "action_type": ["citation", "arrest", "citation", "citation", "citation"],
+                        "officer_id": ["A", "A", "A", None, None]})
     out = activity.alternatives(acts, enf, WEEK).set_index("measure")["value"]
-    # 2 alternatives, 1 school-related citation: 2 / (2 + 1) = 66.7 %
-    assert out.tolist() == [2, 2, 1, 66.7]
+    # issue 26: 2 alternatives logged by SROs against the 1 school-related citation with an SRO recorded:
+    # 2 / (2 + 1) = 66.7 %; the 2 citations with no officer are shown but not in the rate (not 2 / 5 = 40.0 %)
+    assert out.tolist() == [2, 2, 3, 1, 2, 66.7]
 
 
 def test_demographics_count_people_per_action():
@@ -182,3 +184,17 @@ def test_the_duty_chart_axis_starts_at_zero():
     duty = staffing.on_duty(SHIFTS, YEAR, WEEK)
     fig = duty_chart(duty)
     assert fig.axes[0].get_ylim()[0] == 0
+
+
+def test_a_rate_is_rounded_once_and_prints_as_its_csv():
+    """Issue 26: 123 citations of 7,170 Hispanic students is 17.155 per 1,000: 17.2 in the CSV and the PDF alike."""
+    from sro_reporting.measures import disparity
+    from sro_reporting.rendering.report import _cell
+
+    enrollment = pd.DataFrame({"school_id": ["1", "1"], "school_year": ["2025-26"] * 2, "race": ["HISPANIC", "WHITE"],
+                               "gender": [None, None], "students": [7170, 1000]})
+    enf = pd.DataFrame({"action_datetime": T("2025-09-02"), "school_related": True, "school_id": "1",
+                        "action_type": "citation", "subject_race": ["HISPANIC"] * 123 + ["WHITE"] * 10})
+    out = disparity.rates(enf, enrollment, ["1"], "2025-26", WEEK).set_index("race")
+    assert out.loc["HISPANIC", "citation_rate"] == 17.2 and _cell(out.loc["HISPANIC", "citation_rate"]) == "17.2"
+    assert out.loc["HISPANIC", "citation_rri"] == round(17.1548 / 10, 1)  # from the exact rates, not 17.2 / 10.0

@@ -1,8 +1,8 @@
 """Cell parsers: hand cases, and the fast paths agreeing with the exact ones."""
 
 import numpy as np
-import pyarrow as pa
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

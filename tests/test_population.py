@@ -9,11 +9,11 @@ from conftest import write_folder
 from typer.testing import CliRunner
 
 import sro_reporting as sro
-from sro_reporting.measures import population, summary
-from sro_reporting.measures.calls import response_times
 from sro_reporting.cli import app
-from sro_reporting.params import load_school_year
+from sro_reporting.measures import disparity, people, population, summary
+from sro_reporting.measures.calls import response_times
 from sro_reporting.measures.population import NO_SCHOOL, NOT_TAKING_PART, TOTAL, UNKNOWN_SCHOOL
+from sro_reporting.params import load_school_year
 
 YEAR = load_school_year("2025-26")
 FALL, SPRING = YEAR.semesters["fall"], YEAR.semesters["spring"]
@@ -99,11 +99,14 @@ def test_a_school_that_joined_counts_nothing_before_its_semester_and_says_not_ta
     assert packet.loc["School days", "previous"] == 88  # not a count at the school
 
 
-def test_the_annual_counts_a_schools_whole_year_and_states_its_join_and_leave(data):
+def test_the_annual_counts_a_school_only_on_its_days_and_states_its_join_and_leave(data):
+    """Contract v3: c2, e1 and a1 at Lincoln before it joined, c4 at Madison after it left, count as not taking part."""
     year = population.by_place(data, YEAR.year_span)
     got = rows(year, ["participation", "calls", "arrests", "activities"])
-    assert got["Lincoln High"] == {"participation": "joined 2026-01-26", "calls": 2, "arrests": 1, "activities": 2}
-    assert got["Madison High"]["participation"] == "left 2026-01-23"
+    assert got["Lincoln High"] == {"participation": "joined 2026-01-26", "calls": 1, "arrests": 0, "activities": 1}
+    assert got["Madison High"] == {"participation": "left 2026-01-23", "calls": 0, "arrests": 0, "activities": 0}
+    assert rows(year, ["calls", "arrests", "activities"])[NOT_TAKING_PART] == {"calls": 2, "arrests": 2,
+                                                                                "activities": 1}
     assert got["Washington High"]["participation"] == "whole period"
     parts = summary.by_part_of_year(data, YEAR).set_index("measure")
     assert (parts[["fall", "spring", "outside the semesters"]].sum(axis=1) == parts["year"]).all()
@@ -269,3 +272,43 @@ def test_a_period_placed_once_is_given_again_unchanged_and_made_again_from_a_rep
     finally:
         data.tables["calls_for_service"] = kept
     assert population.by_place(data, SPRING).equals(again)
+
+
+def test_the_disparity_counts_follow_the_participation_windows(data):
+    """Issue 26: e1 at Lincoln before it joined is no action at a school taking part, in the year as in the fall."""
+    for span in (YEAR.year_span, FALL):
+        counts = people.participating_by_race(data, span).counts.sum()
+        assert (int(counts["arrest"]), int(counts["citation"])) == ((0, 1) if span == YEAR.year_span else (0, 0))
+    assert "only the actions at schools taking part" in disparity.DEFINITION  # the table says whom it counts
+
+
+def test_the_annual_says_what_came_before_a_school_joined_and_after_it_left(data):
+    """Issue 26: the records the row "not taking part" holds for schools of the program, school by school."""
+    table = population.outside_windows(data, YEAR.year_span)
+    got = table[["school_id", "when", "calls", "arrests", "activities"]].values.tolist()
+    assert got == [["0014", "before it joined 2026-01-26", 1, 1, 1], ["0021", "after it left 2026-01-23", 1, 0, 0]]
+    assert population.outside_windows(data, SPRING, "0014").empty  # spring is all inside its window
+
+
+def test_a_school_is_compared_per_100_students_with_schools_of_its_kind(tmp_path):
+    """Issue 26, a principal's ask: K-8 with K-8 per 100 students, not an average over every school."""
+    schools = SCHOOLS.assign(grade_band=["High School", "High School", "High School", "K-8"],
+                             participation_start="", participation_end="", sro_participating=["yes"] * 4)
+    enrollment = pd.DataFrame({"school_id": ["0007", "0014", "0021", "0099"], "school_year": "2025-26",
+                               "race": "BLACK", "gender": "", "students": ["200", "600", "100", "50"]})
+    calls = CALLS.assign(school_id=["0007", "0014", "0014", "0021", "0099", "0007"])
+    data = sro.load(write_folder(tmp_path, schools=schools, calls_for_service=calls, enforcement=ENFORCEMENT,
+                                 officers=OFFICERS, enrollment=enrollment), use_cache=False)
+    out = summary.like_schools(data, YEAR, YEAR.year_span, "0007").set_index("measure")
+    # 0007: 2 calls among 200 students = 1.0 per 100; the high schools: 5 calls among 900 = 0.6 (0099, a K-8, not)
+    assert out.loc["Calls for service"].tolist() == [2, 1.0, 0.6]
+
+
+def test_the_monthly_brief_trend_covers_every_month_so_far(data):
+    """Issue 26, the safety director's ask: every month of the school year to this one, adding to the year."""
+    feb = dt.date(2026, 2, 1), dt.date(2026, 2, 28)
+    trend = summary.months_so_far(data, YEAR, population.Span(start=feb[0], end=feb[1]))
+    assert trend["month"].tolist()[0] == "2025-07" and trend["month"].tolist()[-1] == "2026-02"
+    assert trend["calls"].tolist() == [0, 0, 0, 2, 0, 0, 0, 2]  # c1, c2 in October; c3, c4 in February
+    assert trend["arrests"].sum() == population.totals(data, population.Span(start=YEAR.year_span.start,
+                                                                              end=feb[1]))["arrests"]

@@ -210,3 +210,39 @@ def test_demo_keeps_its_scale_and_planted_breaches(tables):
     at_school = tables["calls_for_service"]["school_id"] != ""
     hours = pd.to_datetime(tables["calls_for_service"]["call_datetime"]).dt.hour
     assert ((hours < 6) & at_school).sum() > 100  # calls at school addresses come at night too
+
+
+@pytest.mark.parametrize("short", [pytest.param(s, id=s) for s in ("CAD", "OJJDP", "NASRO", "FERPA", "PBIS")])
+def test_abbreviations_are_spelt_out_where_first_used(short):
+    """Issue 26: CAD, OJJDP, NASRO, FERPA and PBIS were never spelt out."""
+    from sro_reporting.rendering.glossary import ABBREVIATIONS
+    from sro_reporting.rendering.render import finish
+
+    page = finish(f'<title>x</title><style>/*sro-css*/</style><main class="report"><p>The {short} note.</p>'
+                  f'<table><caption>{short} table</caption></table></main>', "screen")
+    body = page.split('<main class="report">')[1]
+    assert f"{ABBREVIATIONS[short]} ({short}) note" in body and f"<caption>{short} table" in body
+
+
+def test_a_long_school_name_breaks_and_keeps_the_numbers_on_the_page():
+    """Issue 26: a 320-character school name pushed Table 6's numbers off the page."""
+    import weasyprint
+
+    from sro_reporting.rendering import render
+
+    name = "Amberbrook" * 32
+    head = '<tr><th scope="col">School</th>' + "".join(f'<th scope="col" class="num">Column {i}</th>'
+                                                       for i in range(9)) + "</tr>"
+    row = f'<tr><th scope="row">{name}</th>' + "".join(f'<td class="num">{i}99</td>' for i in range(9)) + "</tr>"
+    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>x</title><style>{render.CSS_SLOT}'
+            f'</style></head><body><main class="report"><div class="table-wrap"><table class="sro-table"><caption>c'
+            f'</caption><thead>{head}</thead><tbody>{row}</tbody></table></div></main></body></html>')
+    first = weasyprint.HTML(string=render.finish(page, "print")).render().pages[0]
+
+    def right_edges(box):
+        yield box.position_x + (box.width or 0)
+        for child in getattr(box, "children", None) or []:
+            yield from right_edges(child)
+
+    margin = first._page_box.margin_right
+    assert max(right_edges(first._page_box)) <= first.width - margin + 0.5

@@ -11,10 +11,10 @@ import pytest
 from conftest import write_folder
 
 from sro_reporting.files import report_stem
+from sro_reporting.measures.staffing import school_days
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import project_root
 from sro_reporting.running.reconcile import reconcile, reconcile_run
-from sro_reporting.measures.staffing import school_days
 
 pytestmark = pytest.mark.slow
 YEAR = load_school_year("2025-26")
@@ -122,9 +122,10 @@ def test_the_semester_figures_as_computed_by_hand(run):
                              "Use-of-force incidents", "School days")] == ["5", "2", "2", "4", "1", "1", "1", "94"]
     place = table(run, "semester-2025-26-spring", "key_figures_by_school").set_index("school_name")
     assert place.loc["Lincoln High", ["participation", "calls", "citations", "activities"]].tolist() == [
-        "joined 2026-03-02", "2", "1", "1"]  # its February call, citation and activity count: whole period
+        "joined 2026-03-02", "1", "0", "0"]  # contract v3: only c07 is from its days in the program
+    # c06 (Lincoln before it joined), c08 (Madison after it left); e5 at Other K-8; a3 (Lincoln before), a5 (Madison after)
     assert place.loc["At a school not taking part in the period", ["calls", "arrests", "activities"]].tolist() == [
-        "1", "1", "1"]
+        "2", "1", "2"]
     assert place.loc["No school recorded", ["citations", "activities"]].tolist() == ["1", "1"]
     duty = table(run, "semester-2025-26-spring", "days_below_floor").set_index("date")
     assert duty.loc["2026-02-02", "sros_on_duty"] == "2" and duty.loc["2026-02-03", "sros_on_duty"] == "1"
@@ -160,19 +161,19 @@ def test_the_partial_january_brief_is_labelled_and_compared_with_like_days(run):
 
 def test_the_packets_say_not_taking_part_and_average_over_schools(run):
     joined = table(run, "school-2025-26-spring-0014", "key_figures").set_index("measure")
-    assert joined.loc["Calls for service", ["current", "previous"]].tolist() == ["2", "not taking part"]
-    assert joined.loc["School-related citations", ["current", "previous"]].tolist() == ["1", "not taking part"]
+    assert joined.loc["Calls for service", ["current", "previous"]].tolist() == ["1", "not taking part"]  # c07 only
+    assert joined.loc["School-related citations", ["current", "previous"]].tolist() == ["0", "not taking part"]
     average = table(run, "school-2025-26-spring-0007", "district_comparison").set_index("measure")
-    assert average.loc["Calls for service", ["this_school", "district_average"]].tolist() == ["2", "2.0"]
-    assert average.loc["SRO activities logged", "district_average"] == "1.0"  # (1 + 1) / 2, not 4 / 2
+    assert average.loc["Calls for service", ["this_school", "district_average"]].tolist() == ["2", "1.5"]
+    assert average.loc["SRO activities logged", "district_average"] == "0.5"  # (1 + 0) / 2, not 4 / 2
 
 
 def test_the_annual_and_compliance_as_computed_by_hand(run):
     parts = table(run, "annual-2025-26", "key_figures_by_part_of_year").set_index("measure")
     assert parts.loc["Calls for service"].tolist() == ["3", "5", "2", "10"]  # c09 is no program call
     iiif = table(run, "annual-2025-26", "arrests_citations_by_school")
-    assert iiif.values.tolist() == [["0007", "Washington High", "1", "0"], ["0014", "Lincoln High", "0", "1"],
-                                    ["0021", "Madison High", "1", "0"]]
+    assert iiif.values.tolist() == [["0007", "Washington High", "1", "0"], ["0014", "Lincoln High", "0", "0"],
+                                    ["0021", "Madison High", "1", "0"]]  # e2 came before Lincoln joined
     summary = table(run, "compliance-2025-26", "summary").set_index("section")
     assert summary.loc["IV.B", ["baseline", "status"]].tolist() == ["1", "baseline only"]  # B: 1,095 days
     # The data end on June 20, 2026, before the instruction took effect: B's missing MPS topics are a baseline
@@ -204,7 +205,7 @@ def plant(out, tmp_path, stem, name, row, column, value):
                  id="a-key-figure-off-its-table"),
     pytest.param("monthly-2025-26-spring-2026-03", "key_figures", "Calls for service", "current", "3",
                  "months to semester", id="a-month-off-the-semester"),
-    pytest.param("school-2025-26-spring-0014", "key_figures", "School-related citations", "current", "0",
+    pytest.param("school-2025-26-spring-0014", "key_figures", "Calls for service", "current", "2",
                  "packets to district", id="a-packet-off-its-district-row"),
     pytest.param("school-2025-26-spring-0007", "district_comparison", "Calls for service", "district_average", "2.5",
                  "packets to district", id="a-district-average-with-the-rest"),

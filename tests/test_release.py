@@ -126,10 +126,10 @@ def test_audit_finds_the_leaks_of_tables_suppressed_one_at_a_time(release, tmp_p
     import shutil
 
     import sro_reporting as sro
+    from sro_reporting.disclosure.privacy import suppress_counts
     from sro_reporting.measures import people
     from sro_reporting.measures.enforcement import ACTION_LABELS
     from sro_reporting.params import load_school_year
-    from sro_reporting.disclosure.privacy import suppress_counts
 
     out, data = release
     shutil.copytree(out / "mps", tmp_path / "mps")

@@ -4,9 +4,9 @@ import io
 
 import pandas as pd
 import pytest
+from conftest import write_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import write_folder
 from typer.testing import CliRunner
 
 import sro_reporting as sro

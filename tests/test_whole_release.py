@@ -11,8 +11,8 @@ import pytest
 from conftest import run_cli, write_folder
 from test_gate import TABLES
 
-from sro_reporting.running.reconcile import check_folder, reconcile_run
 from sro_reporting.running import folder, release
+from sro_reporting.running.reconcile import check_folder, reconcile_run
 
 PACKETS = [f"school-2025-26-spring-{s}" for s in ("0010", "0020", "0040")]  # the schools taking part in spring
 SPRING = ("--semester", "spring")

@@ -118,6 +118,24 @@ def participating(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Dat
     return schools[mask].sort_values("school_id").reset_index(drop=True)
 
 
+def takes_part_on(school_id: pd.Series, when: pd.Series, schools: pd.DataFrame) -> pd.Series:
+    """Return whether each record's school takes part in the program on the record's day (contract v3).
+
+    A school takes part from `participation_start` to `participation_end`, both included; a blank date is open.
+
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "sro_participating": [True, False],
+    ...     "participation_start": pd.to_datetime(["2026-01-26", None]), "participation_end": [pd.NaT] * 2})
+    >>> when = pd.to_datetime(["2026-01-23 10:00", "2026-01-26 08:00", "2026-02-02 09:00", None])
+    >>> takes_part_on(pd.Series(["1", "1", "2", "1"]), pd.Series(when), schools).tolist()
+    [False, True, False, False]
+    """
+    registry = schools.drop_duplicates("school_id").set_index("school_id")
+    day = pd.to_datetime(when).dt.normalize()
+    start, end = (school_id.map(registry[c]) for c in ("participation_start", "participation_end"))
+    program = school_id.map(registry["sro_participating"]).astype("boolean").fillna(False).astype(bool)
+    return (program & day.notna() & (start.isna() | (day >= start)) & (end.isna() | (day <= end))).astype(bool)
+
+
 def participation_notes(schools: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
     """Return, by school_id, how each school taking part in [start, end] did: `whole period`, `joined ...`.
 

@@ -21,8 +21,10 @@ CONTACTS_DEFINITION = (
     "student met in two activities counts twice, so contacts are not a count of students.")
 ALTERNATIVE_DEFINITION = (
     "Alternatives to citation: logged SRO activities marked 'in lieu of citation', an alternative "
-    "response such as a resource referral chosen instead of a citation (SOI III.D.9). The rate is "
-    "alternatives divided by alternatives plus school-related citations in the same period.")
+    "response such as a resource referral chosen instead of a citation (SOI III.D.9). The rate compares "
+    "like with like: alternatives, which SROs log, divided by alternatives plus the school-related "
+    "citations with an SRO recorded as the officer in the same period. Citations with no officer "
+    "recorded are counted in the table but not in the rate.")
 
 
 def activities_in(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
@@ -65,33 +67,38 @@ def by_school(activities: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd
      ['At a school ID not in the list of schools', 0, 0], ['No school recorded', 1, 1], ['Total', 2, 4]]
     """
     found = activities_in(activities, span)
-    wide = pd.crosstab(place(found["school_id"], schools, span), found["activity_type"])
+    wide = pd.crosstab(place(found["school_id"], found["activity_date"], schools, span), found["activity_type"])
     wide = wide.reindex(columns=list(ACTIVITY_TYPE.codes), fill_value=0)
     return place_rows(wide.assign(total=wide.sum(axis=1)), schools, span)
 
 
 def alternatives(activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return youth referrals, alternatives to citation, citations and the alternatives rate (III.D.9).
+    """Return youth referrals, alternatives to citation, citations (by an SRO, none recorded) and the rate (III.D.9).
+
+    The rate is over SROs' own choices: alternatives against the citations with an officer recorded.
 
     >>> import pandas as pd, datetime as dt
     >>> acts = pd.DataFrame({"activity_date": pd.to_datetime(["2025-09-02"] * 2),
     ...     "activity_type": ["youth_referral", "intervention"],
     ...     "in_lieu_of_citation": pd.array([True, True], dtype="boolean")})
-    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-03"]),
-    ...     "school_related": pd.array([True], dtype="boolean"), "action_type": ["citation"]})
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-03"] * 2),
+    ...     "school_related": pd.array([True, True], dtype="boolean"), "action_type": ["citation"] * 2,
+    ...     "officer_id": ["A", None]})
     >>> alternatives(acts, enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["value"].tolist()
-    [1, 2, 1, 66.7]
+    [1, 2, 2, 1, 1, 66.7]
     """
     acts = activities_in(activities, span)
     enf = enforcement[in_span(enforcement["action_datetime"], span)
                       & enforcement["school_related"].fillna(False)]
-    alt = int(acts["in_lieu_of_citation"].fillna(False).sum())
-    cited = int((enf["action_type"] == "citation").sum())
-    rate = alt / (alt + cited) if alt + cited else None
+    cited = enf[enf["action_type"] == "citation"]
+    alt, by_sro = int(acts["in_lieu_of_citation"].fillna(False).sum()), int(cited["officer_id"].notna().sum())
+    rate = alt / (alt + by_sro) if alt + by_sro else None
     return measures([
         ("Youth referrals logged", int((acts["activity_type"] == "youth_referral").sum())),
         ("Alternatives to citation", alt),
-        ("School-related citations", cited),
+        ("School-related citations", len(cited)),
+        ("School-related citations with an SRO recorded", by_sro),
+        ("School-related citations with no officer recorded", len(cited) - by_sro),
         ("Alternatives rate (%)", None if rate is None else round(100 * rate, 1)),
     ])
 

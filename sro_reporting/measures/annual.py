@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sro_reporting.linking.schools import LINK_TYPES, participating
+from sro_reporting.linking.schools import LINK_TYPES, participating, takes_part_on
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
 
@@ -17,9 +17,10 @@ def priority_label(priority: pd.Series) -> pd.Series:
 
 
 def school_calls(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return the linked calls of `span` at schools taking part in it, with the school's name."""
+    """Return the linked calls of `span` at schools taking part on the call's day, with the school's name."""
     part = participating(schools, span.start, span.end)[["school_id", "school_name"]]
     linked = calls[calls["linked_school_id"].notna() & in_span(calls["call_datetime"], span)]
+    linked = linked[takes_part_on(linked["linked_school_id"], linked["call_datetime"], schools)]
     out = linked.merge(part, left_on="linked_school_id", right_on="school_id",
                        suffixes=("_cad", ""), how="inner")
     return out.assign(priority_label=priority_label(out["priority"]))
@@ -57,6 +58,8 @@ def arrests_citations_by_school(enforcement: pd.DataFrame, schools: pd.DataFrame
                                 span: Span) -> pd.DataFrame:
     """III.F.2: school-related arrests and citations at every participating school, zeros included.
 
+    An action counts for a school only on a day the school takes part (contract v3).
+
     >>> import pandas as pd, datetime as dt
     >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"],
     ...     "sro_participating": [True, True], "participation_start": [pd.NaT] * 2,
@@ -71,33 +74,12 @@ def arrests_citations_by_school(enforcement: pd.DataFrame, schools: pd.DataFrame
     part = participating(schools, span.start, span.end)[["school_id", "school_name"]]
     related = enforcement[enforcement["school_related"].fillna(False)
                           & in_span(enforcement["action_datetime"], span)]
+    related = related[takes_part_on(related["school_id"], related["action_datetime"], schools)]
     counts = pd.crosstab(related["school_id"], related["action_type"])
     counts = counts.reindex(columns=["arrest", "citation"], fill_value=0)
     out = part.merge(counts, left_on="school_id", right_index=True, how="left")
     out = out.rename(columns={"arrest": "arrests", "citation": "citations"})
     return out.fillna({"arrests": 0, "citations": 0}).astype({"arrests": "int64", "citations": "int64"})
-
-
-def calls_by_school_priority(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
-    """Return calls at each participating school with one column per priority and a total.
-
-    >>> import pandas as pd, datetime as dt
-    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
-    ...     "participation_start": [pd.NaT], "participation_end": [pd.NaT]})
-    >>> calls = pd.DataFrame({"linked_school_id": ["1", "1"], "call_datetime": pd.to_datetime(["2025-09-02"] * 2),
-    ...     "priority": pd.array([1, None], dtype="Int64"), "disposition": ["ADVISED"] * 2})
-    >>> t = calls_by_school_priority(calls, schools, Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)))
-    >>> t[["1", "not recorded", "total"]].values.tolist()
-    [[1, 1, 2]]
-    """
-    found = school_calls(calls, schools, span)
-    part = participating(schools, span.start, span.end)[["school_id", "school_name"]]
-    wide = pd.crosstab(found["school_id"], found["priority_label"])
-    wide = wide.reindex(columns=list(PRIORITIES), fill_value=0)
-    out = part.merge(wide, left_on="school_id", right_index=True, how="left")
-    out[list(PRIORITIES)] = out[list(PRIORITIES)].fillna(0).astype("int64")
-    out["total"] = out[list(PRIORITIES)].sum(axis=1)
-    return out.reset_index(drop=True)
 
 
 def link_summary(calls: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from sro_reporting.linking.schools import participating
+from sro_reporting.measures.population import TOTAL
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
-from sro_reporting.measures.population import TOTAL
 
 DEFINITION = ("SROs assigned: officers on MPD's roster of SROs per school for some day of the period. SROs who "
               "logged activity: officers who logged at least one activity at the school in the period. Days with "

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.measures.annual import PRIORITIES
+from sro_reporting.measures.population import place_rows
 from sro_reporting.params import Span
 from sro_reporting.periods import month_rows
 
@@ -64,6 +65,37 @@ def by_month(found: pd.DataFrame, span: Span, as_of: dt.date | None = None) -> p
     counts = found["call_datetime"].dt.strftime("%Y-%m").value_counts()
     out = month_rows(span, as_of)
     return out.assign(calls=out["month"].map(counts).fillna(0).astype("int64"))
+
+
+def by_school_priority(found: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return program calls (`population.program_calls`) by place and priority: each school taking part, the
+    rows after the schools and the total, so that the table adds to the key figures' calls.
+
+    >>> import pandas as pd
+    >>> schools = pd.DataFrame({"school_id": ["1"], "school_name": ["A"], "sro_participating": [True],
+    ...     "participation_start": [pd.NaT], "participation_end": [pd.NaT]})
+    >>> found = pd.DataFrame({"place": ["1", "1", "No school recorded"], "priority_label": ["1", "not recorded", "2"]})
+    >>> t = by_school_priority(found, schools, Span(start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)))
+    >>> t[["school_name", "1", "2", "not recorded", "total"]].values.tolist()[0], t["total"].tolist()[-1]
+    (['A', 1, 0, 1, 2], 3)
+    """
+    wide = pd.crosstab(found["place"], found["priority_label"]).reindex(columns=list(PRIORITIES), fill_value=0)
+    return place_rows(wide.assign(total=wide.sum(axis=1)), schools, span)
+
+
+WEAPON_NATURES = ("SUBJ W/WEAPON", "SUBJ W/GUN", "SHOTS FIRED", "SHOTSPOTTER")  # CAD natures that report a weapon
+
+
+def weapon_calls(found: pd.DataFrame) -> pd.DataFrame:
+    """Return the calls (of `population.program_calls`) whose nature reports a weapon, by date.
+
+    >>> import pandas as pd
+    >>> found = pd.DataFrame({"call_datetime": pd.to_datetime(["2026-03-02 10:00", "2026-03-01 09:00"]),
+    ...     "nature_of_call": ["SUBJ W/GUN", "FIGHT"], "school_id": ["1", "1"]})
+    >>> weapon_calls(found)["nature_of_call"].tolist()
+    ['SUBJ W/GUN']
+    """
+    return found[found["nature_of_call"].isin(WEAPON_NATURES)].sort_values("call_datetime")
 
 
 def by_nature(found: pd.DataFrame, top: int = 10) -> pd.DataFrame:

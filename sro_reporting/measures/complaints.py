@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.measures.population import TOTAL
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
-from sro_reporting.measures.population import TOTAL
 from sro_reporting.reading.codes import COMPLAINT_CATEGORY, COMPLAINT_FINDING, COMPLAINT_SOURCE, CodeSet
 
 DEFINITION = ("A complaint about an SRO, whoever received it (the Fire and Police Commission, MPD, MPS "

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sro_reporting.linking.schools import participating
-from sro_reporting.params import Mou, SchoolYear, Span, load_school_year, previous_year
+from sro_reporting.params import Mou, SchoolYear, Span, load_school_year, next_year, previous_year
 from sro_reporting.periods import months
 from sro_reporting.reading.dataset import DataSet
 
@@ -331,17 +331,21 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
 
 
 def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: dt.date | None = None,
-        earlier: Mou | None = None) -> pd.DataFrame:
+        earlier: Mou | None = None, later: Mou | None = None) -> pd.DataFrame:
     """V: an MOU (this year's or the one before, `earlier`) in force every day of the period to the check date.
 
-    A day without one is a breach; the MOU in force at the end ending within the warning window after
-    it is a warning, not a breach.
+    A day without one is a breach. The MOU in force at the end, ending within the warning window after the
+    check date (or before it), is a warning, not a breach, unless the next year's MOU (`later`) was signed by
+    the check date.
 
     >>> import datetime as dt
     >>> year = SchoolYear(school_year="2025-26", mou_warning_days=90, mou=Mou(signed=dt.date(2025, 3, 10),
     ...     expires=dt.date(2026, 8, 31)), semesters={"fall": Span(start=dt.date(2025, 9, 2), end=dt.date(2026, 1, 23))})
-    >>> mou(year, dt.date(2026, 11, 20), year.year_span)[["status", "reason"]].values.tolist()
-    [['warning', 'expires on 2026-08-31, 62 days after 2026-06-30 (warning at 90 days)']]
+    >>> mou(year, dt.date(2026, 6, 30), year.year_span)[["status", "reason"]].values.tolist()
+    [['warning', 'expires on 2026-08-31, 62 days after the check date 2026-06-30 (warning at 90 days)']]
+    >>> mou(year, dt.date(2026, 11, 20), year.year_span, later=Mou(signed=dt.date(2026, 8, 20),
+    ...     expires=dt.date(2028, 6, 30))).empty
+    True
     """
     span = span or year.year_span
     end = min(span.end, as_of)
@@ -360,12 +364,18 @@ def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: d
         status = due_status(last, effective)
         rows.append((None, None, first, status, f"no MOU in force from {first} to {last}"))
     current = [m for m in mous if m.signed <= end <= m.expires]
-    if current:
+    renewed = later is not None and later.signed <= as_of  # a next MOU counts once it is signed, by the check date
+    if current and not renewed:
         last = max(current, key=lambda m: m.expires)
-        left = (last.expires - end).days
-        if left <= year.mou_warning_days:
+        left = (last.expires - as_of).days  # from the check date: a reader acts on it from then
+        if left < 0:
             rows.append((last.signed, last.expires, last.expires, WARNING,
-                         f"expires on {last.expires}, {left} days after {end} (warning at {year.mou_warning_days} days)"))
+                         f"expired on {last.expires}, before the check date {as_of}; no later MOU signed by then "
+                         "is in the parameter files"))
+        elif left <= year.mou_warning_days:
+            rows.append((last.signed, last.expires, last.expires, WARNING,
+                         f"expires on {last.expires}, {left} days after the check date {as_of} (warning at "
+                         f"{year.mou_warning_days} days)"))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -444,6 +454,14 @@ EXTRACT_OMISSIONS = [
 ]
 
 
+def _mou_of(school_year: str) -> Mou | None:
+    """Return a school year's MOU from its parameter file, or None where there is none."""
+    try:
+        return load_school_year(school_year).mou
+    except FileNotFoundError:
+        return None
+
+
 def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date,
               dpi_made: dt.date | None = None) -> dict[str, pd.DataFrame]:
     """Run every rule for the SROs assigned in `span` on the check date `as_of`; return the findings by section.
@@ -452,10 +470,7 @@ def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date,
     from sro_reporting.measures.staffing import active_officers
 
     effective = year.soi_effective
-    try:
-        earlier = load_school_year(previous_year(year.school_year)).mou
-    except FileNotFoundError:
-        earlier = None
+    earlier, later = (_mou_of(label) for label in (previous_year(year.school_year), next_year(year.school_year)))
     officers = active_officers(data.officers, span)
     training = data.training[data.training["officer_id"].isin(officers["officer_id"])]
     return {
@@ -466,7 +481,7 @@ def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date,
         "III.E.1": monthly_meetings(data.meetings, year, as_of, effective),
         "III.E.2": consultations(data.meetings, data.schools, year, as_of, effective),
         "III.A / Act 12": act_12(data.shifts, year, span, as_of),
-        "V": mou(year, as_of, span, effective, earlier),
+        "V": mou(year, as_of, span, effective, earlier, later),
         "118.124": dpi_118124(year, as_of, dpi_made),
     }
 

@@ -15,18 +15,27 @@ from sro_reporting.params import Span
 from sro_reporting.reading.codes import RACE
 
 SMALL_GROUP = 0.01  # share of enrollment under which no index is given
+DECIMALS = 1  # rates and indices are rounded once, from the exact values, to what the reports print
 DEFINITION = (
     "Rate: school-related actions per 1,000 students enrolled at the participating schools. Relative "
     "rate index (OJJDP): a group's rate divided by White students' rate; 1.0 is parity. Groups under 1% "
-    "of enrollment get no index. Actions whose person's race is unknown get no rate.")
+    "of enrollment get no index. Actions whose person's race is unknown get no rate. The table counts only "
+    "the actions at schools taking part, on the days they take part, whose enrollment is the base: its "
+    "totals are smaller than the key figures', which count every school-related action of the period; the "
+    "rest are in the rows after the schools in the table of every count at each school.")
+
+
+def enrolled_rows(enrollment: pd.DataFrame, school_ids: list[str], school_year: str) -> pd.DataFrame:
+    """Return the enrollment rows that count each student of the given schools in the school year once."""
+    rows = enrollment[(enrollment["school_year"] == school_year) & enrollment["school_id"].isin(school_ids)]
+    whole = rows[rows["gender"].isna()]  # a school's all-gender rows; else sum its gender rows
+    parts = rows[~rows["school_id"].isin(whole["school_id"]) & rows["gender"].notna()]
+    return pd.concat([whole, parts])
 
 
 def enrollment_by_race(enrollment: pd.DataFrame, school_ids: list[str], school_year: str) -> pd.Series:
     """Return students enrolled at the given schools in the school year, by race code (all genders)."""
-    rows = enrollment[(enrollment["school_year"] == school_year) & enrollment["school_id"].isin(school_ids)]
-    whole = rows[rows["gender"].isna()]  # a school's all-gender rows; else sum its gender rows
-    parts = rows[~rows["school_id"].isin(whole["school_id"]) & rows["gender"].notna()]
-    counts = pd.concat([whole, parts]).groupby("race")["students"].sum()
+    counts = enrolled_rows(enrollment, school_ids, school_year).groupby("race")["students"].sum()
     return counts.reindex(list(RACE.codes), fill_value=0).astype("int64")
 
 
@@ -53,11 +62,12 @@ def rates(enforcement: pd.DataFrame, enrollment: pd.DataFrame, school_ids: list[
                         "arrests": counts["arrest"].to_numpy(), "citations": counts["citation"].to_numpy()})
     share = out["students"] / max(int(out["students"].sum()), 1)
     for action, column in (("arrest", "arrests"), ("citation", "citations")):
-        rate = (1000 * out[column] / out["students"].where(out["students"] > 0)).round(2)
+        rate = 1000 * out[column] / out["students"].where(out["students"] > 0)
         white = rate[out["race"] == "WHITE"].iloc[0]
-        out[f"{action}_rate"] = rate
         index = rate / white if pd.notna(white) and white > 0 else rate * float("nan")
-        out[f"{action}_rri"] = index.where(share >= SMALL_GROUP).round(2)
+        # Rounded once, here, to the one place the reports print: the PDF and the CSV show the same 17.2
+        out[f"{action}_rate"] = rate.round(DECIMALS)
+        out[f"{action}_rri"] = index.where(share >= SMALL_GROUP).round(DECIMALS)
     return out[out["race"] != "UNKNOWN"].reset_index(drop=True)
 
 

@@ -38,8 +38,26 @@ def by_school(enforcement: pd.DataFrame, schools: pd.DataFrame, span: Span) -> p
      ['At a school ID not in the list of schools', 0, 0, 0], ['No school recorded', 0, 1, 0], ['Total', 1, 1, 1]]
     """
     found = actions_in(enforcement, span)
-    wide = pd.crosstab(place(found["school_id"], schools, span), found["action_type"])
+    wide = pd.crosstab(place(found["school_id"], found["action_datetime"], schools, span), found["action_type"])
     return place_rows(wide.reindex(columns=list(ACTION_TYPE.codes), fill_value=0), schools, span)
+
+
+def by_officer_recorded(enforcement: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return school-related actions by type: with an SRO recorded as the officer, with no officer recorded, in all.
+
+    >>> import pandas as pd, datetime as dt
+    >>> enf = pd.DataFrame({"action_datetime": pd.to_datetime(["2025-09-02"] * 3), "school_related": [True] * 3,
+    ...     "action_type": ["arrest", "arrest", "citation"], "officer_id": ["A", None, None]})
+    >>> by_officer_recorded(enf, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['Arrests', 1, 1, 2], ['Citations', 0, 1, 1], ['Court referrals', 0, 0, 0], ['Total', 1, 2, 3]]
+    """
+    found = actions_in(enforcement, span)
+    known = found["officer_id"].notna()
+    rows = [(label, int((found["action_type"] == code)[known].sum()), int((found["action_type"] == code)[~known].sum()))
+            for code, label in ACTION_LABELS.items()]
+    out = pd.DataFrame(rows, columns=["action", "with_sro", "no_officer"])
+    out.loc[len(out)] = ["Total", int(out["with_sro"].sum()), int(out["no_officer"].sum())]
+    return out.assign(total=out["with_sro"] + out["no_officer"])
 
 
 def person_category(people: pd.DataFrame, breakdown: str) -> pd.Series:

@@ -10,14 +10,12 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from sro_reporting.linking.schools import participating
 from sro_reporting.measures import offenses
 from sro_reporting.measures.disparity import enrollment_by_race
 from sro_reporting.measures.enforcement import BREAKDOWNS, actions_in, counts_by
 from sro_reporting.measures.force import force_in
-from sro_reporting.linking.schools import participating
-from sro_reporting.measures.disparity import enrollment_by_race
-from sro_reporting.measures.enforcement import BREAKDOWNS, actions_in, counts_by
-from sro_reporting.measures.force import force_in
+from sro_reporting.measures.population import place
 from sro_reporting.params import SchoolYear, Span
 from sro_reporting.reading.codes import ACTION_TYPE, RACE
 from sro_reporting.reading.dataset import DataSet
@@ -40,9 +38,10 @@ class Breakdown(NamedTuple):
     part: tuple[tuple[str, str], ...] = ()  # the part of the population counted, e.g. `PARTICIPATING`; () all
 
 
-def at_participating(data: DataSet, span: Span, frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the records of `frame` at the schools taking part in `span`."""
-    return frame[frame["school_id"].isin(participating(data.schools, span.start, span.end)["school_id"])]
+def at_participating(data: DataSet, span: Span, actions: pd.DataFrame) -> pd.DataFrame:
+    """Return the actions of `span` at a school on a day it takes part (`population.place`'s schools)."""
+    found = actions_in(actions, span)
+    return found[place(found["school_id"], found["action_datetime"], data.schools, span) == found["school_id"]]
 
 
 def student_status(people: pd.DataFrame) -> pd.Series:
@@ -93,7 +92,7 @@ def incidents_118124(data: DataSet, year: SchoolYear) -> Breakdown:
 
 def participating_by_race(data: DataSet, span: Span) -> Breakdown:
     """Return school-related actions at the schools taking part, by race: the numerators of the disparity rates."""
-    acts = at_participating(data, span, actions_in(data.enforcement, span))
+    acts = at_participating(data, span, data.enforcement)
     return Breakdown(ACTIONS, "race", "action_type", counts_by(acts, "race", "action_type", list(ACTION_TYPE.codes)),
                      PARTICIPATING)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sro_reporting.measures.population import TOTAL, place, place_rows
 from sro_reporting.params import Span
 from sro_reporting.periods import in_span
-from sro_reporting.measures.population import TOTAL, place, place_rows
 from sro_reporting.reading.codes import SEARCH_BASIS, SEARCH_FOUND, SEARCH_TYPE, CodeSet
 
 NOT_RECORDED = "Not recorded"

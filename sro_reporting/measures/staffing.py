@@ -191,6 +191,21 @@ def school_presence(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
     return out.astype({"days_with_sro": "int64", "sros": "int64"}).round({"hours_logged": 1})
 
 
+def sros_at_school(activities: pd.DataFrame, span: Span) -> pd.DataFrame:
+    """Return each SRO who logged an activity in `activities` (one school's), with the days and hours logged.
+
+    >>> import pandas as pd, datetime as dt
+    >>> acts = pd.DataFrame({"officer_id": ["A", "B", "A"], "hours": [1.0, 2.0, 0.5],
+    ...     "activity_date": pd.to_datetime(["2025-09-02", "2025-09-02", "2025-09-03"])})
+    >>> sros_at_school(acts, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))).values.tolist()
+    [['A', 2, 1.5], ['B', 1, 2.0]]
+    """
+    found = activities[in_span(activities["activity_date"], span)]
+    out = found.groupby("officer_id").agg(days=("activity_date", "nunique"), hours=("hours", "sum")).reset_index()
+    return out.sort_values(["days", "officer_id"], ascending=[False, True]).reset_index(drop=True).astype(
+        {"days": "int64"}).round({"hours": 1})
+
+
 def weekday_window(year: SchoolYear) -> str:
     """Return the school-hours window as text: weekdays 07:30-16:30."""
     return f"weekdays {year.school_hours[0]}-{year.school_hours[1]}"

@@ -7,14 +7,26 @@ import datetime as dt
 import pandas as pd
 
 from sro_reporting.frames import measures
+from sro_reporting.linking.schools import participating, takes_part_on
 from sro_reporting.measures import complaints, searches
-from sro_reporting.measures.population import MEASURES, by_place, schools_only, totals
+from sro_reporting.measures.population import MEASURES, at_school, by_place, schools_only, totals
+from sro_reporting.measures.rates import students_by_school
 from sro_reporting.measures.staffing import school_days, school_presence, shift_times
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
-from sro_reporting.periods import covered, in_span, month_rows, outside_semesters, partial_note, parts_by_semester
+from sro_reporting.periods import (
+    covered,
+    in_span,
+    month_rows,
+    months,
+    outside_semesters,
+    partial_note,
+    parts_by_semester,
+)
 from sro_reporting.reading.dataset import DataSet
 
 SMALL_BASE = 10  # a change in percent from a smaller count is not given
+# The base a count per school day at a school taking part is over (`school_days_taking_part`): the district's, a school's
+BASES = {True: "School days at the schools taking part", False: "School days the school took part"}
 NOT_TAKING_PART = "not taking part"
 SOURCES = {**{MEASURES[m]: t for m, t in (
     ("calls", "calls_for_service"), ("arrests", "enforcement"), ("citations", "enforcement"),
@@ -24,19 +36,34 @@ COMPARE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or mor
                 "\"small base\". \"Not taking part\": the school did not take part in that period.")
 
 
-def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
+def covered_school_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> pd.DatetimeIndex:
     """Return the school days of the period up to the data's as-of date (none when it starts after it).
 
     The calendar is the school year's the period starts in, where a parameter file has it.
     """
     if as_of is not None and as_of < span.start:
-        return 0
+        return pd.DatetimeIndex([])
     if school_year_of(span.start) != year.school_year:
         try:
             year = load_school_year(school_year_of(span.start))
         except FileNotFoundError:
             pass
-    return len(school_days(year, covered(span, as_of)))
+    return pd.DatetimeIndex(school_days(year, covered(span, as_of)))
+
+
+def covered_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> int:
+    """Return how many school days the period has up to the data's as-of date (`covered_school_days`)."""
+    return len(covered_school_days(year, span, as_of))
+
+
+def school_days_taking_part(data: DataSet, year: SchoolYear, span: Span, school_id: str | None = None) -> int:
+    """Return the school days of the period added up over the schools taking part (or one school), each school's
+    on the days it takes part: the base a count per school day at a school taking part is over."""
+    days = covered_school_days(year, span, data.as_of())
+    part = participating(data.schools, span.start, span.end)["school_id"]
+    ids = part if school_id is None else part[part == school_id]
+    grid = pd.DataFrame({"school_id": ids}).merge(pd.DataFrame({"day": days}), how="cross")
+    return int(takes_part_on(grid["school_id"], grid["day"], data.schools).sum()) if len(grid) else 0
 
 
 def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | None = None) -> pd.DataFrame:
@@ -60,6 +87,7 @@ def key_figures(data: DataSet, year: SchoolYear, span: Span, school_id: str | No
         found = table[table["school_id"] == school_id]
         rows = [(label, int(found.iloc[0][m]) if len(found) else None) for m, label in MEASURES.items()]
     rows.append(("School days", covered_days(year, span, data.as_of())))
+    rows.append((BASES[school_id is None], school_days_taking_part(data, year, span, school_id)))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "Int64"})
 
 
@@ -173,6 +201,50 @@ def district_comparison(data: DataSet, span: Span, school_id: str) -> pd.DataFra
                          "district_average": [round(float(schools[m].mean()), 1) for m in MEASURES]})
 
 
+LIKE_MEASURES = ("calls", "arrests", "citations", "court_referrals", "use_of_force")
+
+
+def like_schools(data: DataSet, year: SchoolYear, span: Span, school_id: str, per: int = 100) -> pd.DataFrame:
+    """Return one school's counts per `per` students beside the schools of its kind taking part (K-8 with K-8,
+    high school with high school): their counts added up over their students added up, the school included.
+
+    Empty where no enrollment is given for the school.
+    """
+    schools = schools_only(by_place(data, span))
+    kinds = data.schools.drop_duplicates("school_id").set_index("school_id")["grade_band"]
+    like = schools[schools["school_id"].map(kinds) == kinds.get(school_id)]
+    students = students_by_school(data.enrollment, list(like["school_id"]), year.school_year)
+    here = like[like["school_id"] == school_id]
+    if here.empty or pd.isna(students.get(school_id)):
+        return pd.DataFrame(columns=["measure", "this_school", "this_school_per", "like_schools_per"])
+    known = like[like["school_id"].map(students).notna()]
+    pooled = int(students.loc[known["school_id"]].sum())
+    rows = [(MEASURES[m], int(here.iloc[0][m]), round(per * int(here.iloc[0][m]) / int(students[school_id]), 1),
+             round(per * int(known[m].sum()) / pooled, 1)) for m in LIKE_MEASURES]
+    return pd.DataFrame(rows, columns=["measure", "this_school", "this_school_per", "like_schools_per"])
+
+
+TREND_MEASURES = ("calls", "arrests", "citations", "court_referrals", "use_of_force")
+
+
+def months_so_far(data: DataSet, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return the district's counts in every month of the school year up to the end of `span`, with school days.
+
+    >>> import sro_reporting as sro
+    >>> from sro_reporting.params import load_school_year
+    >>> data, year = sro.load(), load_school_year("2025-26")  # the demo data set
+    >>> months_so_far(data, year, Span(start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30)))["month"].tolist()
+    ['2025-07', '2025-08', '2025-09']
+    """
+    so_far = Span(start=year.year_span.start, end=span.end)
+    out = month_rows(so_far, data.as_of())[["month", "covered"]]
+    counts = [totals(data, month) for month in months(so_far)]
+    for m in TREND_MEASURES:
+        out[m] = [c[m] for c in counts]
+    out["school_days"] = [covered_days(year, month, data.as_of()) for month in months(so_far)]
+    return out
+
+
 def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:
     """Return the key figures of school year `label`, blank where the data cannot give them.
 
@@ -184,7 +256,7 @@ def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:
         figures = key_figures(data, load_school_year(label), span)
     except FileNotFoundError:
         figures = key_figures(data, year, span)
-        figures.loc[figures["measure"] == "School days", "value"] = pd.NA
+        figures.loc[figures["measure"].isin(["School days", *BASES.values()]), "value"] = pd.NA
     for measure, table in SOURCES.items():
         first = data.first_day(table)
         if first is not None and first > span.end:
@@ -265,7 +337,7 @@ def presence(data: DataSet, year: SchoolYear, span: Span, school_id: str) -> pd.
     >>> presence(data, year, year.semesters["spring"], "0007")["measure"].tolist()[0]
     'School days in the period'
     """
-    found = school_presence(data.activities, span)
+    found = school_presence(at_school(data.activities, "activity_date", data.schools, span, school_id), span)
     row = found.set_index("school_id").reindex([school_id]).fillna(0).iloc[0]
     return measures([
         ("School days in the period", covered_days(year, span, data.as_of())),

@@ -35,8 +35,8 @@ from sro_reporting.reading.glyphs import missing_glyphs
 from sro_reporting.reading.ids import restore_zeros
 from sro_reporting.reading.lookup import KINDS as ENTITIES
 from sro_reporting.reading.lookup import match
-from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.parse import DateFormat, parse_column
+from sro_reporting.reading.quality import combine, error_count, problem, problems_frame
 from sro_reporting.reading.readers import LINE, RawTable, read_table
 from sro_reporting.reading.sources import Source, changed, hash_sources, identity
 from sro_reporting.reading.tables import TABLES

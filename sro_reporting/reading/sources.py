@@ -17,7 +17,6 @@ from pathlib import Path
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.reading.tables import TABLES, Table
 
-
 SNIFF = 1 << 16  # bytes at the top of a file that tell what it is
 
 

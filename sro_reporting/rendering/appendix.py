@@ -21,6 +21,10 @@ _RUNNING = {"doctitle": r'<h1 class="report-title">(.*?)</h1>',
 _SEPARATOR = "  \u00b7  "  # after the synthetic mark, as print.css writes it
 _PAGES = '@page { @bottom-right { content: string(synthetic) "Page A-" counter(page) " of A-" counter(pages); } }\n'
 _CONTENTS = 'nav.toc .toc-appendix::after { content: leader(".") "A-1"; }\n'  # the body's entry for the appendix
+# The body's pages are counted without the appendix's (rendered apart): its footer says the appendix follows, so
+# "Page 1 of 11" does not read as the whole of a 19-page file.
+_BODY_PAGES = ('@page { @bottom-right { content: string(synthetic) "Page " counter(page) " of " counter(pages) '
+               '" + appendix A"; } }\n')
 _LINK = re.compile(r'<a href="#([^"]+)">(.*?)</a>', re.DOTALL)
 
 
@@ -69,4 +73,4 @@ def split(page: str) -> tuple[str, str | None]:
     body = _unlinked(body, extra_ids, heading.group(1) if heading else "")
     extra = _unlinked(extra, set(re.findall(r'\bid="([^"]+)"', body)), "")
     head = page[:body_from].replace("</style>", _PAGES + _running_strings(page[:start]) + "</style>", 1)
-    return body.replace("</style>", _CONTENTS + "</style>", 1), head + extra
+    return body.replace("</style>", _CONTENTS + _BODY_PAGES + "</style>", 1), head + extra

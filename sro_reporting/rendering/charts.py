@@ -187,6 +187,42 @@ def _date_axis(ax: plt.Axes, values: pd.Series) -> None:
         ax.xaxis.set_major_formatter(mdates.DateFormatter(form))
 
 
+def school_map(schools: pd.DataFrame) -> plt.Figure:
+    """Return the schools drawn at their coordinates, no base map (no network): a marker per kind of school,
+    each point labelled with its school ID; longitude scaled to latitude so distances read true."""
+    fig, ax = plt.subplots(figsize=(7.0, 6.2))
+    kinds = schools["grade_band"].fillna("Other").astype(str)
+    for i, kind in enumerate(sorted(kinds.unique())):
+        part = schools[kinds == kind]
+        ax.scatter(part["longitude"], part["latitude"], s=22, marker=MARKERS[i % len(MARKERS)],
+                   color=PALETTE[i % len(PALETTE)], edgecolor=EDGE, linewidth=0.4, label=kind)
+    for row in schools.itertuples():
+        ax.annotate(str(row.school_id), (row.longitude, row.latitude), xytext=(3, 3), textcoords="offset points",
+                    fontsize=6)
+    ax.set_aspect(1 / np.cos(np.radians(float(schools["latitude"].mean()))))
+    return _finish(fig, ax, "Longitude (degrees)", "Latitude (degrees)", "kind")
+
+
+def describe_map(schools: pd.DataFrame) -> str:
+    """Return the alt text of the map: how many schools of each kind, and the ends of the area they cover.
+
+    >>> t = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"], "grade_band": ["K-8", "High School"],
+    ...     "latitude": [43.0, 43.1], "longitude": [-87.9, -88.0]})
+    >>> describe_map(t)
+    'Map of 2 schools by their coordinates (1 High School, 1 K-8): northernmost B, southernmost A, westernmost B, easternmost A.'
+    """
+    if schools.empty:
+        return "Map of the schools by their coordinates: no school with coordinates."
+    kinds = schools["grade_band"].fillna("Other").astype(str).value_counts().sort_index()
+    ends = {"northernmost": schools.loc[schools["latitude"].idxmax(), "school_name"],
+            "southernmost": schools.loc[schools["latitude"].idxmin(), "school_name"],
+            "westernmost": schools.loc[schools["longitude"].idxmin(), "school_name"],
+            "easternmost": schools.loc[schools["longitude"].idxmax(), "school_name"]}
+    return (f"Map of {len(schools)} schools by their coordinates ("
+            + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "): "
+            + ", ".join(f"{end} {name}" for end, name in ends.items()) + ".")
+
+
 def _finish(fig: plt.Figure, ax: plt.Axes, xlabel: str, ylabel: str, hue: str | None) -> plt.Figure:
     """Label the axes, set the legend in the house style and fit the layout."""
     ax.set_xlabel(xlabel)

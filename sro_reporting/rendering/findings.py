@@ -3,7 +3,8 @@
 Each finding is a sentence built from a metric frame, with the figures it quotes; every figure is
 written to the report's `findings.csv` beside the sentence, so every number in a sentence is in a
 CSV. Changes are only called out on an adequate base (`MIN_BASE` or more in the period before), so
-a rise from 2 to 4 is not reported as "doubled".
+a rise from 2 to 4 is not reported as "doubled", per school day where the periods differ in days or
+schools, and only where the change is beyond chance variation.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
+from scipy.stats import binomtest
 
+ALPHA = 0.05  # a change is called out only where chance would give one as large less often than this
+NOT_COUNTS = ("School days", "School days at the schools taking part", "School days the school took part")  # bases
 MIN_BASE = 20  # the period before must have at least this many for a change to be called out
 MOST = 5  # findings at most
 
@@ -62,16 +66,21 @@ def no_school_days(compared: pd.DataFrame, before: str) -> Finding | None:
     return None
 
 
-def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE) -> Finding | None:
-    """Return the measure that changed most in percent from the period before, among those with an adequate base.
+def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE,
+                   bases: tuple[float, float] | None = None) -> Finding | None:
+    """Return the count that changed most from the period before, among those with an adequate base whose change
+    is beyond chance variation; counts are compared per unit of `bases` (now, before) where the bases differ.
 
-    `compared` is `summary.compare`'s frame (measure, current, previous, change, change_pct).
+    `compared` is `summary.compare`'s frame (measure, current, previous, change, change_pct). `bases` are the school
+    days at the schools taking part in each period (`summary.school_days_taking_part`); without them, the frame's
+    row of those (`summary.BASES`), else its "School days" row. A change is beyond chance when an exact test of two Poisson counts over
+    their bases (the binomial test of the count now given both) has a two-sided p-value under `ALPHA`.
 
-    >>> t = pd.DataFrame({"measure": ["Calls for service", "Use-of-force incidents"], "current": [130, 4],
-    ...     "previous": [100, 1], "change": [30, 3], "change_pct": [30.0, 300.0]})
+    >>> t = pd.DataFrame({"measure": ["Calls for service", "Use-of-force incidents", "School days"],
+    ...     "current": [160, 4, 5], "previous": [100, 1, 5], "change": [60, 3, 0], "change_pct": [60.0, 300.0, 0.0]})
     >>> largest_change(t, "fall 2025-26").sentence
-    'Calls for service rose 30.0% from fall 2025-26 (100) to this period (130), the largest change among measures with at least 20 in fall 2025-26.'
-    >>> largest_change(t.assign(previous="not taking part", change_pct=None), "fall 2025-26") is None
+    'Calls for service rose 60.0% from fall 2025-26 (100) to this period (160), the largest change beyond chance among counts with at least 20 in fall 2025-26.'
+    >>> largest_change(t.assign(current=[104, 4, 5]), "fall 2025-26") is None  # 100 to 104: chance
     True
 
     No change is called out when either period has no school days (a "School days" row of 0); the finding
@@ -80,22 +89,35 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     unschooled = no_school_days(compared, before)
     if unschooled is not None:
         return unschooled
-    previous = pd.to_numeric(compared["previous"], errors="coerce")  # "not taking part" is no base
-    pct = pd.to_numeric(compared["change_pct"], errors="coerce")  # nor is "small base"
-    base = compared[(previous >= min_base) & pct.notna()]
-    if base.empty:
+    counts = compared[~compared["measure"].isin(NOT_COUNTS)]
+    now, then = (pd.to_numeric(counts[c], errors="coerce") for c in ("current", "previous"))  # "not taking part"
+    if bases is None:  # the frame's base row: school days taking part where it has one, else school days
+        days = compared.set_index("measure").reindex(
+            [m for m in (*NOT_COUNTS[1:], NOT_COUNTS[0]) if m in set(compared["measure"])][:1] or ["School days"])
+        bases = tuple(float(pd.to_numeric(days[c], errors="coerce").fillna(1).iloc[0]) for c in ("current", "previous"))
+    if not (bases[0] > 0 and bases[1] > 0):
         return None
-    row = base.loc[base["change_pct"].abs().astype(float).idxmax()]
-    pct = float(row["change_pct"])
-    if pct == 0:
-        return Finding("change", f"No measure with at least {min_base} in {before} changed this period.",
-                       {"Smallest base compared": min_base})
+    share = bases[0] / (bases[0] + bases[1])  # the share of the counts expected now if nothing changed
+    rows = [(m, int(n), int(p), 100 * ((n / bases[0]) / (p / bases[1]) - 1))
+            for m, n, p in zip(counts["measure"], now, then)
+            if pd.notna(n) and pd.notna(p) and p >= min_base
+            and binomtest(int(n), int(n + p), share).pvalue < ALPHA]
+    if not rows:
+        return None
+    measure, n, p, pct = max(rows, key=lambda r: abs(r[3]))
     verb = "rose" if pct > 0 else "fell"
+    same = bases[0] == bases[1]
+    what = measure if same else f"{measure} per school day at a school taking part"
+    then_text, now_text = (f"({_n(p)})", f"({_n(n)})") if same else \
+        (f"({_n(p)} over {_n(bases[1])} school days taking part)", f"({_n(n)} over {_n(bases[0])})")
+    figures = {f"{measure}, change (%)": round(abs(pct), 1), f"{measure}, period before": p,
+               f"{measure}, this period": n, "Smallest base compared": min_base}
+    if not same:
+        figures.update({"School days taking part, period before": bases[1],
+                        "School days taking part, this period": bases[0]})
     return Finding("change", (
-        f"{row['measure']} {verb} {abs(pct):.1f}% from {before} ({_n(row['previous'])}) to this period "
-        f"({_n(row['current'])}), the largest change among measures with at least {min_base} in {before}."),
-        {f"{row['measure']}, change (%)": abs(pct), f"{row['measure']}, period before": int(row["previous"]),
-         f"{row['measure']}, this period": int(row["current"]), "Smallest base compared": min_base})
+        f"{what} {verb} {abs(pct):.1f}% from {before} {then_text} to this period {now_text}, the largest change "
+        f"beyond chance among counts with at least {min_base} in {before}."), figures)
 
 
 def names(items: list[str]) -> str:
@@ -161,23 +183,31 @@ def floor_days(duty: pd.DataFrame, floor: int) -> Finding | None:
 
 
 def alternatives_rate(alternatives: pd.DataFrame) -> Finding | None:
-    """Return the alternatives-to-citation rate from `activity.alternatives`'s frame.
+    """Return the alternatives-to-citation rate from `activity.alternatives`'s frame: SROs' choices against SROs'.
 
     >>> t = pd.DataFrame({"measure": ["Youth referrals logged", "Alternatives to citation",
-    ...     "School-related citations", "Alternatives rate (%)"], "value": [5, 30, 10, 75.0]})
+    ...     "School-related citations", "School-related citations with an SRO recorded",
+    ...     "School-related citations with no officer recorded", "Alternatives rate (%)"],
+    ...     "value": [5, 30, 14, 10, 4, 75.0]})
     >>> alternatives_rate(t).sentence
-    'SROs chose an alternative to a citation 30 times against 10 school-related citations: an alternatives rate of 75.0%.'
+    'SROs chose an alternative to a citation 30 times against 10 school-related citations by an SRO: an alternatives rate of 75.0% (4 more citations have no officer recorded).'
     """
     values = alternatives.set_index("measure")["value"]
-    alt, cited, rate = values["Alternatives to citation"], values["School-related citations"], \
+    alt, cited, rate = values["Alternatives to citation"], values["School-related citations with an SRO recorded"], \
         values["Alternatives rate (%)"]
+    unknown = int(values["School-related citations with no officer recorded"])
     if pd.isna(rate):
         return None
+    rest = (f" ({_n(unknown)} more {'citation has' if unknown == 1 else 'citations have'} no officer recorded)"
+            if unknown else "")
+    figures = {"Alternatives to citation": int(alt), "School-related citations with an SRO recorded": int(cited),
+               "Alternatives rate (%)": float(rate)}
+    if unknown:
+        figures["School-related citations with no officer recorded"] = unknown
     return Finding("alternatives", (
-        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related citations: "
-        f"an alternatives rate of {float(rate):.1f}%."),
-        {"Alternatives to citation": int(alt), "School-related citations": int(cited),
-         "Alternatives rate (%)": float(rate)})
+        f"SROs chose an alternative to a citation {_n(alt)} times against {_n(cited)} school-related "
+        f"{'citation' if cited == 1 else 'citations'} by an SRO: an alternatives rate of {float(rate):.1f}%{rest}."),
+        figures)
 
 
 def outside_hours(split: pd.DataFrame, where: str) -> Finding | None:
@@ -261,6 +291,23 @@ def busiest_month(months: pd.DataFrame, value: str, what: str) -> Finding | None
     return Finding("officer", (
         f"The officer had {_n(total)} {what} in the period, most in {names(busiest)} ({_n(top)}{each})."),
         {f"{what}": total, **{f"{what} in {m}": top for m in busiest}})
+
+
+def officer_actions(months: pd.DataFrame) -> Finding | None:
+    """Return an officer's arrests, citations and court referrals by type, school-related or not, as the table's
+    Total row gives them (no sum of the three, which no table shows).
+
+    >>> t = pd.DataFrame({"month": ["2026-01", "2026-02"], "arrests": [1, 4], "citations": [0, 3],
+    ...     "court_referrals": [2, 2]})
+    >>> officer_actions(t).sentence
+    'The officer made 5 arrests, 3 citations and 4 court referrals in the period, school-related or not.'
+    """
+    kinds = {"arrests": "arrests", "citations": "citations", "court_referrals": "court referrals"}
+    totals = {word: int(months[column].sum()) for column, word in kinds.items()}
+    if not any(totals.values()):
+        return None
+    return Finding("officer", f"The officer made {names([f'{n:,} {w}' for w, n in totals.items()])} in the period, "
+                   "school-related or not.", {f"{w}, school-related or not": n for w, n in totals.items()})
 
 
 def pick(found: list[Finding | None], most: int = MOST) -> list[Finding]:

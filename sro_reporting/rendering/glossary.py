@@ -14,6 +14,15 @@ import pandas as pd
 
 from sro_reporting.reading.codes import CAD_WIDTH, DISPOSITION, NATURE
 
+# Spelt out where a report first uses them (`rendering.render.spell_out`).
+ABBREVIATIONS = {
+    "CAD": "computer-aided dispatch",
+    "OJJDP": "U.S. Office of Juvenile Justice and Delinquency Prevention",
+    "NASRO": "National Association of School Resource Officers",
+    "FERPA": "Family Educational Rights and Privacy Act",
+    "PBIS": "Positive Behavioral Interventions and Supports",
+    "MOU": "memorandum of understanding",
+}
 NO_LABEL = "no plain-English label on file"
 
 NATURES = {**NATURE.labels, "All other": "Every other nature of call, added together"}

@@ -10,7 +10,7 @@ wrong kind, keeps IDs as text, and finds the school or officer an ID or name mea
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BeforeValidator, ValidationError
 

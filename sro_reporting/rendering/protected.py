@@ -9,11 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from sro_reporting.disclosure import kept, protect
-from sro_reporting.measures import disparity, offenses, people
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate, period
 from sro_reporting.disclosure.privacy import TOTAL, suppress_counts
 from sro_reporting.linking.schools import participating
-from sro_reporting.measures import disparity, people
+from sro_reporting.measures import disparity, offenses, people
 from sro_reporting.measures.enforcement import ACTION_LABELS
 from sro_reporting.params import Span
 from sro_reporting.reading.dataset import DataSet
@@ -110,8 +109,10 @@ def disparity_layout(span: Span) -> Layout:
     counts = {"students": Part(population=people.ENROLLED),
               **{f"{a}s": Part(population=people.ACTIONS, categories={"action_type": a, **dict(people.PARTICIPATING)})
                  for a in ("arrest", "citation")}}
-    rates = [Rate(column=f"{a}_rate", count=f"{a}s", base="students") for a in ("arrest", "citation")]
-    indices = [Index(column=f"{a}_rri", rate=f"{a}_rate", reference_row="White") for a in ("arrest", "citation")]
+    rates = [Rate(column=f"{a}_rate", count=f"{a}s", base="students", decimals=disparity.DECIMALS)
+             for a in ("arrest", "citation")]
+    indices = [Index(column=f"{a}_rri", rate=f"{a}_rate", reference_row="White", decimals=disparity.DECIMALS)
+               for a in ("arrest", "citation")]
     return Layout(period=period(span), row_label="race", row_dimension="race", columns=counts, rates=rates,
                   indices=indices)
 
@@ -134,7 +135,8 @@ def _disparity_counts(rep: Report, data: DataSet, span: Span) -> dict[str, pd.Se
 def disparity_table(rep: Report, data: DataSet, span: Span) -> None:
     """Show school-related arrests and citations per 1,000 enrolled students by race, with the index against White."""
     part = list(participating(data.schools, span.start, span.end)["school_id"])
-    exact = disparity.rates(data.enforcement, data.enrollment, part, rep.year.school_year, span)
+    exact = disparity.rates(people.at_participating(data, span, data.enforcement), data.enrollment, part,
+                            rep.year.school_year, span)
     counts = _disparity_counts(rep, data, span)
     caption = "School-related arrests and citations per 1,000 enrolled students, by race"
     if counts is None:

@@ -28,6 +28,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from sro_reporting.rendering import appendix
+from sro_reporting.rendering.glossary import ABBREVIATIONS
 from sro_reporting.rendering.join import join
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -166,7 +167,37 @@ def finish(markup: str, medium: str) -> str:
     if title:
         markup = re.sub(r"<title>.*?</title>", lambda _: f"<title>{title.group(1)}</title>", markup, count=1,
                         flags=re.DOTALL)
-    return add_contents(markup)
+    return add_contents(spell_out(markup))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_UNREAD = re.compile(r"<(/?)(style|script|title|nav|head)\b", re.IGNORECASE)  # text no reader reads as prose
+
+
+def spell_out(markup: str, abbreviations: dict[str, str] = ABBREVIATIONS) -> str:
+    """Return the page with each abbreviation spelt out where its text first uses it, unless spelt out there.
+
+    >>> spell_out('<main><p>MPD CAD export.</p><p>CAD again. NASRO_BASIC</p></main>')
+    '<main><p>MPD computer-aided dispatch (CAD) export.</p><p>CAD again. NASRO_BASIC</p></main>'
+    """
+    parts, seen, unread = _TAG.split(markup), set(), 0
+    inside = "<main" not in markup
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            inside = inside or part.startswith("<main")
+            tag = _UNREAD.match(part)
+            unread += (-1 if tag.group(1) else 1) if tag and not part.endswith("/>") else 0
+            continue
+        if not inside or unread:
+            continue
+        for short, words in abbreviations.items():
+            found = None if short in seen else re.search(rf"(?<![\w-]){short}(?![\w-])", part)
+            if found:
+                seen.add(short)
+                if words.lower() not in part.lower():
+                    part = f"{part[:found.start()]}{words} ({short}){part[found.end():]}"
+        parts[i] = part
+    return "".join(parts)
 
 
 def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:

@@ -7,6 +7,7 @@ Breakdowns of people go through `privacy.suppress_counts` in `mps` reports.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,6 +24,7 @@ from sro_reporting.measures import (
     offenses,
     people,
     population,
+    rates,
     searches,
     staffing,
     summary,
@@ -31,7 +33,6 @@ from sro_reporting.measures import (
 from sro_reporting.measures.annual import (
     PRIORITIES,
     calls_by_priority_disposition,
-    calls_by_school_priority,
     disposition_by_priority,
     key_figures,
 )
@@ -51,7 +52,6 @@ from sro_reporting.rendering.report import (
     Report,
     definition_list,
     long_date,
-    month_label,
     period_label,
 )
 
@@ -258,11 +258,79 @@ def place_table(rep: Report, data: DataSet, span: Span) -> None:
               labels=PLACE_LABELS)
 
 
+def school_map(rep: Report, data: DataSet, span: Span) -> None:
+    """Show where the schools taking part are, from the registry's coordinates (drawn offline, no base map)."""
+    from sro_reporting.linking.schools import participating
+
+    part = participating(data.schools, span.start, span.end)
+    placed = part.dropna(subset=["latitude", "longitude"]) if {"latitude", "longitude"} <= set(part.columns) \
+        else part.iloc[:0]
+    if placed.empty:
+        return
+    rep.figure(charts.school_map(placed), "Where the schools taking part are: each point a school at its "
+               "coordinates, labelled with its school ID (the school's name is beside its ID in the tables), a "
+               "marker for each kind of school.", "MPS school registry (latitude and longitude).",
+               alt=charts.describe_map(placed))
+
+
+def trend_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show every month of the school year so far: calls, actions and use of force, with a chart of the calls."""
+    table = summary.months_so_far(data, rep.year, span)
+    rep.section("The school year so far", "Every month from July 1 to the end of this month, for the district: "
+                "every record of each month, wherever it was (see Population).")
+    named = table.assign(month=month_axis(table, " "))
+    rep.figure(charts.bars(table.assign(month=month_axis(table)), "month", "calls", "Month", "Calls for service"),
+               "Calls for service at schools of the SRO program in each month of the school year so far; partial "
+               "months are marked.", f"MPD CAD export; {span_text(Span(start=rep.year.year_span.start, end=span.end))}.",
+               alt=charts.describe_bars(list(named["month"]), list(named["calls"]),
+                                        "calls for service in each month of the school year so far"))
+    rep.table(named.drop(columns="covered"), "months_so_far", "Each month of the school year so far (the figure's "
+              "values)", labels={"month": "Month", **{m: PLACE_LABELS[m] for m in summary.TREND_MEASURES},
+                                 "school_days": "School days"})
+
+
+def outside_windows_table(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
+    """Show what came at schools of the program before they joined or after they left (contract v3), with its total:
+    the records the row "at a school not taking part" holds for them."""
+    table = population.outside_windows(data, span, school_id)
+    where = "at this school" if school_id is not None else "at a school of the program"
+    if table.empty:
+        rep.text(f"No record of the period came {where} before it joined the SRO program or after it left.")
+        return
+    total = pd.DataFrame([{"school_id": None, "school_name": population.TOTAL, "when": "",
+                           **table[list(population.MEASURES)].sum().to_dict()}])
+    rep.table(pd.concat([table, total], ignore_index=True).astype({m: "int64" for m in population.MEASURES}),
+              "outside_participation", f"Records {where} before it joined or after it left the SRO program",
+              note="A school counts a record only on the days it takes part, from the day it joined to the day it "
+                   "left; these records count in the row \"at a school not taking part in the period\" instead.",
+              labels={**PLACE_LABELS, "when": "When"})
+
+
+def like_schools_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
+    """Show the school's counts per 100 students beside the schools of its kind taking part."""
+    if not data.provided("enrollment"):
+        return
+    table = summary.like_schools(data, rep.year, span, school_id)
+    if table.empty:
+        rep.text("No enrollment is given for the school: no rates per 100 students.")
+        return
+    kind = data.school(school_id).grade_band
+    rep.table(table, "like_schools", f"This school per 100 students, beside the schools of its kind ({kind}) "
+              "taking part",
+              note=f"Per 100 students enrolled in school year {rep.year.school_year}. Schools of its kind: every "
+                   f"school of the kind {kind} taking part in the period with its enrollment given, this one "
+                   "included; their counts added up over their students added up, so a large school weighs as much "
+                   "as its students.",
+              labels={"measure": "Measure", "this_school": "This school", "this_school_per": "This school per 100",
+                      "like_schools_per": "Schools of its kind per 100"})
+
+
 def participation_text(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
     """State how the school took part in the period: the whole period, or from or to a date."""
     note = participation_notes(data.schools, span.start, span.end).get(school_id, "not taking part")
-    rep.text(f"Taking part in the SRO program in this period: {note}. Every count at the school in the period "
-             "counts here, the days before it joined or after it left included (see Participation below).")
+    rep.text(f"Taking part in the SRO program in this period: {note}. A record at the school counts here only on "
+             "the days the school takes part; what happened before it joined or after it left counts in the row "
+             "\"at a school not taking part\" of the district's tables (see Participation below).")
 
 
 def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
@@ -275,6 +343,8 @@ def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) 
                               data.as_of() or window.end).sort_values("meeting_date")
     table = pd.DataFrame({"meeting": held["meeting_type"].map(glossary.MEETING_TYPES),
                           "meeting_date": held["meeting_date"].dt.date, "meeting_id": held["meeting_id"]})
+    as_of = data.as_of() or window.end
+    rep.text(consultation_state(held["meeting_date"], window, as_of))
     rep.table(table, "consultations", "End-of-semester consultations with the school for this semester (III.E.2)",
               note=f"A consultation counts for the semester when it is held within {days} days of the semester's "
                    f"last day ({long_date(span.end)}): from {long_date(window.start)} to {long_date(window.end)}, "
@@ -282,12 +352,44 @@ def consultations_table(rep: Report, data: DataSet, span: Span, school_id: str) 
               labels={"meeting": "Meeting", "meeting_date": "Date", "meeting_id": "Record"})
 
 
+def sros_at_school_table(rep: Report, data: DataSet, span: Span, school_id: str) -> None:
+    """Show the SROs who serve the school: each one's days with an activity logged there and the hours."""
+    acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
+    table = staffing.sros_at_school(acts, span)
+    names = data.officers.drop_duplicates("officer_id").set_index("officer_id")["display_name"]
+    internal = rep.audience == "mpd_internal"
+    table["officer_id"] = [officer_label(SimpleNamespace(officer_id=o, display_name=names.get(o)), rep.audience)
+                           if internal else f"SRO {i}" for i, o in enumerate(table["officer_id"], 1)]
+    rep.table(table, "sros_at_school", "The SROs who logged activities at the school, on how many days",
+              note="Days: the days with at least one activity the SRO logged at the school; hours: the hours those "
+                   "activities took." + ("" if internal else " The release for MPS names no officer and gives no "
+                                         "officer ID: the SROs are numbered by their days at the school."),
+              labels={"officer_id": "SRO", "days": "Days", "hours": "Hours logged"})
+
+
+def consultation_state(held: pd.Series, window: Span, as_of: dt.date) -> str:
+    """Return the semester consultation's state in words: held, overdue, or due by the window's end.
+
+    >>> window = Span(start=dt.date(2026, 5, 13), end=dt.date(2026, 7, 12))
+    >>> consultation_state(pd.Series([], dtype="datetime64[ns]"), window, dt.date(2026, 11, 20))
+    'Consultation overdue: none was held with the school between May 13, 2026 and July 12, 2026.'
+    >>> consultation_state(pd.Series([], dtype="datetime64[ns]"), window, dt.date(2026, 6, 1))
+    'Consultation not yet held: due by July 12, 2026.'
+    """
+    if len(held):
+        return f"Consultation held on {long_date(pd.Timestamp(held.min()).date())}."
+    if as_of > window.end:
+        return (f"Consultation overdue: none was held with the school between {long_date(window.start)} and "
+                f"{long_date(window.end)}.")
+    return f"Consultation not yet held: due by {long_date(window.end)}."
+
+
 def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show calls for service at schools of the program (or one school): priority, response, month."""
     found = population.program_calls(data.calls, data.schools, span)
     where = "schools of the SRO program"
     if school_id is not None:
-        found = found[found["school_id"] == school_id]
+        found = found[found["place"] == school_id]
         where = data.school(school_id).school_name
     rep.section("Calls for service", f"Calls linked to {where} by CAD premise, address or hundred-block. "
                 + calls.RESPONSE_DEFINITION)
@@ -315,6 +417,44 @@ def calls_section(rep: Report, data: DataSet, span: Span, school_id: str | None 
               labels={"nature_of_call": "Nature of call (CAD code)", "calls": "Calls", "meaning": "Meaning"})
 
 
+def incidents_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the weapon calls and uses of force of the period: listed by date, school and type for MPD, counted for MPS."""
+    names = data.schools.drop_duplicates("school_id").set_index("school_id")["school_name"]
+    weapons = calls.weapon_calls(population.program_calls(data.calls, data.schools, span))
+    uof = force.force_in(data.use_of_force, span).sort_values("uof_datetime")
+    rep.section("Weapon calls and use of force", "Calls whose nature of call reports a weapon ("
+                + ", ".join(glossary.nature_label(n) for n in calls.WEAPON_NATURES) + ") and every use of force "
+                "by an SRO in the period.")
+    if rep.audience == "mpd_internal":
+        rep.table(pd.DataFrame({"when": weapons["call_datetime"].dt.strftime("%Y-%m-%d %H:%M"),
+                                "school_name": weapons["school_id"].map(names),
+                                "nature": weapons["nature_of_call"].map(glossary.nature_label),
+                                "priority": weapons["priority_label"], "disposition": weapons["disposition"]}),
+                  "weapon_calls", "Weapon calls, by date", labels={"when": "Date and time", "school_name": "School",
+                  "nature": "Nature of call", "priority": "Priority", "disposition": "Disposition"},
+                  note="None in this period." if weapons.empty else INTERNAL_LIST)
+        rep.table(pd.DataFrame({"when": uof["uof_datetime"].dt.strftime("%Y-%m-%d %H:%M"),
+                                "school_name": uof["school_id"].map(names).fillna(population.NO_SCHOOL),
+                                "force_type": uof["force_type"],
+                                "subject_injured": uof["subject_injured"].astype("boolean"),
+                                "officer_injured": uof["officer_injured"].astype("boolean")}),
+                  "use_of_force_incidents", "Use of force, by date",
+                  labels={"when": "Date and time", "school_name": "School", "force_type": "Type of force",
+                          "subject_injured": "Subject injured", "officer_injured": "Officer injured"},
+                  note="None in this period." if uof.empty else INTERNAL_LIST)
+        return
+    counts = weapons["nature_of_call"].value_counts().reindex(list(calls.WEAPON_NATURES), fill_value=0)
+    rep.table(pd.DataFrame({"nature": [glossary.nature_label(n) for n in counts.index], "calls": counts.to_numpy()}),
+              "weapon_calls_by_nature", "Weapon calls by nature of call",
+              labels={"nature": "Nature of call", "calls": "Calls"})
+    rep.table(force.by_type(data.use_of_force, span), "use_of_force_by_type", "Use of force by type",
+              labels={"force_type": "Type of force", "incidents": "Incidents", "subject_injured": "Subject injured",
+                      "officer_injured": "Officer injured"})
+
+
+INTERNAL_LIST = "Listed one by one for MPD; the brief for MPS gives the counts only."
+
+
 def disposition_appendix(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show calls by disposition and priority per school (III.F.1 layout), and deliver the long CSV."""
     schools = data.schools if school_id is None else data.schools[data.schools["school_id"] == school_id]
@@ -337,7 +477,7 @@ def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str |
     if officer_id is not None:
         enf = enf[enf["officer_id"] == officer_id]
     if school_id is not None:
-        enf = enf[enf["school_id"] == school_id]
+        enf = population.at_school(enf, "action_datetime", data.schools, span, school_id)
     rep.section("Arrests, citations and court referrals",
                 "School-related actions only, as the Civil Rights Data Collection defines them: for "
                 "activity on school grounds, at off-campus school activities (school transport "
@@ -346,6 +486,13 @@ def enforcement_section(rep: Report, data: DataSet, span: Span, school_id: str |
         rep.table(enforcement.by_school(enf, data.schools, span), "actions_by_school",
                   "School-related actions at each school taking part, and elsewhere",
                   labels={**SCHOOL_LABELS, **enforcement.ACTION_LABELS})
+        rep.table(enforcement.by_officer_recorded(enf, span), "actions_by_officer_recorded",
+                  "School-related actions with an SRO recorded as the officer, and with no officer recorded",
+                  note="An action with no officer recorded may have involved an SRO or another officer: the export "
+                       "does not say. The alternatives rate compares SROs' alternatives with the citations that "
+                       "have an SRO recorded.",
+                  labels={"action": "Action", "with_sro": "SRO recorded", "no_officer": "No officer recorded",
+                          "total": "Total"})
     if not protected.breaks_down(rep, span, school_id):
         rep.text(protected.NOT_BROKEN_DOWN)
         return
@@ -450,7 +597,8 @@ def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | No
     if officer_id is not None:
         acts, enf = acts[acts["officer_id"] == officer_id], enf[enf["officer_id"] == officer_id]
     if school_id is not None:
-        acts, enf = acts[acts["school_id"] == school_id], enf[enf["school_id"] == school_id]
+        acts = population.at_school(acts, "activity_date", data.schools, span, school_id)
+        enf = population.at_school(enf, "action_datetime", data.schools, span, school_id)
     rep.section("SRO activity", "Activities that SROs log: interventions, youth referrals, safety and "
                 "prevention, education, mentoring and law enforcement (SOI III.D.6).")
     types = activity.by_type(acts, span).assign(
@@ -458,15 +606,20 @@ def activity_section(rep: Report, data: DataSet, span: Span, school_id: str | No
     rep.table(types, "activities_by_type", "SRO activities by type",
               labels={"activity_type": "Activity", "activities": "Activities", "hours": "Hours",
                       "student_contacts": "Student contacts"}, note=activity.CONTACTS_DEFINITION)
-    rep.table(activity.alternatives(acts, enf, span), "alternatives_to_citation",
-              "Youth referrals and alternatives to citation (III.D.9)",
-              note=activity.ALTERNATIVE_DEFINITION, labels=MEASURE_LABELS)
+    alternatives_table(rep, acts, enf, span)
     rep.table(activity.incident_reports(acts, span), "incident_reports",
               "Law-enforcement interventions that required an incident report", labels=MEASURE_LABELS)
     if school_id is None and officer_id is None:
         by_school = activity.by_school(acts, data.schools, span)
         rep.table(by_school, "activities_by_school", "SRO activities at each school taking part, and elsewhere",
                   labels={**SCHOOL_LABELS, **activity.ACTIVITY_LABELS, "total": "Total"})
+
+
+def alternatives_table(rep: Report, activities: pd.DataFrame, enforcement: pd.DataFrame, span: Span) -> None:
+    """Show youth referrals, alternatives to citation, citations and the alternatives rate (the finding's table)."""
+    rep.table(activity.alternatives(activities, enforcement, span), "alternatives_to_citation",
+              "Youth referrals and alternatives to citation (III.D.9)",
+              note=activity.ALTERNATIVE_DEFINITION, labels=MEASURE_LABELS)
 
 
 def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None = None) -> None:
@@ -527,23 +680,33 @@ def staffing_section(rep: Report, data: DataSet, span: Span) -> None:
         rep.table(on_duty_weeks(duty), "sros_on_duty_by_week",
                   "SROs on duty in school hours on each school day, week by week (the figure's values)",
                   note="Blank: not a school day.", labels=WEEK_LABELS)
+    floor_table(rep, data, span)
+
+
+def floor_table(rep: Report, data: DataSet, span: Span) -> None:
+    """Show the school days with fewer SROs on duty in school hours than the Act 12 floor (the floor finding's)."""
+    part = covered(span, data.as_of())
+    duty = staffing.on_duty(data.shifts, rep.year, part)
     below = staffing.below_floor(duty)
-    rep.table(below, "days_below_floor", f"School days with fewer than {year.sro_floor} SROs on duty",
+    rep.table(below, "days_below_floor", f"School days with fewer than {rep.year.sro_floor} SROs on duty",
               note=f"{len(below)} of {len(duty)} school days in the period"
                    + (f" up to the data's as-of date ({short_span(part)})." if part != span else "."),
               labels={"date": "School day", "sros_on_duty": "SROs on duty", "floor": "Floor"})
 
 
 def priority_chart(rep: Report, data: DataSet, span: Span) -> None:
-    """Show calls per participating school stacked by priority."""
-    table = calls_by_school_priority(data.calls, data.schools, span)
-    rep.figure(charts.stacked_bars(table, "school_name", list(PRIORITIES), "Calls for service", "Priority"),
+    """Show calls per participating school stacked by priority, and the table with the rows after the schools."""
+    table = calls.by_school_priority(population.program_calls(data.calls, data.schools, span), data.schools, span)
+    schools = population.schools_only(table)
+    rep.figure(charts.stacked_bars(schools, "school_name", list(PRIORITIES), "Calls for service", "Priority"),
                "Calls for service at each participating school, by CAD priority.",
                f"MPD CAD export; {period_label(span)}.",
-               alt=charts.describe_stacked(table, "school_name", list(PRIORITIES),
+               alt=charts.describe_stacked(schools, "school_name", list(PRIORITIES),
                                            "calls for service at each participating school", "priority"))
     rep.table(table, "calls_by_school_priority",
-              "Calls for service at each participating school by priority (the figure's values)",
+              "Calls for service at each participating school by priority, and elsewhere (the figure's values)",
+              note="Rows after the schools: program calls at no school taking part on the call's day, so that "
+                   "the table adds to the calls in the key figures.",
               labels={**SCHOOL_LABELS, "total": "Total"})
 
 
@@ -611,6 +774,25 @@ def disparity_section(rep: Report, data: DataSet, span: Span) -> None:
         protected.disparity_table(rep, data, span)
 
 
+def rates_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show arrests and citations per 1,000 enrolled students at each school taking part, with exact intervals."""
+    if not data.provided("enrollment"):
+        rep.text("Enrollment not provided: no rates per enrolled student at each school.")
+        return
+    schools = population.schools_only(population.by_place(data, span))
+    students = rates.students_by_school(data.enrollment, list(schools["school_id"]), rep.year.school_year)
+    table = rates.by_school(schools, students)
+    kinds = data.schools.drop_duplicates("school_id").set_index("school_id").get("grade_band")
+    if kinds is not None:
+        table.insert(2, "grade_band", table["school_id"].map(kinds))
+    rep.table(table, "rates_by_school", f"School-related arrests and citations per {rates.PER:,} enrolled students "
+              f"at each school taking part, with {rates.LEVEL:.0%} intervals",
+              note=rates.DEFINITION + f" Students: enrollment in school year {rep.year.school_year}.",
+              labels={**SCHOOL_LABELS, "grade_band": "Kind of school", "students": "Students enrolled",
+                      "arrests": "Arrests", "citations": "Citations", "actions": "Arrests and citations",
+                      "rate": f"Per {rates.PER:,} students", "low": "Low", "high": "High"})
+
+
 WEEK_LABELS = {"week_of": "Week of (Monday)", "monday": "Monday", "tuesday": "Tuesday", "wednesday": "Wednesday",
                "thursday": "Thursday", "friday": "Friday"}
 
@@ -646,14 +828,15 @@ def district_findings(rep: Report, data: DataSet, span: Span, previous: tuple[st
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span),
                                                          summary.key_figures(data, rep.year, before)), label)
-    calls_at = calls_by_school_priority(data.calls, data.schools, span).rename(columns={"total": "calls"})
+    calls_at = population.schools_only(calls.by_school_priority(found, data.schools, span)).rename(
+        columns={"total": "calls"})
     by_school = enforcement.by_school(data.enforcement, data.schools, span)
     acted = [c for c in enforcement.ACTION_LABELS if c in by_school.columns]
     by_school = by_school.assign(actions=by_school[acted].sum(axis=1))
     actions = population.schools_only(by_school)
     # Days after the data end are not days under the floor: the data say nothing of them yet.
     duty = staffing.on_duty(data.shifts, rep.year, covered(span, data.as_of())) if data.provided("shifts") \
-        else pd.DataFrame()
+        else pd.DataFrame()  # the days `floor_table` lists
     in_all = {"calls": int(len(found)),
               "actions": int(by_school.loc[by_school["school_name"] == population.TOTAL, "actions"].iloc[0])}
     found_list = findings.pick([
@@ -673,15 +856,15 @@ def school_findings(rep: Report, data: DataSet, span: Span, previous: tuple[str,
     """Findings for one school's packet: its largest change, calls against the average school, calls outside
     school hours, its alternatives rate."""
     found = population.program_calls(data.calls, data.schools, span)
-    found = found[found["school_id"] == school_id]
+    found = found[found["place"] == school_id]
     change = None
     if previous is not None:
         label, before = previous
         change = findings.largest_change(summary.compare(summary.key_figures(data, rep.year, span, school_id),
                                                          summary.key_figures(data, rep.year, before, school_id)),
                                          label)
-    acts = data.activities[data.activities["school_id"] == school_id]
-    enf = data.enforcement[data.enforcement["school_id"] == school_id]
+    acts = population.at_school(data.activities, "activity_date", data.schools, span, school_id)
+    enf = population.at_school(data.enforcement, "action_datetime", data.schools, span, school_id)
     comparison = summary.district_comparison(data, span, school_id)
     findings_section(rep, findings.pick([
         change,
@@ -700,9 +883,7 @@ def officer_findings(rep: Report, data: DataSet, span: Span, officer_id: str) ->
     findings_section(rep, findings.pick([
         findings.busiest_month(months, "activities", "activities logged"),
         findings.busiest_month(months, "hours_worked", "hours worked"),
-        findings.busiest_month(months.assign(actions=months["arrests"] + months["citations"]
-                                             + months["court_referrals"]),
-                               "actions", "arrests, citations and court referrals"),
+        findings.officer_actions(months),
         findings.alternatives_rate(activity.alternatives(acts, enf, span)),
     ]))
 
@@ -726,7 +907,7 @@ def school_hours_section(rep: Report, data: DataSet, span: Span, school_id: str 
     """Show calls at participating schools (or one school) in school hours on school days and at other times."""
     found = population.program_calls(data.calls, data.schools, span)
     if school_id is not None:
-        found = found[found["school_id"] == school_id]
+        found = found[found["place"] == school_id]
     rep.section("Calls in and out of school hours",
                 f"Calls to a school's address come at night, at weekends and in breaks too. School hours: "
                 f"{staffing.weekday_window(rep.year)} on school days (weekdays inside a semester, less the "
@@ -811,7 +992,9 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "
                        "where the period is partial (see Period). A change in percent is given from a count of "
                        f"{summary.SMALL_BASE} or more, and called out in the findings only where the period before "
-                       f"had at least {findings.MIN_BASE}.",
+                       f"had at least {findings.MIN_BASE}, per school day at a school taking part where the periods "
+                       "differ in school days or schools, and only where the change is beyond chance variation (an "
+                       f"exact test of the two counts over their school days, p under {findings.ALPHA}).",
         "Numbers": "Every number in a table or a finding is also in a CSV file under tables/ beside this report.",
     }
     if calls_shown:
@@ -830,7 +1013,7 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
     if calls_shown:
         found = population.program_calls(data.calls, data.schools, span)
         if school_id is not None:
-            found = found[found["school_id"] == school_id]
+            found = found[found["place"] == school_id]
         natures = calls.by_nature(found)["nature_of_call"]
         blocks.append(("Natures of call", _glossary_table(glossary.glossary(natures, "nature"),
                                                           "Nature-of-call codes in this report")))
@@ -864,10 +1047,38 @@ def _glossary_table(frame: pd.DataFrame, caption: str) -> str:
     return f'<div class="table-wrap">{table_html(shown, caption, "", [])}</div>'
 
 
+OFFICER_ACTIVITY = {"activities": "Activities", "interventions": "Interventions", "youth_referrals": "Youth referrals",
+                    "safety_prevention": "Safety and prevention", "incident_reports": "Incident reports",
+                    "hours_worked": "Hours worked", "use_of_force": "Use of force"}
+OFFICER_ACTIONS = {"arrests": "Arrests", "citations": "Citations", "court_referrals": "Court referrals"}
+
+
+def with_total(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Return a table of counts with a `Total` row under it, in its first column.
+
+    >>> with_total(pd.DataFrame({"month": ["Jan 2026", "Feb 2026"], "n": [1, 2]}), "month").values.tolist()
+    [['Jan 2026', 1], ['Feb 2026', 2], ['Total', 3]]
+    """
+    total = table.drop(columns=label).sum().to_frame().T.assign(**{label: population.TOTAL})
+    return pd.concat([table, total[table.columns]], ignore_index=True).astype(table.dtypes.to_dict())
+
+
+def officer_months_section(rep: Report, months: pd.DataFrame) -> None:
+    """Show an officer's month by month in two tables that fit the page (activity and hours; enforcement), each
+    with its period's total, and the hours chart."""
+    named = months.assign(month=month_axis(months, " ")).drop(columns="covered")
+    rep.table(with_total(named[["month", *OFFICER_ACTIVITY]], "month"), "by_month",
+              "Activity, hours and use of force by month", labels={"month": "Month", **OFFICER_ACTIVITY})
+    rep.table(with_total(named[["month", *OFFICER_ACTIONS]], "month"), "actions_by_month",
+              "Arrests, citations and court referrals by month (school-related or not)",
+              labels={"month": "Month", **OFFICER_ACTIONS})
+    officer_hours_chart(rep, months)
+
+
 def officer_hours_chart(rep: Report, months: pd.DataFrame) -> None:
-    """Show an officer's hours worked by month (the values are in the month-by-month table above it)."""
-    named = months.assign(month=months["month"].map(month_label))
-    short = months["month"].map(lambda m: f"{pd.Timestamp(m):%b}\n{pd.Timestamp(m):%Y}")
-    rep.figure(charts.bars(months.assign(month=short), "month", "hours_worked", "Month", "Hours worked"),
-               "Hours worked by month (the values are in the table above).", "MPD shift records.",
+    """Show an officer's hours worked by month, partial months marked (the values are in the table above it)."""
+    named = months.assign(month=month_axis(months, " "))
+    rep.figure(charts.bars(months.assign(month=month_axis(months)), "month", "hours_worked", "Month", "Hours worked"),
+               "Hours worked by month; partial months are marked (the values are in the table above).",
+               "MPD shift records.",
                alt=charts.describe_bars(list(named["month"]), list(named["hours_worked"]), "hours worked by month"))

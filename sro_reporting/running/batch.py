@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Literal, Self
 import pandas as pd
 import pyarrow
 
-from sro_reporting.measures import offenses
 from sro_reporting.errors import RunError, cannot
 from sro_reporting.files import remove, write_text
+from sro_reporting.measures import offenses
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
 from sro_reporting.paths import workspace_source
 from sro_reporting.reading import snapshot

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from sro_reporting.reading.dataset import InputFile
 from sro_reporting.running.manifest import STALE, OutputEntry
 from sro_reporting.running.plan import KINDS
 

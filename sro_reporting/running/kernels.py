@@ -19,7 +19,6 @@ from papermill.log import logger
 from traitlets import default
 
 
-
 class IpcKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over local sockets, not TCP."""
 

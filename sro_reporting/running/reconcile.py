@@ -50,7 +50,7 @@ from sro_reporting.measures.population import MEASURES, TOTAL
 
 COLUMNS = ["check", "report", "table", "item", "expected", "found"]
 COUNT_MEASURES = list(MEASURES.values())
-ADDITIVE = [*COUNT_MEASURES, "SRO shifts worked", "School days"]
+ADDITIVE = [*COUNT_MEASURES, "SRO shifts worked", "School days", "School days at the schools taking part"]
 ACTION_COLUMNS = {"arrest": "School-related arrests", "citation": "School-related citations",
                   "court_referral": "School-related court referrals"}
 ROOT = "_tables"  # an output entry's tables folder, where `reconcile_runs` gathers the reports of several runs
@@ -347,7 +347,12 @@ def _call_tables(run: Run, entry: dict, key: dict[str, float], place: pd.DataFra
     priorities = ["1", "2", "3", "4", "5", "6", "not recorded"]
     if by_priority is not None:
         _columns_add_up(run, entry, "calls_by_school_priority", priorities, "total")
-        totals = _numbers(by_priority, ["total"]).set_axis(by_priority["school_id"])["total"]
+        _rows_add_up(run, entry, "calls_by_school_priority", "school_name", [*priorities, "total"])
+        every = _numbers(by_priority, ["total"]).set_axis(by_priority["school_name"])["total"]
+        run.check("key figure", entry, "calls_by_school_priority", "Calls for service", calls,
+                  every.get(TOTAL, np.nan))
+        schools_only = by_priority["school_id"].replace("", None).notna().to_numpy()
+        totals = _numbers(by_priority, ["total"]).set_axis(by_priority["school_id"])["total"][schools_only]
         if place is not None:
             schools = place.dropna(subset=["school_id"]).set_index("school_id")
             for school_id, value in totals.items():
@@ -514,6 +519,7 @@ def _officers(run: Run, semester: dict, key: dict[str, float], officers: list[di
     if any(m is None for m in months):
         return
     frame = pd.concat(months, ignore_index=True)
+    frame = frame[frame["month"] != TOTAL]  # each table's own total row: the months are the parts
     values = _numbers(frame, ["activities", "use_of_force", "hours_worked"])
     for column, label in (("activities", "SRO activities logged"), ("use_of_force", "Use-of-force incidents")):
         run.check("officers to district", semester, "key_figures", f"{label} ({len(officers)} officer reports)",
