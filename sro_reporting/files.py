@@ -18,10 +18,12 @@ import shutil
 import stat
 from contextlib import suppress
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sro_reporting.errors import cannot
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # OWASP CSV injection: a cell starting with these is a formula to Excel, LibreOffice and Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -215,8 +217,9 @@ def neutralize(value: object) -> object:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` with every text cell and header neutralized (numeric columns untouched)."""
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-            and not pd.api.types.is_bool_dtype(frame[c])]
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype  # here: a report's worker starts without pandas
+
+    text = [c for c in frame.columns if not is_numeric_dtype(frame[c]) and not is_bool_dtype(frame[c])]
     out = frame.assign(**{str(c): frame[c].map(neutralize) for c in text}) if text else frame
     return out.rename(columns=lambda c: neutralize(c) if isinstance(c, str) else c)
 

@@ -23,10 +23,10 @@ from sro_reporting.paths import demo_data_dir
 from sro_reporting.reading.dataset import SYNTHETIC_MARKER
 from sro_reporting.rendering import appendix, render
 from sro_reporting.rendering.report import SYNTHETIC_MARK
-from sro_reporting.running.batch import execute
 from sro_reporting.running.kernels import WARM
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.plan import KINDS, make_job
+from sro_reporting.running.worker import execute
 
 pytestmark = pytest.mark.slow
 JOBS = [  # (kind, stem suffix, extra parameters): one report of each kind

@@ -51,3 +51,18 @@ def test_an_import_that_climbs_back_up_breaks_a_contract(tmp_path: Path, module:
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{broken}" in result.stdout and "BROKEN" in result.stdout
     assert named in result.stdout
+
+
+def test_the_public_names_from_before_the_layout_still_import() -> None:
+    """`sro.load`, the measures by their old names and `sro_reporting.privacy.suppress_counts` (the data contract)."""
+    import sro_reporting as sro
+    import sro_reporting.calls
+    from sro_reporting import summary
+    from sro_reporting.disclosure import privacy
+    from sro_reporting.measures import calls
+    from sro_reporting.privacy import suppress_counts
+
+    assert sro_reporting.calls is calls and sro.calls is calls
+    assert summary is sro.summary and summary.__name__ == "sro_reporting.measures.summary"
+    assert suppress_counts is privacy.suppress_counts and sro.privacy is privacy
+    assert callable(sro.load)

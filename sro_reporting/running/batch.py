@@ -16,25 +16,21 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as dt
-import errno
 import gc
 import hashlib
 import json
 import multiprocessing
 import os
-import sys
 import tempfile
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Self
+from typing import Literal, Self
 
 import pandas as pd
 import pyarrow
 
-from sro_reporting.errors import RunError, cannot
-from sro_reporting.files import remove, write_text
+from sro_reporting.errors import RunError
+from sro_reporting.files import remove
 from sro_reporting.measures import offenses
 from sro_reporting.params import Audience, SchoolYear, Semester, load_school_year
 from sro_reporting.paths import workspace_source
@@ -69,22 +65,10 @@ from sro_reporting.running.plan import (
 from sro_reporting.running.progress import Progress
 from sro_reporting.running.progress import summary as print_summary
 from sro_reporting.running.release import INTERNAL
+from sro_reporting.running.worker import execute, start_worker, warm_kernel, warm_up
 
-if TYPE_CHECKING:
-    from sro_reporting.running.kernels import WarmKernel
-
-# Run in each warm kernel once: the report code imported, then everything alive so far set aside from
-# the garbage collector, so the `%reset -f` that starts each report collects only that report's objects.
-WARM_UP_CODE = "import gc\nimport sro_reporting.rendering.sections\ngc.freeze()"
-
-
-WORKER_NICE = 5  # a worker and its kernel yield to the loading parent
-# A worker's garbage collection: WeasyPrint makes millions of objects a report, and the default first threshold
-# (700) scanned them over and over; the worker collects whole between reports instead (`execute`).
-WORKER_GC = (50_000, 20, 100)
 PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose people tables the disclosure plan protects
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a report that meets these stops the run, not just itself
 
 
 def _code_hash() -> str:
@@ -108,143 +92,6 @@ def job_key(job: Job, data: DataSet, code: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _warm() -> WarmKernel:
-    """Return this process's warm kernel (`running.kernels`, with papermill: imported where reports are made)."""
-    from sro_reporting.running.kernels import WARM
-
-    return WARM
-
-
-def _papermill(notebook, kernel: str, parameters: dict | None = None, cwd: Path | None = None):
-    """Run a notebook (a path or a node) on this worker's warm kernel; return the executed notebook.
-
-    Papermill writes nothing: the caller writes the notebook, whole, where it belongs.
-    """
-    import logging
-
-    import papermill
-
-    from sro_reporting.running import kernels  # noqa: F401 - registers papermill's engine "sro-warm"
-
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameters are not for readers
-    return papermill.execute_notebook(
-        notebook, None, parameters=parameters or {}, kernel_name=kernel, progress_bar=False,
-        log_output=False, cwd=str(cwd) if cwd else None, engine_name="sro-warm",
-        request_save_on_cell_execute=False)
-
-
-def _as_run(nb, parameters: dict, kernel: str) -> None:
-    """Show the report's own parameters in its notebook, not the staging folder it was made in."""
-    from papermill.translators import translate_parameters
-
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = translate_parameters(kernel, "python", parameters, "Parameters")
-    nb.metadata.setdefault("papermill", {})["parameters"] = parameters
-
-
-def _make(job: Job, staging: Path, kernel: str) -> dict:
-    """Run one report's notebook with its tables going to `staging`; write the notebook and PDF there."""
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-
-    from sro_reporting.rendering.render import render_report
-
-    result = {"status": "ok", "error": None}
-    _warm().notebook = None
-    try:
-        executed = _papermill(str(job.kind.notebook), kernel, {**job.parameters, "out_dir": str(staging)},
-                              job.kind.notebook.parent)
-    except PapermillExecutionError as exc:  # the notebook with papermill's banner at the failing cell
-        executed, result = _warm().notebook, {"status": "failed", "error": {
-            "cell": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue}}
-        if exc.ename == RunError.__name__:  # the report could not read or write a file: neither can the others
-            result["fatal"] = exc.evalue
-    if executed is None:
-        return result
-    _as_run(executed, job.parameters, kernel)
-    write_text(staging / f"{job.stem}.ipynb", nbformat.writes(executed), staging)
-    if result["status"] == "ok":
-        render_report(executed, staging / f"{job.stem}.pdf", parallel=True)  # PDF/UA-1, and the HTML beside
-    return result
-
-
-def _failure(exc: Exception, staging: Path) -> dict:
-    """Return the manifest fields of a report that raised `exc`; one that could not write a file stops the run."""
-    if isinstance(exc, OSError) and exc.errno in DISK_FULL:
-        exc = cannot("write", exc.filename or staging, exc)
-    result = {"status": "failed", "error": {
-        "cell": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}}
-    if isinstance(exc, RunError):
-        result["fatal"] = str(exc)
-    return result
-
-
-def execute(job: Job, out: Path, kernel: str) -> dict:
-    """Make one report in a staging folder and move it into `out` whole; return its manifest fields."""
-    gc.collect()  # the last report's cycles (a document's boxes point to their parents); none after the run's last
-    started = time.perf_counter()
-    staging = outputs.stage(out, job.stem)
-    try:
-        result = _make(job, staging, kernel)
-    except Exception as exc:  # noqa: BLE001 - a dead kernel, a failed render: the batch goes on
-        result = _failure(exc, staging)
-    try:
-        if _PARENT and os.getppid() != _PARENT:
-            raise RunError("the run that started this report has ended")  # a killed run's worker moves nothing in
-        result["files"] = outputs.commit(staging, out, job.stem, result["status"] == "ok")
-    except RunError as exc:
-        result = {**result, "status": "failed", "fatal": str(exc)}
-    finally:
-        outputs.discard(staging, out)
-    if result["status"] == "failed":
-        _warm().check()
-    result["seconds"] = round(time.perf_counter() - started, 2)
-    return result
-
-
-def warm_up(kernel: str) -> None:
-    """Start the worker's kernel with the report code imported, and ready its PDF renderer meanwhile.
-
-    A failure here is not a report's: the first report starts a kernel itself, and says what fails.
-    """
-    import nbformat
-
-    from sro_reporting.rendering import render
-
-    renderer = threading.Thread(target=render.warm_up)  # this process is idle while the kernel starts
-    renderer.start()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP_CODE)])
-    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    try:
-        _papermill(nb, kernel)
-    except Exception:  # noqa: BLE001 - see above
-        _warm().check()
-    renderer.join()
-    gc.freeze()  # what the worker imported is never garbage: no collection scans it again
-
-
-def _exit_now() -> None:
-    """End the worker at once, its kernel shut down and its files closed."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # tearing down pandas, WeasyPrint and zmq would hold the run's end up by half a second
-
-
-_PARENT = 0  # the run's process, in a worker: a worker whose run was killed moves nothing in
-
-
-def _worker_start() -> None:
-    """Yield the CPU to the loading parent; shut the worker's warm kernel down when the worker exits."""
-    global _PARENT
-    _PARENT = os.getppid()
-    processes.watch_parent(_PARENT)  # a killed run's worker ends itself; its kernel follows it
-    # Kernels start (and inherit this) while the parent reads the data: the load is on the critical
-    # path, a warm-up is not. After the load the parent is idle, so reports lose nothing.
-    os.nice(WORKER_NICE)
-    gc.set_threshold(*WORKER_GC)
-    atexit.register(_exit_now)
-    atexit.register(_warm().close)  # handlers run last-registered first: the kernel goes down, then the worker
 
 
 def _check_args(out: Path, school_year: str, semester: str | None, reports: list[str] | None):
@@ -321,7 +168,7 @@ class _Pool:
     def start(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_worker_start)
+                                            initializer=start_worker)
             for _ in range(self.workers):
                 self.pool.submit(warm_up, self.kernel)
         return self.pool
@@ -585,7 +432,7 @@ def run_report(report: Literal["annual", "semester", "school", "officer", "month
         protection.prepare(data, year, ledger_dir())
     if not _WARM_FOR_ANALYST:  # the first report here: start a kernel, warm as a batch worker's, for the next ones
         _WARM_FOR_ANALYST.append(kernel_name())
-        atexit.register(_warm().close)  # shut down when Python exits
+        atexit.register(warm_kernel().close)  # shut down when Python exits
         warm_up(_WARM_FOR_ANALYST[0])
     with hold(folder):
         result = execute(one, folder, _WARM_FOR_ANALYST[0])
