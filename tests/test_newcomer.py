@@ -30,10 +30,11 @@ from sro_reporting.periods import month_rows
 from sro_reporting.reading import lookup
 from sro_reporting.rendering.parameters import MODELS, ParameterError, check
 from sro_reporting.running import processes, progress
-from sro_reporting.running.batch import WARM_UP_CODE, run_batch
+from sro_reporting.running.batch import run_batch
 from sro_reporting.running.lock import HOLDER, hold
 from sro_reporting.running.plan import KINDS, Job, PlanError, select
 from sro_reporting.running.processes import usable_cores
+from sro_reporting.running.worker import WARM_UP_CODE
 
 ROOT = Path(__file__).resolve().parents[1]
 
