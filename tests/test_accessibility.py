@@ -20,12 +20,13 @@ from pypdf import PdfReader
 from sro_reporting.demo import generator as demo
 from sro_reporting.params import load_school_year
 from sro_reporting.paths import demo_data_dir
-from sro_reporting.reading.dataset import SYNTHETIC_MARKER
+from sro_reporting.reading.dataset import SYNTHETIC_MARKER, load
 from sro_reporting.rendering import appendix, render
 from sro_reporting.rendering.report import SYNTHETIC_MARK
 from sro_reporting.running.kernels import WARM
 from sro_reporting.running.kernelspec import kernel_name
 from sro_reporting.running.plan import KINDS, make_job
+from sro_reporting.running.protection import prepare
 from sro_reporting.running.worker import execute
 
 pytestmark = pytest.mark.slow
@@ -48,6 +49,7 @@ def reports(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     year = load_school_year("2025-26")
     base = {"data_dir": str(data.resolve()), "out_dir": str(out)}
+    prepare(load(data, date_format=year.date_format), year, tmp_path_factory.mktemp("ledger"))  # as a run does first
     try:
         for kind, suffix, extra in JOBS:
             job = make_job(KINDS[kind], year, "spring", base, suffix, extra=extra)

@@ -11,6 +11,7 @@ import pytest
 from conftest import run_cli, write_folder
 from test_gate import TABLES
 
+from sro_reporting.params import load_school_year
 from sro_reporting.running import folder, release
 from sro_reporting.running.reconcile import check_folder, reconcile_run
 
@@ -66,6 +67,9 @@ def test_a_report_of_other_data_is_stale_with_its_data_version(earlier, changed,
     assert entry.error["evalue"].startswith(why), entry.error["evalue"]
 
 
+YEAR = load_school_year("2025-26")
+
+
 def _report(stem: str, status: str = "ok", audience: str = "mps") -> dict:
     return {"stem": stem, "report": "school", "subject": stem, "audience": audience, "status": status,
             "data_version": "v1"}
@@ -76,29 +80,32 @@ def test_a_release_with_a_stale_report_is_withheld_and_the_old_one_removed(tmp_p
     (tmp_path / "mps").mkdir()
     (tmp_path / "mps" / "school-a.pdf").write_bytes(b"%PDF old")
     reports = [_report("school-a"), _report("school-b", "stale"), _report("o", "failed", "mpd_internal")]
-    made = release.build(tmp_path, reports, pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, 10)
+    made = release.build(tmp_path, reports, pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, YEAR,
+                         tmp_path / "ledger")
     assert made["withheld"] == "1 of the 2 MPS reports are not current: 1 stale (school-b)"
     assert not (tmp_path / "mps").exists() and release.held_back(made)
 
 
-def test_the_release_manifest_names_data_versions_and_no_officer(tmp_path):
+def test_the_release_manifest_names_no_officer_and_no_data_version(tmp_path):
+    """Data versions are in the run's manifest (MPD's): a re-export of the same records hands over the same bytes."""
     (tmp_path / "internal").mkdir()
     (tmp_path / "internal" / "school-a.pdf").write_bytes(b"%PDF a")
     params = {"school_year": "2025-26", "semester": "spring", "reports": ["officer"], "only": {"officer": ["004100"]}}
     made = release.build(tmp_path, [_report("school-a"), _report("officer-004100", audience="mpd_internal")],
-                         pd.DataFrame(columns=["table", "column", "rule", "severity"]), params, 10)
+                         pd.DataFrame(columns=["table", "column", "rule", "severity"]), params, YEAR,
+                         tmp_path / "ledger")
     assert not release.held_back(made)
     text = (tmp_path / "mps" / "manifest.json").read_text()
     manifest = json.loads(text)
     assert "004100" not in text and manifest["parameters"] == {k: params[k] for k in release.PUBLIC_PARAMETERS}
-    assert manifest["reports"] == [
-        {"stem": "school-a", "report": "school", "subject": "school-a", "data_version": "v1"}]
+    assert manifest["reports"] == [{"stem": "school-a", "report": "school", "subject": "school-a"}]
 
 
 def test_a_folder_of_internal_reports_has_no_release_and_that_is_no_failure(tmp_path):
     (tmp_path / "internal").mkdir()
     made = release.build(tmp_path, [_report("officer-004100", audience="mpd_internal")],
-                         pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, 10)
+                         pd.DataFrame(columns=["table", "column", "rule", "severity"]), {}, YEAR,
+                         tmp_path / "ledger")
     assert made["none"] and not (tmp_path / "mps").exists() and not release.held_back(made)
 
 

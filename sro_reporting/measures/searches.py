@@ -70,6 +70,6 @@ def by_school(searches: pd.DataFrame, schools: pd.DataFrame, span: Span) -> pd.D
     [['A', 1, 0, 1], ['No school recorded', 0, 1, 1]]
     """
     found = searches_in(searches, span)
-    wide = pd.crosstab(place(found["school_id"], schools, span), found["search_type"])
+    wide = pd.crosstab(place(found["school_id"], found["search_datetime"], schools, span), found["search_type"])
     wide = wide.reindex(columns=list(SEARCH_TYPE.codes), fill_value=0)
     return place_rows(wide.assign(total=wide.sum(axis=1)), schools, span)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from sro_reporting.reading.dataset import InputFile  # noqa: F401 - named in the doctests
 from sro_reporting.running.manifest import STALE, OutputEntry
 from sro_reporting.running.plan import KINDS
 
