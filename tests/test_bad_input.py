@@ -138,6 +138,7 @@ def test_excel_serial_and_text_dates_in_one_column(tmp_path):
     assert rules(problems)[1:] == [(4, "participation_start",
                                     "not a date (expected YYYY-MM-DD or M/D/YYYY); read as blank")]
     assert rules(problems)[0][:2] == (3, "participation_start") and "fit both" in rules(problems)[0][2]
+    assert "date_format: M/D" in rules(problems)[0][2]  # nothing decides 9/2/2025: an error asking for the order
 
 
 def test_xlsx_first_sheet_with_real_dates(tmp_path):

@@ -182,9 +182,13 @@ def _activities(tmp_path, dates: list[str], date_format=None):
                  id="day-first-column-read-day-first-throughout"),
     pytest.param(["07/13/2025", "07/01/2025"], None, ["2025-07-13", "2025-07-01"], [], id="month-first-as-contract"),
     pytest.param(["08/18/25", "8/19/25"], None, ["2025-08-18", "2025-08-19"], ["warning"], id="two-digit-years"),
-    pytest.param(["03/07/2025", "04/07/2025"], None, ["2025-03-07", "2025-04-07"], ["warning"],
-                 id="either-order-read-month-first-with-a-warning"),
-    pytest.param(["03/07/2025", "04/07/2025"], "D/M", ["2025-07-03", "2025-07-04"], [], id="either-order-by-params"),
+    pytest.param(["03/07/2025", "04/07/2025"], None, ["2025-03-07", "2025-04-07"], ["error"],
+                 id="ambiguous-column-is-an-error-naming-date_format"),
+    pytest.param(["03/07/2025", "04/07/2025"], "M/D", ["2025-03-07", "2025-04-07"], [], id="ambiguous-by-params-M/D"),
+    pytest.param(["03/07/2025", "04/07/2025"], "D/M", ["2025-07-03", "2025-07-04"], [], id="ambiguous-by-params-D/M"),
+    pytest.param(["03/07/2025", "07/13/2025"], None, ["2025-03-07", "2025-07-13"], [],
+                 id="decided-by-one-value-no-error"),
+    pytest.param(["03/03/2026", "1/1/2026"], None, ["2026-03-03", "2026-01-01"], [], id="same-both-ways-no-error"),
     pytest.param(["13/07/2025", "07/13/2025"], None, ["2025-07-13"], ["error", "error"],
                  id="both-orders-in-one-column-is-an-error"),
 ])
@@ -192,6 +196,10 @@ def test_date_order_is_decided_per_column_never_mixed(tmp_path, dates, date_form
     clean, problems = _activities(tmp_path, dates, date_format)
     assert clean["activity_date"].dt.strftime("%Y-%m-%d").tolist() == read
     assert sorted(problems["severity"]) == sorted(severities), problems.to_string()
+    if "error" in severities and date_format is None and len(severities) == 1:  # one per file and column, with the fix
+        rule = problems["rule"].iloc[0]
+        assert problems["column"].tolist() == ["activity_date"] and "date_format: M/D" in rule, rule
+        assert "--date-format" in rule and problems["value"].iloc[0] == "03/07/2025"
 
 
 def test_day_first_call_times_are_all_read_day_first_and_response_times_follow(tmp_path):

@@ -22,6 +22,8 @@ from sro_reporting.reading.quality import combine, problems_at
 from sro_reporting.reading.readers import LINE, RawTable
 from sro_reporting.reading.tables import Column, Table
 
+UNDECIDED = "read month first (M/D/YYYY), no report made from it"  # a date column no value decides (`running.gate`)
+
 if TYPE_CHECKING:  # pandera is imported where a table is checked: a report's kernel reads checked data only
     import pandera.pandas as pa
 
@@ -214,6 +216,9 @@ def _date_texts(raw: pd.DataFrame, table: Table,
 
     One order for the whole file, never mixed: `date_format` where given; else day first where a column's values
     can only be day first (`13/07/2025`) and none can only be month first; else month first, as the contract says.
+    A column no value of the file decides (`03/07/2025`, no day above 12, none in another column either) is an error
+    without `date_format`, once per column: its rows are kept, read month first, and the run stops before reports.
+    Values that read the same both ways (`03/03/2025`) decide nothing and ask nothing.
     """
     found = {c.name: slashed(raw[c.name]) for c in table.columns if c.kind in ("date", "datetime")}
     orders = {f.order for f in found.values()}
@@ -234,9 +239,14 @@ def _date_texts(raw: pd.DataFrame, table: Table,
             why = f"{f.day_first!r} can only be" if f.day_first else "the file's other dates are"
             note(f.day_first or f.either, f"dates written day first ({why} day first): the column is read day "
                                           "first (D/M/YYYY)")
-        elif date_format is None and f.order == "either":
+        elif date_format is None and f.order == "either" and "M/D" in orders:
             note(f.either, f"dates fit both month first and day first (no day above 12, as {f.either!r}); read month "
-                           f"first (M/D/YYYY), as the contract says: if they are day first, {ask}")
+                           "first (M/D/YYYY), as the file's other dates are")
+        elif date_format is None and f.order == "either":  # nothing decides: an error, rows kept, read M/D
+            note(f.either, f"dates fit both month first and day first (no day above 12, as {f.either!r}) and no "
+                           f"value decides; {UNDECIDED}: set "
+                           f"`date_format: M/D` (or `D/M`) in params/<year>.yaml, or `validate --date-format M/D`",
+                 "error")
         if f.two_digit_year:
             note(f.two_digit_year, f"two-digit years read as 20YY ({f.two_digit_year!r}); dates outside "
                                    f"{PLAUSIBLE[0]:%Y} to {PLAUSIBLE[1]:%Y} are errors")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sro_reporting.params import InputGate
 from sro_reporting.reading.dataset import DataSet
-from sro_reporting.reading.validate import id_hint
+from sro_reporting.reading.validate import UNDECIDED, id_hint
 
 LEFT_OUT = "row left out"  # how the data-quality log says a row is not counted (contract section 1)
 ERROR_NAME = "InputGateError"  # the failure's name in the manifest, the summary and the index
@@ -120,12 +120,21 @@ def unmatched(data: DataSet, match: Match, limits: InputGate) -> str:
             f"(first {unknown.iloc[0]!r}); likely cause: {id_cause(unknown, known, match.table, match.against)}")
 
 
+def undecided(data: DataSet, table: str) -> str:
+    """Return the line for a table with a date column whose order no value decides (no `date_format`), or ''."""
+    problems = data.problems
+    rows = problems[(problems["table"] == table) & (problems["severity"] == "error")
+                    & problems["rule"].str.contains(UNDECIDED, regex=False)]
+    return "; ".join(f"{table}.{r.column}: {r.rule}" for r in rows.drop_duplicates("column").itertuples())
+
+
 def check(tables: tuple[str, ...], keys: tuple[Match, ...], data: DataSet, limits: InputGate) -> str:
     """Return why a report that stands on these tables and keys cannot be made from `data`, or '' when it can.
 
     Only tables the data set has are checked: a missing one is the run's check before (`running.checks`).
     """
     found = [rows_lost(data, name, limits) for name in tables if name in data.tables]
+    found += [undecided(data, name) for name in tables if name in data.tables]
     found += [unmatched(data, key, limits) for key in keys if {key.table, key.against} <= set(data.tables)]
     lines = [line for line in found if line]
     return "; ".join(lines)
