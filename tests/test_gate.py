@@ -60,6 +60,9 @@ def load(tmp_path, tables: dict[str, pd.DataFrame]):
     pytest.param(broken("activities", "officer_id", lambda s: "X" + s), "officer",
                  "activities.officer_id: 12 of 12 (100%) rows left out as unreadable; likely cause: IDs not in "
                  "officers", id="activities-of-no-officer"),
+    pytest.param(broken("activities", "activity_date", lambda s: pd.to_datetime(s).dt.strftime("%m/%d/%Y")
+                        .str.replace("03/13/2026", "03/02/2026")), "officer",
+                 "activities.activity_date: dates fit both month first and day first", id="date-order-undecided"),
 ])
 def test_the_gate_names_table_column_share_and_cause(tmp_path, tables, kind, expected):
     reason = gate.check(KINDS[kind].stands_on, KINDS[kind].keys, load(tmp_path, tables), LIMITS)
