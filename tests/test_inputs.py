@@ -186,7 +186,7 @@ def test_calamine_and_openpyxl_give_the_same_table_and_problems(tmp_path, monkey
     assert fast[0]["school_id"].tolist() == ["001", "002"]
     assert fast[0]["participation_start"].dt.strftime("%Y-%m-%d").tolist() == ["2025-09-02"] * 2
     assert {(p.line, p.column, p.severity) for p in fast[1].itertuples()} == {
-        (4, "sro_participating", "error"), (4, "latitude", "error"), (4, "participation_start", "error")}  # 9/2: undecided
+        (4, "sro_participating", "error"), (4, "latitude", "error"), (4, "participation_start", "error")}  # 9/2/2025
 
 
 def test_workbook_lines_are_sheet_rows_past_blank_rows(tmp_path):
