@@ -15,10 +15,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import SCHOOLS, write_folder
 from typer.testing import CliRunner
 
 import sro_reporting as sro
+from conftest import SCHOOLS, write_folder
 from sro_reporting.cli import app
 from sro_reporting.errors import RunError
 from sro_reporting.reading import readers, sources, workbook
