@@ -67,13 +67,16 @@ def people_layout(b: people.Breakdown, span: Span, columns: list[str]) -> Layout
                   row_dimension=b.rows, columns={**parts, TOTAL: Part()})
 
 
+def _shown(rep: Report, data: DataSet, view: protect.View, b: people.Breakdown) -> tuple[pd.DataFrame | None, str]:
+    """Return a protected view as its audience sees it (None where the plan leaves it out), and its table's note."""
+    if rep.audience == "mps":
+        return kept.read(data.version, rep.year).shown(view, b), rep.suppression_note()
+    return suppress_counts(b.counts, 1), INTERNAL_NOTE
+
+
 def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Breakdown, caption: str) -> None:
     """Show one breakdown with totals: exact for MPD, as the school year's protection plans it for MPS."""
-    if rep.audience == "mps":
-        shown = kept.read(data.version, rep.year).shown(protect.View(name, period(span), name), b)
-        note = rep.suppression_note()
-    else:
-        shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
+    shown, note = _shown(rep, data, protect.View(name, period(span), name), b)
     if shown is None:
         rep.text(f"{caption}: {LEFT_OUT.format(what=b.counts.index.name.lower())}")
         return
@@ -84,12 +87,7 @@ def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Br
 def incidents_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown, caption: str) -> None:
     """Show the 118.124 incidents by high school (rows) and kind (columns) with totals: exact for MPD, as the school
     year's protection plans it for MPS."""
-    if rep.audience == "mps":
-        shown = kept.read(data.version, rep.year).shown(protect.View("incidents_by_school", period(span),
-                                                                     "incidents_118124"), b)
-        note = rep.suppression_note()
-    else:
-        shown, note = suppress_counts(b.counts, 1), INTERNAL_NOTE
+    shown, note = _shown(rep, data, protect.View("incidents_by_school", period(span), "incidents_118124"), b)
     if shown is None:
         rep.text(f"{caption}: {LEFT_OUT.format(what='school and kind')}")
         return
