@@ -109,10 +109,24 @@ class _Solver:
         if status == highspy.HighsModelStatus.kUnbounded:
             return math.inf * -sense
         if status == highspy.HighsModelStatus.kInfeasible:
-            raise InconsistentRelease("the printed numbers admit no whole counts: a sum and its parts disagree")
+            return self._again(i, sense)
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the solver stopped without an answer ({self.highs.modelStatusToString(status)})")
         return value * sense
+
+    def _again(self, i: int, sense: float) -> float:
+        """Solve a bound found infeasible again from scratch, with presolve: a warm start can misjudge it."""
+        fresh = highspy.Highs()
+        fresh.setOptionValue("output_flag", False)
+        fresh.passModel(self.highs.getLp())
+        fresh.changeColCost(i, sense)
+        fresh.run()
+        status = fresh.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            raise InconsistentRelease("the printed numbers admit no whole counts: a sum and its parts disagree")
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return math.inf * -sense
+        return fresh.getInfo().objective_function_value * sense
 
 
 def _signature(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int], close_to: float) -> bytes:
@@ -176,6 +190,20 @@ def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list
         _SOLVED.clear()
     _SOLVED[signature] = found
     return found
+
+
+def consistent(model: Model) -> bool:
+    """Return whether some counts satisfy every sum of the model (in real numbers: one program per group)."""
+    if any(model.shown[t] != sum(model.shown[p] for p in parts) for t, parts in model.all_sums()
+           if all(k in model.shown for k in (t, *parts))):
+        return False
+    for keys, sums in _components(model, model.unknowns()):
+        matrix, rhs, bounds = _system(model, keys, sums)
+        found = linprog(np.zeros(len(keys)), A_eq=matrix, b_eq=rhs, method="highs",
+                        bounds=list(zip(bounds.lb, np.where(np.isinf(bounds.ub), None, bounds.ub))))
+        if found.status == 2:
+            return False
+    return True
 
 
 def ranges(model: Model, close_to: float = 0.0, brief: bool = False) -> pd.DataFrame:

@@ -200,18 +200,26 @@ def read(folder: Path) -> tuple[Release, dict[str, tuple[str, Layout]]]:
     return release, tables
 
 
-def _combine(release: Release, entries: list[Entry]) -> list[str]:
+def _disagree(release: Release, old: Release) -> list[Key]:
+    """Return the cells two releases print differently: two numbers, or a zero beside a `*` (at least 1)."""
+    moved = [k for k, v in old.model.shown.items() if release.model.shown.get(k, v) != v]
+    return moved + sorted(k for k, v in old.model.shown.items() if v == 0 and k in release.model.hidden) \
+        + sorted(k for k in old.model.hidden if release.model.shown.get(k) == 0)
+
+
+def _combine(release: Release, entries: list[Entry], apart: frozenset[str] = frozenset()) -> list[str]:
     """Add what MPS already has; return the names of the entries that count other records (corrections).
 
     An entry whose printed numbers all agree with the release's is read as the same records: its cells
-    are the release's cells. An entry that disagrees (a correction) counts records of its own: its cells
-    are kept apart, and each cell's change between the two is an unknown the rule protects.
+    are the release's cells. An entry that disagrees (a correction), or is named in `apart`, counts records
+    of its own: its cells are kept apart, and each cell's change between the two is an unknown the rule
+    protects.
     """
     corrections = []
     for entry in entries:
         old = Release()
         read_entry(old, entry)
-        moved = [k for k, v in old.model.shown.items() if release.model.shown.get(k, v) != v]
+        moved = _disagree(release, old) or (entry.name in apart)
         rename = (lambda k: k) if not moved else (lambda k, e=entry.name: as_in(k, e))
         for key, value in old.model.shown.items():
             if moved:
@@ -227,9 +235,14 @@ def _combine(release: Release, entries: list[Entry]) -> list[str]:
             release.printed_in.setdefault(rename(key), set()).update(where)
         if moved:
             corrections.append(entry.name)
-            release.moved += [f"{k.label()}: {old.model.shown[k]} in ledger entry {entry.name[:12]}, "
-                              f"{release.model.shown[k]} now" for k in sorted(moved)]
+            release.moved += [f"{k.label()}: {_printed(old, k)} in ledger entry {entry.name[:12]}, "
+                              f"{_printed(release, k)} now" for k in sorted(_disagree(release, old))]
     return corrections
+
+
+def _printed(release: Release, key: Key) -> str:
+    """Return a cell as printed: its number, or `*`."""
+    return "*" if key in release.model.hidden else str(release.model.shown[key])
 
 
 def _changes(model: Model, entries: list[str]) -> None:
@@ -246,9 +259,9 @@ def _changes(model: Model, entries: list[str]) -> None:
                     model.derived.add(moved)
 
 
-def model_of(release: Release, entries: list[Entry]) -> Model:
+def model_of(release: Release, entries: list[Entry], apart: frozenset[str] = frozenset()) -> Model:
     """Return the attacker's model of a release read with what MPS already has: sums, rests and changes."""
-    corrections = _combine(release, entries)
+    corrections = _combine(release, entries, apart)
     model = release.model
     _period_sums(model)
     _dimension_sums(model)
@@ -269,18 +282,40 @@ def small_counts(release: Release, min_cell: int) -> list[str]:
             and not any(w.startswith("ledger ") for w in release.printed_in.get(k, ()))]
 
 
+def _apart(folder: Path, entries: list[Entry]) -> frozenset[str]:
+    """Return the entries that agree with the release cell by cell but not as a whole: other records.
+
+    No count satisfies the release and such an entry read as the same records, so MPS too knows it for a
+    correction. Each entry is tried in turn with those before it.
+    """
+    from sro_reporting.disclosure.attack import consistent
+
+    def fits(some: list[Entry], apart: frozenset[str]) -> bool:
+        return consistent(model_of(read(folder)[0], some, apart))
+
+    apart: frozenset[str] = frozenset()
+    for i, entry in enumerate(entries):
+        if not fits(entries[: i + 1], apart):
+            apart |= {entry.name}
+    return apart
+
+
 def audit(folder: Path, min_cell: int, ledger: list[Entry] = ()) -> tuple[pd.DataFrame, list[str]]:
     """Return every hidden and derived cell's range with the files that print it, and what breaks the rule.
 
     `ledger`: the releases MPS already has; those whose periods overlap the release's are read with it.
     """
-    from sro_reporting.disclosure.attack import InconsistentRelease, failures, ranges  # HiGHS: only to attack
+    from sro_reporting.disclosure.attack import InconsistentRelease, consistent, failures, ranges  # HiGHS
 
     release, tables = read(folder)
     periods = {p for _, layout in tables.values() for p in layout.periods()}
     entries = overlapping([e for e in ledger if e.tables != tables], periods)
     release.problems += small_counts(release, min_cell)
     model = model_of(release, entries)
+    if entries and not consistent(model):
+        release, _ = read(folder)
+        release.problems += small_counts(release, min_cell)
+        model = model_of(release, entries, _apart(folder, entries))
     try:
         found = ranges(model, close_to=min_cell / 2 + 1)
     except InconsistentRelease as exc:

@@ -340,8 +340,10 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
         read_entry(old, entry)
         printed = {k: v for k, v in old.model.shown.items() if k in family.values}
         stars = {k for k in old.model.hidden if k in family.values}
-        differ = sorted(k for k, v in printed.items() if family.values[k] != v)
-        moved += [f"{k.label()}: {printed[k]} in ledger entry {entry.name[:12]}, {family.values[k]} now"
+        # A `*` is at least 1: one where the count is now 0 is a moved number too.
+        differ = sorted([k for k, v in printed.items() if family.values[k] != v]
+                        + [k for k in stars if family.values[k] == 0])
+        moved += [f"{k.label()}: {printed.get(k, '*')} in ledger entry {entry.name[:12]}, {family.values[k]} now"
                   for k in differ]
         if not differ:
             for key, value in printed.items():
