@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 SYNTHETIC_NOTE = ("Every school, officer, call and incident in this report is invented by the package's demo "
                   "generator. Nothing in it describes a real school, person or event.")
 NOT_COLLECTED = "not collected"  # a count whose optional source table is absent: blank in its CSV, never 0
+COLUMN_CHARS = (5, 36)  # the narrowest and widest a column's text is counted, in characters, for its width
+FIXED_COLUMNS = 5  # a table of at most this many columns is laid out at widths from its text (`_colgroup`)
 SHORT_TABLE = 30  # rows; a shorter table is kept on one page with its caption
 SUPPRESSION_NOTE = ("* Suppressed: a count from 1 to {m1}, or a count hidden so that a suppressed "
                     "count cannot be worked out from the totals.")
@@ -345,7 +348,7 @@ def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str
     >>> print(table_html(frame, "Calls", "calls.csv", []).split("</thead>")[1])
     <tbody><tr><th scope="row">A</th><td class="num">1</td></tr><tr><th scope="row">B</th><td class="num">1,500</td></tr></tbody></table>
     >>> print(table_html(frame, "Calls", "calls.csv", ["School"]).split("</caption>")[0])
-    <div class="table-group" role="group" aria-label="Calls"><p class="group-title">Calls</p><table class="sro-table in-group" data-csv="calls.csv"><caption>A
+    <div class="table-group" role="group" aria-label="Calls"><p class="group-title">Calls</p><table class="sro-table fixed in-group" data-csv="calls.csv"><caption>A
     """
     numeric = {c for c in shown.columns if _numeric(shown[c])}
     cells = shown.map(_cell)
@@ -353,14 +356,33 @@ def table_html(shown: pd.DataFrame, caption: str, csv_name: str, group: list[str
     head = "".join(f'<th scope="col"{_num(c in numeric)}>{_e(c)}</th>' for c in columns)
     flags = [c in numeric for c in columns]
     csv = f' data-csv="{_e(csv_name)}"' if csv_name else ""
+    fixed = len(columns) <= FIXED_COLUMNS
+    head = f"{_colgroup(cells[columns]) if fixed else ''}<thead><tr>{head}</tr></thead>"
+    kind = "sro-table fixed" if fixed else "sro-table"
     if not group:
-        return (f'<table class="sro-table"{csv}><caption>{_e(caption)}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>{_rows(cells[columns], flags)}</tbody></table>')
-    tables = [f'<table class="sro-table in-group"{csv}><caption>{_e(" · ".join(key))}</caption>'
-              f'<thead><tr>{head}</tr></thead><tbody>{_rows(rows[columns], flags)}</tbody></table>'
+        return (f'<table class="{kind}"{csv}><caption>{_e(caption)}</caption>'
+                f'{head}<tbody>{_rows(cells[columns], flags)}</tbody></table>')
+    tables = [f'<table class="{kind} in-group"{csv}><caption>{_e(" · ".join(key))}</caption>'
+              f'{head}<tbody>{_rows(rows[columns], flags)}</tbody></table>'
               for key, rows in cells.groupby(group, sort=False)]
     return (f'<div class="table-group" role="group" aria-label="{_e(caption)}">'
             f'<p class="group-title">{_e(caption)}</p>{"".join(tables)}</div>')
+
+
+def _colgroup(cells: pd.DataFrame) -> str:
+    """Return each column's width, in proportion to its longest text (a bold header by its longest word) and padding.
+
+    Print lays a table of a few columns out at these widths (`table-layout: fixed`): WeasyPrint's automatic layout
+    measured every cell twice and took a quarter of a report's rendering. Every table of a group gets the same
+    widths. Wider tables keep the automatic layout, which fits each header's longest word.
+    """
+    def longest(column: str) -> int:
+        words = max((math.ceil(1.2 * len(w)) for w in str(column).split()), default=1)
+        text = cells[column].map(len).max() if len(cells) else 0
+        return min(max(words, text, COLUMN_CHARS[0]), COLUMN_CHARS[1]) + 2
+
+    sizes = [longest(c) for c in cells.columns]
+    return "<colgroup>" + "".join(f'<col style="width: {100 * n / sum(sizes):.1f}%">' for n in sizes) + "</colgroup>"
 
 
 def _num(numeric: bool) -> str:
