@@ -290,6 +290,28 @@ def trend_section(rep: Report, data: DataSet, span: Span) -> None:
                                  "school_days": "School days"})
 
 
+def open_items_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show what is open for the next monthly meeting with the MPS safety director: the end-of-semester
+    consultations owed on the brief's last day with data (III.E.2, as the compliance check counts them), by school,
+    and the next meeting scheduled in the parameter files."""
+    from sro_reporting.measures.compliance import consultations_owed, next_meeting, open_items
+
+    on = covered(span, data.as_of()).end
+    owed = consultations_owed(data.meetings, data.schools, rep.year, on)
+    rep.section("Open items", f"What is open on {long_date(on)} for the next monthly meeting with the MPS safety "
+                "director (III.E.1).")
+    rep.table(open_items(owed, next_meeting(rep.year, on)), "open_items", "Consultations owed and the next meeting",
+              labels={"item": "Open item", "schools": "Schools", "due": "Date", "state": "State"},
+              note=f"Date: the last day a consultation counts for its semester (within {rep.year.consultation_window_days} "
+                   "days of the semester's last day, as the compliance report counts it), or the meeting's date: the "
+                   f"first after {long_date(on)} in the parameter files (safety_meetings). Overdue: that day has passed "
+                   "with none held.")
+    if len(owed):
+        rep.table(owed[["school_id", "school_name", "semester", "due", "state"]], "consultations_owed",
+                  "Schools that owe an end-of-semester consultation", labels={**SCHOOL_LABELS, "semester": "Semester",
+                                                                              "due": "Due by", "state": "State"})
+
+
 def outside_windows_table(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show what came at schools of the program before they joined or after they left (contract v3), with its total:
     the records the row "at a school not taking part" holds for them."""
