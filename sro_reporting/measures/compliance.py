@@ -321,9 +321,10 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
                          f"not yet due: the window closes on {closes}, after the check date {as_of}"))
             continue
         status = due_status(closes, effective)
-        reason = f"no consultation within {year.consultation_window_days} days of the {name} semester's end ({term.end})"
+        days = year.consultation_window_days
+        reason = f"no consultation within {days} days of the {name} semester's end ({term.end})"
         rows += [(name, s.school_id, s.school_name, closes, status, reason)
-                 for s in without_consultation(meetings, schools, term, year.consultation_window_days, as_of).itertuples()]
+                 for s in without_consultation(meetings, schools, term, days, as_of).itertuples()]
     return pd.DataFrame(rows, columns=["semester", "school_id", "school_name", *FINDING_COLUMNS])
 
 
@@ -349,17 +350,18 @@ def consultations_owed(meetings: pd.DataFrame, schools: pd.DataFrame, year: Scho
     ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
     >>> held = pd.DataFrame({"meeting_type": ["semester_consultation"], "school_id": ["1"],
     ...     "meeting_date": pd.to_datetime(["2026-01-15"])})
-    >>> consultations_owed(held, schools, year, dt.date(2026, 3, 31))[["semester", "school_id", "state"]].values.tolist()
+    >>> owed = consultations_owed(held, schools, year, dt.date(2026, 3, 31))
+    >>> owed[["semester", "school_id", "state"]].values.tolist()
     [['fall', '2', 'overdue']]
     """
-    rows = []
+    rows, days = [], year.consultation_window_days
     for name, term in year.semesters.items():
-        window = consultation_window(term, year.consultation_window_days)
+        window = consultation_window(term, days)
         if window.start > on:
             continue
         state = OVERDUE if window.end < on else DUE
         rows += [(name, s.school_id, s.school_name, window.end, state)
-                 for s in without_consultation(meetings, schools, term, year.consultation_window_days, on).itertuples()]
+                 for s in without_consultation(meetings, schools, term, days, on).itertuples()]
     return pd.DataFrame(rows, columns=["semester", "school_id", "school_name", "due", "state"])
 
 

@@ -217,7 +217,8 @@ def force_by_type(figures: pd.Series) -> Finding:
     total = int(figures[MEASURES["use_of_force"]])
     if not total:
         return Finding("force", "No use of force by an SRO is recorded in the period.", {MEASURES["use_of_force"]: 0})
-    kinds = figures[[m for m in figures.index if m.startswith(FORCE_OF) and m not in (SUBJECT_INJURED, OFFICER_INJURED)]]
+    injured = (SUBJECT_INJURED, OFFICER_INJURED)
+    kinds = figures[[m for m in figures.index if m.startswith(FORCE_OF) and m not in injured]]
     top = int(kinds.max())
     most = [m.removeprefix(FORCE_OF) for m in kinds.index[kinds == top]]
     each = "" if len(most) == 1 else " each"

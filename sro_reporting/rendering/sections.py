@@ -302,10 +302,10 @@ def open_items_section(rep: Report, data: DataSet, span: Span) -> None:
                 "director (III.E.1).")
     rep.table(open_items(owed, next_meeting(rep.year, on)), "open_items", "Consultations owed and the next meeting",
               labels={"item": "Open item", "schools": "Schools", "due": "Date", "state": "State"},
-              note=f"Date: the last day a consultation counts for its semester (within {rep.year.consultation_window_days} "
-                   "days of the semester's last day, as the compliance report counts it), or the meeting's date: the "
-                   f"first after {long_date(on)} in the parameter files (safety_meetings). Overdue: that day has passed "
-                   "with none held.")
+              note=f"Date: the last day a consultation counts for its semester (within "
+                   f"{rep.year.consultation_window_days} days of the semester's last day, as the compliance report counts "
+                   f"it), or the meeting's date: the first after {long_date(on)} in the parameter files "
+                   "(safety_meetings). Overdue: that day has passed with none held.")
     if len(owed):
         rep.table(owed[["school_id", "school_name", "semester", "due", "state"]], "consultations_owed",
                   "Schools that owe an end-of-semester consultation", labels={**SCHOOL_LABELS, "semester": "Semester",
@@ -935,8 +935,8 @@ def chief_page(rep: Report, data: DataSet, rules: pd.DataFrame, breaches: dict[s
         findings.no_prior_year(last_year, data.first_day("calls_for_service"))
     values = compared.set_index("measure")["current"]
     findings_section(rep, findings.pick([
-        change, findings.breaches(rules)[0], findings.floor_breaches(breaches.get("III.A / Act 12"), rep.year.sro_floor),
-        findings.force_by_type(values),
+        change, findings.breaches(rules)[0],
+        findings.floor_breaches(breaches.get("III.A / Act 12"), rep.year.sro_floor), findings.force_by_type(values),
         findings.officer_recorded(*(int(values[m]) for m in (summary.ACTIONS, summary.WITH_SRO, summary.NO_OFFICER)))],
         CHIEF_FINDINGS))
     year_to_date_table(rep, data, compared if reached else compared[["measure", "current"]], now, before)
@@ -949,8 +949,8 @@ def year_to_date_table(rep: Report, data: DataSet, compared: pd.DataFrame, now: 
     last = f"school year {school_year_of(before.start)}"
     first = data.first_day("calls_for_service")
     reached = "previous" in compared
-    note = (f"Last year: {period_label(before)}, the same calendar days (\"small base\": see Comparisons)." if reached else
-            f"No comparison with {last} ({period_label(before)}): the data begin on "
+    note = (f"Last year: {period_label(before)}, the same calendar days (\"small base\": see Comparisons)."
+            if reached else f"No comparison with {last} ({period_label(before)}): the data begin on "
             f"{long_date(first) if first else 'no date'}.")
     rep.table(compared, "year_to_date", f"Key figures, {year_name(rep.year, now)}"
               + (f", against the same days of {last}" if reached else ""), labels=YEAR_TO_DATE_LABELS, compact=True,
