@@ -77,6 +77,7 @@ class SchoolYear(Frozen):
     consultation_window_days: int = Field(30, ge=0)
     mou_warning_days: int = Field(90, ge=0)
     mou: Mou | None = None
+    safety_meetings: tuple[dt.date, ...] = ()  # the monthly meetings with the MPS safety director as scheduled (III.E.1)
     soi_effective: dt.date = dt.date(2026, 7, 20)  # the instruction's effective date: earlier findings are a baseline
     prepared_by: PreparedBy | None = None
     date_format: Literal["M/D", "D/M"] | None = None  # how exports write dates with slashes, where they cannot tell

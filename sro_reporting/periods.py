@@ -152,6 +152,26 @@ def previous_month(span: Span) -> Span:
                 end=before.start.replace(day=min(span.end.day, last)))
 
 
+def year_before(day: dt.date) -> dt.date:
+    """Return the same calendar day one year earlier; February 29 gives February 28.
+
+    >>> year_before(dt.date(2026, 11, 20)), year_before(dt.date(2028, 2, 29))
+    (datetime.date(2025, 11, 20), datetime.date(2027, 2, 28))
+    """
+    leap = (day.month, day.day) == (2, 29)
+    return day.replace(year=day.year - 1, day=28 if leap else day.day)
+
+
+def same_days_year_before(span: Span) -> Span:
+    """Return the same calendar days one year earlier: a year to date is compared with them, so a part year
+    is compared with as much of the year before.
+
+    >>> same_days_year_before(Span(start=dt.date(2026, 7, 1), end=dt.date(2026, 11, 20)))
+    Span(start=datetime.date(2025, 7, 1), end=datetime.date(2025, 11, 20))
+    """
+    return Span(start=year_before(span.start), end=year_before(span.end))
+
+
 def previous_semester(year: SchoolYear, semester: str, as_of: dt.date | None = None) -> tuple[str, Span] | None:
     """Return the label and span of the semester before, or None where no parameter file has it.
 

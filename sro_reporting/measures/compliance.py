@@ -320,14 +320,78 @@ def consultations(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYea
             rows.append((name, None, None, closes, NOT_YET_DUE,
                          f"not yet due: the window closes on {closes}, after the check date {as_of}"))
             continue
-        near = consultations_held(meetings, term, year.consultation_window_days, as_of)
         status = due_status(closes, effective)
-        for s in participating(schools, term.start, term.end).itertuples():
-            if s.school_id not in set(near["school_id"]):
-                rows.append((name, s.school_id, s.school_name, closes, status,
-                             (f"no consultation within {year.consultation_window_days} days of "
-                              f"the {name} semester's end ({term.end})")))
+        days = year.consultation_window_days
+        reason = f"no consultation within {days} days of the {name} semester's end ({term.end})"
+        rows += [(name, s.school_id, s.school_name, closes, status, reason)
+                 for s in without_consultation(meetings, schools, term, days, as_of).itertuples()]
     return pd.DataFrame(rows, columns=["semester", "school_id", "school_name", *FINDING_COLUMNS])
+
+
+def without_consultation(meetings: pd.DataFrame, schools: pd.DataFrame, term: Span, days: int,
+                         as_of: dt.date) -> pd.DataFrame:
+    """Return the schools taking part in a semester that held no consultation for it by `as_of` (III.E.2)."""
+    near = consultations_held(meetings, term, days, as_of)
+    part = participating(schools, term.start, term.end)
+    return part.loc[~part["school_id"].isin(near["school_id"]), ["school_id", "school_name"]]
+
+
+OVERDUE, DUE = "overdue", "due"
+
+
+def consultations_owed(meetings: pd.DataFrame, schools: pd.DataFrame, year: SchoolYear, on: dt.date) -> pd.DataFrame:
+    """III.E.2 as open items on a day: each school taking part in a semester whose consultation window has opened by
+    `on` and that held none in it by then, `overdue` once the window has closed (a compliance finding), else `due`.
+
+    >>> year = SchoolYear(school_year="2025-26", consultation_window_days=30,
+    ...     semesters={"fall": Span(start=dt.date(2025, 9, 2), end=dt.date(2026, 1, 23)),
+    ...                "spring": Span(start=dt.date(2026, 1, 26), end=dt.date(2026, 6, 12))})
+    >>> schools = pd.DataFrame({"school_id": ["1", "2"], "school_name": ["A", "B"], "sro_participating": [True] * 2,
+    ...     "participation_start": [pd.NaT] * 2, "participation_end": [pd.NaT] * 2})
+    >>> held = pd.DataFrame({"meeting_type": ["semester_consultation"], "school_id": ["1"],
+    ...     "meeting_date": pd.to_datetime(["2026-01-15"])})
+    >>> owed = consultations_owed(held, schools, year, dt.date(2026, 3, 31))
+    >>> owed[["semester", "school_id", "state"]].values.tolist()
+    [['fall', '2', 'overdue']]
+    """
+    rows, days = [], year.consultation_window_days
+    for name, term in year.semesters.items():
+        window = consultation_window(term, days)
+        if window.start > on:
+            continue
+        state = OVERDUE if window.end < on else DUE
+        rows += [(name, s.school_id, s.school_name, window.end, state)
+                 for s in without_consultation(meetings, schools, term, days, on).itertuples()]
+    return pd.DataFrame(rows, columns=["semester", "school_id", "school_name", "due", "state"])
+
+
+def next_meeting(year: SchoolYear, after: dt.date) -> dt.date | None:
+    """Return the first monthly meeting with the MPS safety director scheduled after a day, in the parameter files
+    of the school year and the next (`safety_meetings`); None where none is scheduled."""
+    later = _year_of(next_year(year.school_year))
+    scheduled = [*year.safety_meetings, *(later.safety_meetings if later else ())]
+    return min((day for day in scheduled if day > after), default=None)
+
+
+NEXT_MEETING = "Next monthly meeting with the MPS safety director (III.E.1)"
+
+
+def open_items(owed: pd.DataFrame, meeting: dt.date | None) -> pd.DataFrame:
+    """Return the open items of a monthly brief: the consultations owed by semester and state, with how many
+    schools owe each, and the next meeting (its date, or none scheduled).
+
+    >>> owed = pd.DataFrame({"semester": ["fall", "fall"], "school_id": ["1", "2"], "school_name": ["A", "B"],
+    ...     "due": [dt.date(2026, 2, 22)] * 2, "state": ["overdue"] * 2})
+    >>> open_items(owed, None)[["item", "schools", "state"]].values.tolist()[0]
+    ['End-of-semester consultation, fall semester (III.E.2)', 2, 'overdue']
+    >>> open_items(owed.iloc[:0], dt.date(2026, 4, 15))[["schools", "due", "state"]].values.tolist()
+    [[<NA>, datetime.date(2026, 4, 15), 'scheduled']]
+    """
+    counts = owed.groupby(["semester", "due", "state"], sort=False).size().reset_index(name="schools")
+    rows = [(f"End-of-semester consultation, {r.semester} semester (III.E.2)", r.schools, r.due, r.state)
+            for r in counts.itertuples()]
+    rows.append((NEXT_MEETING, None, meeting, "scheduled" if meeting else "none scheduled"))
+    return pd.DataFrame(rows, columns=["item", "schools", "due", "state"]).astype({"schools": "Int64"})
 
 
 def mou(year: SchoolYear, as_of: dt.date, span: Span | None = None, effective: dt.date | None = None,
@@ -454,12 +518,18 @@ EXTRACT_OMISSIONS = [
 ]
 
 
-def _mou_of(school_year: str) -> Mou | None:
-    """Return a school year's MOU from its parameter file, or None where there is none."""
+def _year_of(school_year: str) -> SchoolYear | None:
+    """Return a school year's parameters, or None where it has no parameter file."""
     try:
-        return load_school_year(school_year).mou
+        return load_school_year(school_year)
     except FileNotFoundError:
         return None
+
+
+def _mou_of(school_year: str) -> Mou | None:
+    """Return a school year's MOU from its parameter file, or None where there is none."""
+    year = _year_of(school_year)
+    return year.mou if year else None
 
 
 def check_all(data: DataSet, year: SchoolYear, span: Span, as_of: dt.date,

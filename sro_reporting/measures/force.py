@@ -27,12 +27,10 @@ def by_type(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:
     [['Takedown', 2, 1, 0]]
     """
     found = force_in(use_of_force, span)
-    out = found.groupby("force_type").agg(
-        incidents=("uof_id", "size"),
-        subject_injured=("subject_injured", lambda s: int(s.fillna(False).sum())),
-        officer_injured=("officer_injured", lambda s: int(s.fillna(False).sum())),
-    ).reset_index()
-    return out.astype({"incidents": "int64", "subject_injured": "int64", "officer_injured": "int64"})
+    flags = pd.DataFrame({"force_type": found["force_type"], "incidents": 1,
+                          **{c: found[c].fillna(False).astype("int64") for c in ("subject_injured", "officer_injured")}})
+    return flags.groupby("force_type").sum().reset_index().astype(
+        {"incidents": "int64", "subject_injured": "int64", "officer_injured": "int64"})
 
 
 def summary(use_of_force: pd.DataFrame, span: Span) -> pd.DataFrame:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
-from sro_reporting.frames import measures
+from sro_reporting.frames import TOTAL, measures
 from sro_reporting.linking.schools import participating, takes_part_on
 from sro_reporting.measures import complaints, searches
+from sro_reporting.measures.enforcement import by_officer_recorded
+from sro_reporting.measures.force import by_type
 from sro_reporting.measures.population import MEASURES, at_school, by_place, schools_only, totals
 from sro_reporting.measures.rates import students_by_school
-from sro_reporting.measures.staffing import school_days, school_presence, shift_times
+from sro_reporting.measures.staffing import days_below_floor, school_days, school_presence, shift_times
 from sro_reporting.params import SchoolYear, Span, load_school_year, previous_year, school_year_of, year_span
 from sro_reporting.periods import (
     covered,
@@ -21,6 +24,7 @@ from sro_reporting.periods import (
     outside_semesters,
     partial_note,
     parts_by_semester,
+    same_days_year_before,
 )
 from sro_reporting.reading.dataset import DataSet
 
@@ -28,12 +32,21 @@ SMALL_BASE = 10  # a change in percent from a smaller count is not given
 # The base a count per school day at a school taking part is over (`school_days_taking_part`): the district's, a school's
 BASES = {True: "School days at the schools taking part", False: "School days the school took part"}
 NOT_TAKING_PART = "not taking part"
+# The Chief's page one adds these to the key figures (`chief_figures`).
+ACTIONS, WITH_SRO, NO_OFFICER = ("School-related arrests, citations and court referrals",
+                                 "Of them, with an SRO recorded as the officer", "Of them, with no officer recorded")
+UNDER_FLOOR = "School days under the Act 12 floor"
+FORCE_OF = "Use of force: "  # the rows of use of force by type and injury
+SUBJECT_INJURED, OFFICER_INJURED = f"{FORCE_OF}subject injured", f"{FORCE_OF}officer injured"
+CALENDAR = ("School days", *BASES.values(), UNDER_FLOOR)  # figures the calendar of the span's school year gives
 SOURCES = {**{MEASURES[m]: t for m, t in (
     ("calls", "calls_for_service"), ("arrests", "enforcement"), ("citations", "enforcement"),
     ("court_referrals", "enforcement"), ("activities", "activities"), ("youth_referrals", "activities"),
-    ("alternatives", "activities"), ("use_of_force", "use_of_force"))}, "SRO shifts worked": "shifts"}
-COMPARE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or more; from a smaller one it reads "
-                "\"small base\". \"Not taking part\": the school did not take part in that period.")
+    ("alternatives", "activities"), ("use_of_force", "use_of_force"))}, "SRO shifts worked": "shifts",
+    ACTIONS: "enforcement", WITH_SRO: "enforcement", NO_OFFICER: "enforcement", UNDER_FLOOR: "shifts"}
+SMALL_BASE_NOTE = (f"Change in percent is given from a count of {SMALL_BASE} or more; from a smaller one it reads "
+                   "\"small base\".")
+COMPARE_NOTE = f"{SMALL_BASE_NOTE} \"Not taking part\": the school did not take part in that period."
 
 
 def covered_school_days(year: SchoolYear, span: Span, as_of: dt.date | None) -> pd.DatetimeIndex:
@@ -245,23 +258,71 @@ def months_so_far(data: DataSet, year: SchoolYear, span: Span) -> pd.DataFrame:
     return out
 
 
-def _year_figures(data: DataSet, year: SchoolYear, label: str) -> pd.Series:
-    """Return the key figures of school year `label`, blank where the data cannot give them.
+Figures = Callable[[DataSet, SchoolYear, Span], pd.DataFrame]  # a span's figures: `measure`, `value`
 
-    School days need the year's calendar (a parameter file); a count needs its table's records to
-    reach back into the year (an enforcement export may start years after the calls).
+
+def known_figures(data: DataSet, year: SchoolYear, span: Span, figures: Figures = key_figures) -> pd.DataFrame:
+    """Return the district's figures of a span (the key figures, or another `figures`), blank where the data cannot
+    give them.
+
+    School days need the calendar of the span's school year (a parameter file); a count needs its table's
+    records to reach back into the span (an enforcement export may start years after the calls).
     """
-    span = year_span(label)
     try:
-        figures = key_figures(data, load_school_year(label), span)
+        found = figures(data, load_school_year(school_year_of(span.start)), span)
     except FileNotFoundError:
-        figures = key_figures(data, year, span)
-        figures.loc[figures["measure"].isin(["School days", *BASES.values()]), "value"] = pd.NA
-    for measure, table in SOURCES.items():
-        first = data.first_day(table)
-        if first is not None and first > span.end:
-            figures.loc[figures["measure"] == measure, "value"] = pd.NA
-    return figures.set_index("measure")["value"]
+        found = figures(data, year, span)
+        found.loc[found["measure"].isin(CALENDAR), "value"] = pd.NA
+    first = found["measure"].map(lambda m: data.first_day(source_of(m)) if source_of(m) else None)
+    found.loc[first.map(lambda day: day is not None and day > span.end), "value"] = pd.NA
+    return found
+
+
+def source_of(measure: str) -> str | None:
+    """Return the table a figure counts the records of (`SOURCES`; use of force by type and injury: use_of_force)."""
+    return "use_of_force" if measure.startswith(FORCE_OF) else SOURCES.get(measure)
+
+
+def reaches_back(data: DataSet, span: Span) -> bool:
+    """Return whether the data reach back to a span's first day: the calls' first record is on or before it."""
+    first = data.first_day("calls_for_service")
+    return first is not None and first <= span.start
+
+
+def chief_figures(data: DataSet, year: SchoolYear, span: Span) -> pd.DataFrame:
+    """Return the figures of the Chief's page one for a span: calls, the school-related actions (with an SRO and with
+    no officer recorded), use of force by type and injury, school days and those under the Act 12 floor (to the
+    as-of date), and the base the changes are compared over. Every force type of the data has a row, zero or not."""
+    key = key_figures(data, year, span).set_index("measure")["value"]
+    recorded = by_officer_recorded(data.enforcement, span).set_index("action").loc[TOTAL]
+    uof = by_type(data.use_of_force, span).set_index("force_type")
+    below = days_below_floor(data.shifts, year, covered(span, data.as_of()))
+    rows = [(m, key[m]) for m in (MEASURES["calls"], MEASURES["arrests"], MEASURES["citations"],
+                                  MEASURES["court_referrals"])]
+    rows += [(ACTIONS, recorded["total"]), (WITH_SRO, recorded["with_sro"]), (NO_OFFICER, recorded["no_officer"]),
+             (MEASURES["use_of_force"], key[MEASURES["use_of_force"]])]
+    rows += [(f"{FORCE_OF}{kind.lower()}", uof["incidents"].get(kind, 0))
+             for kind in sorted(data.use_of_force["force_type"].dropna().unique())]
+    rows += [(SUBJECT_INJURED, uof["subject_injured"].sum()), (OFFICER_INJURED, uof["officer_injured"].sum()),
+             ("School days", key["School days"]), (UNDER_FLOOR, len(below)), (BASES[True], key[BASES[True]])]
+    return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "Int64"})
+
+
+def year_to_date_spans(year: SchoolYear, as_of: dt.date | None) -> tuple[Span, Span]:
+    """Return the school year up to the data's as-of date, and the same calendar days of the year before."""
+    now = covered(year.year_span, as_of)
+    return now, same_days_year_before(now)
+
+
+def year_to_date(data: DataSet, year: SchoolYear) -> pd.DataFrame:
+    """Return the Chief's figures of the school year to date beside the same days of the year before (`compare`'s
+    frame); the year before is blank where the data do not reach back to its first day, so that a year is never
+    compared with part of one."""
+    now, before = year_to_date_spans(year, data.as_of())
+    current = chief_figures(data, year, now)
+    previous = known_figures(data, year, before, chief_figures) if reaches_back(data, before) else \
+        current.assign(value=pd.NA).astype({"value": "Int64"})
+    return compare(current, previous, missing=None)
 
 
 def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
@@ -279,7 +340,8 @@ def by_school_year(data: DataSet, year: SchoolYear) -> pd.DataFrame:
     columns, label, first = {}, year.school_year, data.first_day("calls_for_service")
     while first is not None and year_span(label).end >= first:
         note = partial_note(year_span(label), data.as_of())
-        columns[f"{label} ({note})" if note else label] = _year_figures(data, year, label)
+        columns[f"{label} ({note})" if note else label] = \
+            known_figures(data, year, year_span(label)).set_index("measure")["value"]
         label = previous_year(label)
     out = pd.DataFrame(dict(reversed(list(columns.items()))))
     return out.rename_axis("measure").reset_index()

@@ -12,6 +12,7 @@ import re
 
 APPENDIX_CLASS = 'class="appendix"'  # on the appendix's heading (`Report.appendix`): the split's mark
 APPENDIX_HEADING = f"<h2 {APPENDIX_CLASS}"
+PAGE_END = '<div class="page-end"></div>'  # ends a print page that stands alone (`Report.page_end`); contents follow
 _MAIN = '<main class="report">'
 # The running header and footer of the body come from its title block (`string-set` in print.css); the
 # appendix's page has none, so it sets the same strings from the body's text.

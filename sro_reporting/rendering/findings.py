@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from scipy.stats import binomtest
 
+from sro_reporting.measures.population import MEASURES
+from sro_reporting.measures.summary import FORCE_OF, OFFICER_INJURED, SUBJECT_INJURED
+
 ALPHA = 0.05  # a change is called out only where chance would give one as large less often than this
 NOT_COUNTS = ("School days", "School days at the schools taking part", "School days the school took part")  # bases
 MIN_BASE = 20  # the period before must have at least this many for a change to be called out
@@ -67,7 +70,7 @@ def no_school_days(compared: pd.DataFrame, before: str) -> Finding | None:
 
 
 def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE,
-                   bases: tuple[float, float] | None = None) -> Finding | None:
+                   bases: tuple[float, float] | None = None, brief: bool = False) -> Finding | None:
     """Return the count that changed most from the period before, among those with an adequate base whose change
     is beyond chance variation; counts are compared per unit of `bases` (now, before) where the bases differ.
 
@@ -84,7 +87,7 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     True
 
     No change is called out when either period has no school days (a "School days" row of 0); the finding
-    says so instead.
+    says so instead. `brief` leaves out how the change was chosen (the methods say it), for a page that must hold it.
     """
     unschooled = no_school_days(compared, before)
     if unschooled is not None:
@@ -115,9 +118,9 @@ def largest_change(compared: pd.DataFrame, before: str, min_base: int = MIN_BASE
     if not same:
         figures.update({"School days taking part, period before": bases[1],
                         "School days taking part, this period": bases[0]})
-    return Finding("change", (
-        f"{what} {verb} {abs(pct):.1f}% from {before} {then_text} to this period {now_text}, the largest change "
-        f"beyond chance among counts with at least {min_base} in {before}."), figures)
+    how = "" if brief else f", the largest change beyond chance among counts with at least {min_base} in {before}"
+    return Finding("change", f"{what} {verb} {abs(pct):.1f}% from {before} {then_text} to this period {now_text}{how}.",
+                   figures)
 
 
 def names(items: list[str]) -> str:
@@ -180,6 +183,77 @@ def floor_days(duty: pd.DataFrame, floor: int) -> Finding | None:
         f"below the Act 12 floor; the fewest was {int(worst['sros_on_duty'])}, on {_day(day)}."),
         {"School days under the floor": len(below), "School days": len(duty), "Act 12 floor": floor,
          "Fewest SROs on duty": int(worst["sros_on_duty"]), "Day with the fewest": day.isoformat()})
+
+
+def floor_breaches(below: pd.DataFrame, floor: int) -> Finding | None:
+    """Return the compliance check's school days under the Act 12 floor (its III.A / Act 12 findings) and the fewest.
+
+    >>> below = pd.DataFrame({"date": [dt.date(2025, 10, 8), dt.date(2025, 10, 9)], "sros_on_duty": [22, 24]})
+    >>> floor_breaches(below, 25).sentence
+    '2 school days were under the Act 12 floor (25 SROs); the fewest was 22, on October 8, 2025.'
+    """
+    if below is None or below.empty:
+        return None
+    worst = below.loc[below["sros_on_duty"].idxmin()]
+    day = pd.Timestamp(worst["date"]).date()
+    return Finding("floor", (
+        f"{len(below)} school {'day was' if len(below) == 1 else 'days were'} under the Act 12 floor ({floor} SROs); "
+        f"the fewest was {int(worst['sros_on_duty'])}, on {_day(day)}."),
+        {"School days under the floor": len(below), "Act 12 floor": floor,
+         "Fewest SROs on duty": int(worst["sros_on_duty"]), "Day with the fewest": day.isoformat()})
+
+
+def force_by_type(figures: pd.Series) -> Finding:
+    """Return the uses of force by SROs, the most frequent type and the injuries, from the Chief's figures
+    (`summary.chief_figures`, by measure).
+
+    >>> t = pd.Series({"Use-of-force incidents": 19, "Use of force: control hold": 13, "Use of force: takedown": 6,
+    ...     "Use of force: subject injured": 4, "Use of force: officer injured": 1})
+    >>> force_by_type(t).sentence
+    'SROs used force 19 times, most often control hold (13): 4 subjects and 1 officer injured.'
+    >>> force_by_type(t * 0).sentence
+    'No use of force by an SRO is recorded in the period.'
+    """
+    total = int(figures[MEASURES["use_of_force"]])
+    if not total:
+        return Finding("force", "No use of force by an SRO is recorded in the period.", {MEASURES["use_of_force"]: 0})
+    injured = (SUBJECT_INJURED, OFFICER_INJURED)
+    kinds = figures[[m for m in figures.index if m.startswith(FORCE_OF) and m not in injured]]
+    top = int(kinds.max())
+    most = [m.removeprefix(FORCE_OF) for m in kinds.index[kinds == top]]
+    each = "" if len(most) == 1 else " each"
+    hurt, officers = int(figures[SUBJECT_INJURED]), int(figures[OFFICER_INJURED])
+    return Finding("force", (
+        f"SROs used force {_n(total)} times, most often {names(most)} ({_n(top)}{each}): {_n(hurt)} "
+        f"{'subject' if hurt == 1 else 'subjects'} and {_n(officers)} {'officer' if officers == 1 else 'officers'} "
+        "injured."), {MEASURES["use_of_force"]: total, **{f"{FORCE_OF}{m}": top for m in most},
+                      SUBJECT_INJURED: hurt, OFFICER_INJURED: officers})
+
+
+def officer_recorded(actions: int, with_sro: int, no_officer: int) -> Finding | None:
+    """Return how many school-related actions had an SRO recorded as the officer and how many no officer.
+
+    >>> officer_recorded(8, 6, 2).sentence
+    'Of 8 school-related actions, 6 had an SRO recorded as the officer and 2 no officer.'
+    """
+    if not actions:
+        return None
+    return Finding("officer recorded", (
+        f"Of {_n(actions)} school-related actions, {_n(with_sro)} had an SRO recorded as the officer and "
+        f"{_n(no_officer)} no officer."),
+        {"School-related actions": actions, "With an SRO recorded": with_sro, "With no officer recorded": no_officer})
+
+
+def no_prior_year(before: str, first: dt.date | None) -> Finding:
+    """Return that the year to date is not compared with last year: the data begin after the first of its same days.
+
+    >>> no_prior_year("school year 2024-25", dt.date(2025, 7, 1)).sentence
+    'No comparison with school year 2024-25: the data begin on July 1, 2025.'
+    """
+    if first is None:
+        return Finding("change", f"No comparison with {before}: the data hold no calls for service.")
+    return Finding("change", f"No comparison with {before}: the data begin on {_day(first)}.",
+                   {"Data begin": first.isoformat()})
 
 
 def alternatives_rate(alternatives: pd.DataFrame) -> Finding | None:

@@ -201,7 +201,8 @@ def spell_out(markup: str, abbreviations: dict[str, str] = ABBREVIATIONS) -> str
 
 
 def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
-    """Give each section heading an anchor and, on a long report, list them after the title block."""
+    """Give each section heading an anchor and, on a long report, list them after the title block, or after the
+    page that stands alone where the report opens with one (`Report.page_end`)."""
     headings = []
 
     def anchor(match: re.Match) -> str:
@@ -213,7 +214,8 @@ def add_contents(markup: str, min_sections: int = CONTENTS_FROM) -> str:
         return markup
     items = "".join(f'<li><a href="#section-{i}">{text}</a></li>' for i, text in enumerate(headings, 1))
     nav = f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p><ol>{items}</ol></nav>'
-    return markup.replace("</header>", "</header>" + nav, 1)
+    after = appendix.PAGE_END if appendix.PAGE_END in markup else "</header>"
+    return markup.replace(after, after + nav, 1)
 
 
 class _Collect(logging.Handler):

@@ -25,7 +25,7 @@ from sro_reporting.files import report_stem, write_csv, write_text
 from sro_reporting.params import Audience, SchoolYear, Span, load_school_year
 from sro_reporting.paths import project_root, resolve
 from sro_reporting.periods import long_date
-from sro_reporting.rendering.appendix import APPENDIX_HEADING
+from sro_reporting.rendering.appendix import APPENDIX_HEADING, PAGE_END
 
 matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # chart text is plain text: a `$` in a school name prints as `$`
@@ -224,6 +224,10 @@ class Report:
         self.appendix_started = True
         self.section(heading, text, APPENDIX_HEADING + ">")
 
+    def page_end(self) -> None:
+        """End the print page here: what came before stands alone on it (the Chief's page one); the contents follow."""
+        _display(PAGE_END)
+
     def definitions(self, terms: dict[str, str], heading: str = "Definitions") -> None:
         """Show the definitions the report uses."""
         _display(f"<h3>{_e(heading)}</h3>{definition_list(terms)}")
@@ -258,8 +262,9 @@ class Report:
 
     def table(self, frame: pd.DataFrame, name: str | None, caption: str, note: str = "",
               labels: dict[str, str] | None = None, group: list[str] | None = None,
-              layout: Layout | None = None, blank: str = "") -> None:
-        """Write `frame` to `tables/<name>.csv` and show it with a caption and note.
+              layout: Layout | None = None, blank: str = "", compact: bool = False) -> None:
+        """Write `frame` to `tables/<name>.csv` and show it with a caption and note (`compact`: in smaller print, for
+        a page that must hold it whole).
 
         Numbers are right-aligned, dates and months written out, the first column heads its row.
         With `group` (columns of `frame`), each group of rows sharing those values is a table of its
@@ -278,6 +283,7 @@ class Report:
         note_html = f'<p class="table-note">{_e(note)}</p>' if note else ""
         empty = '<p class="table-note">No records in this period.</p>' if frame.empty else ""
         size = "short" if len(frame) <= SHORT_TABLE and not group else "long"  # a group's tables break between
+        size += " compact" if compact else ""
         _display(f'<div class="table-wrap {size}">{body}{empty}{note_html}</div>')
 
     def figure(self, fig: plt.Figure, caption: str, source: str, alt: str) -> None:

@@ -36,7 +36,7 @@ from sro_reporting.measures.annual import (
     disposition_by_priority,
     key_figures,
 )
-from sro_reporting.params import Span, year_span
+from sro_reporting.params import SchoolYear, Span, school_year_of, year_span
 from sro_reporting.periods import (
     PERIOD_DEFINITION,
     QUARTER_DEFINITION,
@@ -62,6 +62,8 @@ PLACE_LABELS = {**SCHOOL_LABELS, "calls": "Calls", "arrests": "Arrests", "citati
                 "court_referrals": "Court referrals", "activities": "SRO activities", "youth_referrals": "Youth referrals",
                 "alternatives": "Alternatives to citation", "use_of_force": "Use of force"}
 MONTH_LABELS = {"month": "Month", "covered": "Days covered", "days": "Days"}
+FORCE_LABELS = {"force_type": "Type of force", "incidents": "Incidents", "subject_injured": "Subject injured",
+                "officer_injured": "Officer injured"}
 DEFINITIONS = {"Period": PERIOD_DEFINITION, "Participation": population.PARTICIPATION_DEFINITION,
                "Population": population.POPULATION_DEFINITION}
 
@@ -123,8 +125,7 @@ def not_collected(rep: Report, what: str, table: str) -> None:
 def quarter_before(data: DataSet, span: Span) -> tuple[str, Span] | None:
     """Return the quarter before (like days where this one is partial), or None where the data start after it."""
     label, before = previous_quarter(span, data.as_of())
-    first = data.first_day("calls_for_service")
-    return None if first is None or first > before.start else (label, before)
+    return (label, before) if summary.reaches_back(data, before) else None
 
 
 def quarter_headline(rep: Report, data: DataSet, span: Span, previous: tuple[str, Span] | None) -> None:
@@ -289,6 +290,28 @@ def trend_section(rep: Report, data: DataSet, span: Span) -> None:
                                  "school_days": "School days"})
 
 
+def open_items_section(rep: Report, data: DataSet, span: Span) -> None:
+    """Show what is open for the next monthly meeting with the MPS safety director: the end-of-semester
+    consultations owed on the brief's last day with data (III.E.2, as the compliance check counts them), by school,
+    and the next meeting scheduled in the parameter files."""
+    from sro_reporting.measures.compliance import consultations_owed, next_meeting, open_items
+
+    on = covered(span, data.as_of()).end
+    owed = consultations_owed(data.meetings, data.schools, rep.year, on)
+    rep.section("Open items", f"What is open on {long_date(on)} for the next monthly meeting with the MPS safety "
+                "director (III.E.1).")
+    rep.table(open_items(owed, next_meeting(rep.year, on)), "open_items", "Consultations owed and the next meeting",
+              labels={"item": "Open item", "schools": "Schools", "due": "Date", "state": "State"},
+              note=f"Date: the last day a consultation counts for its semester (within "
+                   f"{rep.year.consultation_window_days} days of the semester's last day, as the compliance report counts "
+                   f"it), or the meeting's date: the first after {long_date(on)} in the parameter files "
+                   "(safety_meetings). Overdue: that day has passed with none held.")
+    if len(owed):
+        rep.table(owed[["school_id", "school_name", "semester", "due", "state"]], "consultations_owed",
+                  "Schools that owe an end-of-semester consultation", labels={**SCHOOL_LABELS, "semester": "Semester",
+                                                                              "due": "Due by", "state": "State"})
+
+
 def outside_windows_table(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
     """Show what came at schools of the program before they joined or after they left (contract v3), with its total:
     the records the row "at a school not taking part" holds for them."""
@@ -448,8 +471,7 @@ def incidents_section(rep: Report, data: DataSet, span: Span) -> None:
               "weapon_calls_by_nature", "Weapon calls by nature of call",
               labels={"nature": "Nature of call", "calls": "Calls"})
     rep.table(force.by_type(data.use_of_force, span), "use_of_force_by_type", "Use of force by type",
-              labels={"force_type": "Type of force", "incidents": "Incidents", "subject_injured": "Subject injured",
-                      "officer_injured": "Officer injured"})
+              labels=FORCE_LABELS)
 
 
 INTERNAL_LIST = "Listed one by one for MPD; the brief for MPS gives the counts only."
@@ -632,8 +654,7 @@ def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None
     rep.table(totals[totals["measure"] != force.STUDENTS], "use_of_force", "Use of force by SROs",
               labels=MEASURE_LABELS)
     rep.table(force.by_type(uof, span), "use_of_force_by_type", "Use of force by type",
-              labels={"force_type": "Type of force", "incidents": "Incidents",
-                      "subject_injured": "Subject injured", "officer_injured": "Officer injured"})
+              labels=FORCE_LABELS)
     if officer_id is not None:
         return  # one officer's few incidents: the totals and types above say it
     if not protected.breaks_down(rep, span):
@@ -890,17 +911,54 @@ def officer_findings(rep: Report, data: DataSet, span: Span, officer_id: str) ->
 
 def compliance_findings(rep: Report, rules: pd.DataFrame, breaches: dict[str, pd.DataFrame]) -> None:
     """Findings for the compliance report: rules breached, the most breaches, days under the floor."""
-    below = breaches.get("III.A / Act 12")
-    extra = None
-    if below is not None and len(below):
-        worst = below.loc[below["sros_on_duty"].idxmin()]
-        day = pd.Timestamp(worst["date"]).date()
-        extra = findings.Finding("floor", (
-            f"On {len(below)} school days fewer than {rep.year.sro_floor} SROs were on duty in school hours; "
-            f"the fewest was {int(worst['sros_on_duty'])}, on {long_date(day)}."),
-            {"School days under the floor": len(below), "Act 12 floor": rep.year.sro_floor,
-             "Fewest SROs on duty": int(worst["sros_on_duty"]), "Day with the fewest": day.isoformat()})
-    findings_section(rep, findings.pick([*findings.breaches(rules), extra]))
+    findings_section(rep, findings.pick([*findings.breaches(rules),
+                                         findings.floor_breaches(breaches.get("III.A / Act 12"), rep.year.sro_floor)]))
+
+
+def year_name(year: SchoolYear, now: Span) -> str:
+    """Return the school year as far as the data reach: `school year 2026-27 to date`, or the whole year's name."""
+    return f"school year {year.school_year}" + ("" if now == year.year_span else " to date")
+
+
+CHIEF_FINDINGS = 4  # at most, so that page one holds its table
+
+
+def chief_page(rep: Report, data: DataSet, rules: pd.DataFrame, breaches: dict[str, pd.DataFrame]) -> None:
+    """Show the Chief's page one, which stands alone: the findings in words, then the table behind them, the school
+    year to date against the same days of last year (the rules' breaches and the days under the floor are listed
+    after it)."""
+    now, before = summary.year_to_date_spans(rep.year, data.as_of())
+    compared, reached = summary.year_to_date(data, rep.year), summary.reaches_back(data, before)
+    last_year = f"school year {school_year_of(before.start)}"
+    change = findings.largest_change(compared[compared["measure"] != summary.UNDER_FLOOR],
+                                     "the same days last year", brief=True) if reached else \
+        findings.no_prior_year(last_year, data.first_day("calls_for_service"))
+    values = compared.set_index("measure")["current"]
+    findings_section(rep, findings.pick([
+        change, findings.breaches(rules)[0],
+        findings.floor_breaches(breaches.get("III.A / Act 12"), rep.year.sro_floor), findings.force_by_type(values),
+        findings.officer_recorded(*(int(values[m]) for m in (summary.ACTIONS, summary.WITH_SRO, summary.NO_OFFICER)))],
+        CHIEF_FINDINGS))
+    year_to_date_table(rep, data, compared if reached else compared[["measure", "current"]], now, before)
+    rep.page_end()
+
+
+def year_to_date_table(rep: Report, data: DataSet, compared: pd.DataFrame, now: Span, before: Span) -> None:
+    """Show the Chief's figures of the school year to date beside the same calendar days of last year, or say in
+    words that the data do not reach back to them (`compared` then has this year's column only)."""
+    last = f"school year {school_year_of(before.start)}"
+    first = data.first_day("calls_for_service")
+    reached = "previous" in compared
+    note = (f"Last year: {period_label(before)}, the same calendar days (\"small base\": see Comparisons)."
+            if reached else f"No comparison with {last} ({period_label(before)}): the data begin on "
+            f"{long_date(first) if first else 'no date'}.")
+    rep.table(compared, "year_to_date", f"Key figures, {year_name(rep.year, now)}"
+              + (f", against the same days of {last}" if reached else ""), labels=YEAR_TO_DATE_LABELS, compact=True,
+              note=f"{note} No officer recorded: the export does not say whether an SRO took part.")
+
+
+YEAR_TO_DATE_LABELS = {"measure": "Measure", "current": "This year", "previous": "Same days last year",
+                       "change": "Change", "change_pct": "Change (%)"}
 
 
 def school_hours_section(rep: Report, data: DataSet, span: Span, school_id: str | None = None) -> None:
@@ -990,7 +1048,8 @@ def methods_section(rep: Report, data: DataSet, span: Span, definitions: dict[st
         "School hours": f"{staffing.weekday_window(year)} on school days. An SRO counts as on duty on a school day "
                         f"when a shift overlaps school hours; 2023 Wisconsin Act 12 asks for at least {year.sro_floor}.",
         "Comparisons": "A semester is compared with the one before, a month with the month before, over like days "
-                       "where the period is partial (see Period). A change in percent is given from a count of "
+                       "where the period is partial (see Period), a school year to date with the same calendar days "
+                       "of the year before. A change in percent is given from a count of "
                        f"{summary.SMALL_BASE} or more, and called out in the findings only where the period before "
                        f"had at least {findings.MIN_BASE}, per school day at a school taking part where the periods "
                        "differ in school days or schools, and only where the change is beyond chance variation (an "

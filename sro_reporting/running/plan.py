@@ -104,7 +104,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          needs=("schools", "calls_for_service", "enforcement", "activities", "shifts", "use_of_force"),
          title="Quarterly public report"),
     Kind("compliance", "mpd_internal", fan_out="audience", cost=3,  # the internal report and its MPS extract
-         needs=("schools", "officers", "training", "meetings", "shifts"), title="Program compliance report"),
+         needs=("schools", "officers", "training", "meetings", "shifts", "calls_for_service", "enforcement",
+                "use_of_force"), title="Program compliance report"),  # MPD's has the Chief's page one
     Kind("dpi-118124", "mpd_internal", fan_out="audience", cost=4,  # exact for MPD, protected for MPS
          needs=("schools", "enforcement"), title="Wis. Stat. 118.124 incident report"),
 )}

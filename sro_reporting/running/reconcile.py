@@ -24,6 +24,8 @@ Checks, each by name in the result:
 - `quarters to semester`: where the quarters made cover a semester (or the school year), their days in it add to
   the semester report's key figures (the annual's). The populations match there: every record of the days, wherever
   it was. Quarters made by two runs (fall and spring) are checked together by `reconcile_runs`.
+- `chief's page`: the internal compliance report's page one (`year_to_date`): the actions by type and by officer
+  recorded, and use of force by type, add to their totals; its days under the floor are the III.A / Act 12 findings.
 - `offense types`: the actions by offense type add to every school-related action (the table of every count per
   school); the 118.124 incidents of the high schools add to the district's, kind by kind.
 
@@ -47,6 +49,15 @@ import pandas as pd
 from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.frames import SUPPRESSED
 from sro_reporting.measures.population import MEASURES, TOTAL
+from sro_reporting.measures.summary import (
+    ACTIONS,
+    FORCE_OF,
+    NO_OFFICER,
+    OFFICER_INJURED,
+    SUBJECT_INJURED,
+    UNDER_FLOOR,
+    WITH_SRO,
+)
 
 COLUMNS = ["check", "report", "table", "item", "expected", "found"]
 COUNT_MEASURES = list(MEASURES.values())
@@ -226,6 +237,25 @@ def check_report(run: Run, entry: dict) -> None:
         _annual(run, entry, place)
     if entry["report"] == "quarterly":
         _quarter(run, entry, key)
+    if entry["report"] == "compliance":
+        _chief_page(run, entry)
+
+
+def _chief_page(run: Run, entry: dict) -> None:
+    """Check the Chief's page one (`year_to_date`): the actions add to their total and it splits into those with an
+    SRO and those with no officer recorded; use of force by type adds to the incidents; the days under the floor are
+    the compliance check's (its III.A / Act 12 findings)."""
+    key = run.figures(entry, "year_to_date")
+    if not key:
+        return
+    kinds = [m for m in key if m.startswith(FORCE_OF) and m not in (SUBJECT_INJURED, OFFICER_INJURED)]
+    for item, total, parts in (("actions by type", ACTIONS, list(ACTION_COLUMNS.values())),
+                               ("actions by officer recorded", ACTIONS, [WITH_SRO, NO_OFFICER]),
+                               ("use of force by type", MEASURES["use_of_force"], kinds)):
+        run.check("chief's page", entry, "year_to_date", item, key[total], _sum(pd.Series([key[p] for p in parts])))
+    floor = run.table(entry, "findings_iii_a")
+    if floor is not None:
+        run.check("chief's page", entry, "year_to_date", UNDER_FLOOR, key[UNDER_FLOOR], float(len(floor)))
 
 
 def _quarter(run: Run, entry: dict, key: dict[str, float]) -> None:
