@@ -15,9 +15,10 @@ the table's counts (so an attacker who knows the contract's rules cannot tell wh
 rules' and narrow the hidden counts by the pattern alone, and the same counts always draw the same
 cells); then the attack: every hidden count, every rest of a population (the year less its
 semesters, all actions less those at schools taking part) and every change since a ledger entry
-whose range is under half the minimum cell, or exact, gets one more cell hidden on a line it
-shares (the smallest one that widens the range enough); a count that no further suppression can
-protect takes its table out of the release. Repeat until the attack finds nothing.
+whose range is under half the minimum cell, or exact, gets hidden the printed cells that must move
+for it to move far enough (`attack.widening`: least change, same period first); a count that no
+further suppression can protect takes its table out of the release. Repeat until the attack finds
+nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import hmac
 import json
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -297,19 +299,10 @@ def _drawn(family: Family, hidden: set[Key], secret: bytes) -> set[Key]:
     return out
 
 
-def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], need: int) -> Key | None:
-    """Return the printed cell to hide next for `bad`: on a sum it shares, same period first, smallest enough.
-
-    A change since a ledger entry shares the lines of the cell it changes: hiding a cell beside that one spreads
-    the change over more unknowns.
-    """
-    bad = now(bad)
-    lines = [(t, p) for t, p in model.all_sums() if bad == t or bad in p]
-    found = {k for t, p in lines for k in (t, *p) if k in cells and k not in hidden and cells[k] > 0}
-    if not found:
-        return None
-    ranked = sorted(found, key=lambda k: (k.period != bad.period, cells[k] < need, cells[k], k))
-    return ranked[0]
+def _cost(period: str, key: Key) -> float:
+    """Return what moving a printed cell costs to protect a count of `period`: a cell of another period twice as much,
+    since its `*` goes into another report."""
+    return 1.0 if key.period == period else 2.0
 
 
 def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secret: bytes = b"") -> Plan:
@@ -364,7 +357,7 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
 
 def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: bytes) -> Plan:
     """Return the protection with the cells drawn by `secret`, grown until the attack finds nothing."""
-    from sro_reporting.disclosure.attack import failures, ranges  # HiGHS: only where a plan is made
+    from sro_reporting.disclosure.attack import failures, ranges, widening  # HiGHS: only where a plan is made
 
     omitted: frozenset[tuple[str, str]] = frozenset()
     hidden = _drawn(family, family.close(set(), omitted, year.min_cell), secret)
@@ -385,11 +378,11 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
             lines = [(t, p) for t, p in model.all_sums() if now(row.key) == t or now(row.key) in p]
             if any(k in touched for t, p in lines for k in (t, *p)):
                 continue  # a cell hidden this round may already widen this one
-            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0) if row.width == row.width else 0
-            pick = _candidate(model, row.key, cells, hidden, need)
-            if pick is not None:
-                hidden.add(pick)
-                touched.add(pick)
+            picks = widening(model, row.key, {k: v for k, v in cells.items() if k not in model.hidden and v > 0},
+                             (row.low, row.high), math.ceil(year.min_cell / 2), partial(_cost, now(row.key).period))
+            if picks:
+                hidden |= picks
+                touched |= picks
                 continue
             near = {now(row.key)} | {k for t, p in lines for k in (t, *p)}
             leave = {(v.name, v.period) for v in family.views
