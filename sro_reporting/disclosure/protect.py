@@ -41,6 +41,7 @@ from sro_reporting.disclosure.model import (
     Key,
     Model,
     add_grid_sums,
+    add_places,
     adds_over_periods,
     as_in,
     change,
@@ -201,6 +202,8 @@ class Family:
         self.views += year_views(self.year, disparity)
         self.sums: list[tuple[str, list[str], list[str]]] = []  # (whole, parts) of grid names and periods
         self.rests: set[tuple[str, str]] = set()
+        # Public background: use of force by the grade band of its school, in the periods whose views break it down.
+        self.places = {p: people.force_by_grade_band(data, span) for p, span in zip(self.terms, terms)}
         self._add_rest()
         if disparity:
             self._add_elsewhere()
@@ -242,6 +245,11 @@ class Family:
         for whole, parts in self.sums:  # cell by cell: the year is its parts, all actions are theirs
             for cell, key in self.grids[whole].keys.items():
                 model.add_sum(key, [self.grids[p].keys[cell] for p in parts])
+        for when, counts in self.places.items():
+            ages, students = (self.grids[(f"use_of_force_by_{d}", when)].breakdown.counts.index for d in ("age_band",
+                                                                                                          "student"))
+            model.shown.update({Key.of(people.FORCE, when, grade_band=b): n for b, n in counts.items()})
+            add_places(model, people.FORCE, when, counts, {b: b for b in counts}, students, ages)
         # A rest of none is a zero the attacker cannot be shown wrong on: only the others can break the rule.
         model.derived = {k for name in self.rests for cell, k in self.grids[name].keys.items()
                          if sensitive(k) and self.grids[name].values[cell] != 0}
@@ -307,12 +315,15 @@ def _cost(period: str, key: Key) -> float:
 
 def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secret: bytes = b"") -> Plan:
     """Return the protection of the school year's MPS people tables, with what MPS already has (`entries` of the
-    ledger); a draw that leaves a table out is made again. `secret` keys the draw (the workspace's)."""
+    ledger); a draw that leaves a table out is made again, until two draws leave out the same tables (then the
+    draw is not why). `secret` keys the draw (the workspace's)."""
     family = Family(data, year)
+    last: frozenset | None = None
     for draw in range(DRAWS):
         found = _plan(family, year, entries, secret + f":{draw}".encode())
-        if not found.omitted:
+        if not found.omitted or found.omitted == last:
             return found
+        last = found.omitted
     return found  # some table too small to protect, whatever the draw
 
 
