@@ -307,6 +307,12 @@ def _drawn(family: Family, hidden: set[Key], secret: bytes) -> set[Key]:
     return out
 
 
+def _printing(family: Family, keys: set[Key], had: set[Key]) -> set[tuple[str, str]]:
+    """Return the views that print any of `keys`, but where MPS already has the cell (leaving it out hides nothing)."""
+    return {(v.name, v.period) for v in family.views
+            if keys & (set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had)}
+
+
 def _cost(period: str, key: Key) -> float:
     """Return what moving a printed cell costs to protect a count of `period`: a cell of another period twice as much,
     since its `*` goes into another report."""
@@ -384,7 +390,7 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
         if bad.empty:
             lost = [f"{k.label()}: not protected by any table this release could hide" for k in sorted(given)]
             return Plan(year.min_cell, frozenset(hidden), omitted, rounds, tuple(moved + lost))
-        cells, touched = {k: v for k, v in family.published(omitted).items() if k not in had}, set()
+        cells, touched, started = {k: v for k, v in family.published(omitted).items() if k not in had}, set(), omitted
         for row in bad.itertuples():
             lines = [(t, p) for t, p in model.all_sums() if now(row.key) == t or now(row.key) in p]
             if any(k in touched for t, p in lines for k in (t, *p)):
@@ -395,12 +401,12 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
                 hidden |= picks
                 touched |= picks
                 continue
-            near = {now(row.key)} | {k for t, p in lines for k in (t, *p)}
-            leave = {(v.name, v.period) for v in family.views
-                     if near & set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had - kept_hidden} - omitted
+            # The table that prints the count; for a count no table prints (a rest), those printing its lines.
+            leave = (_printing(family, {now(row.key)}, had | kept_hidden)
+                     or _printing(family, {k for t, p in lines for k in (t, *p)}, had | kept_hidden)) - omitted
             if leave:
                 omitted = omitted | leave
                 touched.add(row.key)
-            else:
+            elif omitted == started:  # else a table left out this round may print it: the next round's attack decides
                 given.add(row.key)  # the audit will fail the release on it: it is withheld
     raise RuntimeError(f"disclosure protection did not settle in {MAX_ROUNDS} rounds")
