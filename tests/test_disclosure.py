@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_folder
+from conftest import SCHOOLS, write_folder
 
 import sro_reporting as sro
 from sro_reporting.disclosure import protect
@@ -21,8 +21,8 @@ SPRING, JAN, FEB = "2026-01-26/2026-06-12", "2026-01-26/2026-01-31", "2026-02-01
 ARRESTS = Part(categories={"action_type": "arrest"})
 
 
-def release(folder, tables: dict[str, tuple[pd.DataFrame, Layout | None]]):
-    """Write a hand-made release: each CSV and, where given, its layout in the manifest."""
+def release(folder, tables: dict[str, tuple[pd.DataFrame, Layout | None]], **manifest):
+    """Write a hand-made release: each CSV and, where given, its layout in the manifest (with `manifest`'s keys)."""
     layouts = {}
     for name, (frame, layout) in tables.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -31,7 +31,7 @@ def release(folder, tables: dict[str, tuple[pd.DataFrame, Layout | None]]):
             layouts[name] = layout.model_dump(exclude_defaults=True)
     files = [{"path": p.relative_to(folder).as_posix(), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
              for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"]
-    (folder / "manifest.json").write_text(json.dumps({"tables": layouts, "files": files}))
+    (folder / "manifest.json").write_text(json.dumps({"tables": layouts, "files": files, **manifest}))
     return folder
 
 
@@ -164,6 +164,40 @@ def test_printed_numbers_that_contradict_each_other_are_an_error():
         ranges(model)
 
 
+def test_a_count_whose_lines_hold_only_stars_and_zeros_is_protected_by_cells_beyond_them():
+    # The 118.124 table's shape: a high school's row of ones and zeros, the kind's column too, both totals hidden.
+    from sro_reporting.disclosure.attack import ranges, widening
+    from sro_reporting.disclosure.model import Key, Model, add_grid_sums, grid_keys
+
+    counts = {"s1": [1, 2, 0], "s2": [1, 0, 20], "s3": [0, 15, 12]}
+    kinds = ["o1", "o2", "o3"]
+    keys = grid_keys({}, "incidents", "y", ("school", list(counts)), ("offense", kinds))
+    values = {(s, k): v for s, row in counts.items() for k, v in zip(kinds, row)}
+    values |= {(s, "*"): sum(row) for s, row in counts.items()}
+    values |= {("*", k): sum(r[i] for r in counts.values()) for i, k in enumerate(kinds)}
+    values[("*", "*")] = sum(map(sum, counts.values()))
+
+    def printed(stars: set[Key]) -> Model:
+        model = Model()
+        add_grid_sums(model, keys)
+        for cell, key in keys.items():
+            model.show(key, "*" if key in stars else values[cell])
+        return model
+
+    stars = {keys[c] for c in (("s1", "o1"), ("s1", "o2"), ("s1", "*"), ("s2", "o1"), ("*", "o1"))}
+    model, bad = printed(stars), keys[("s1", "o1")]
+    found = ranges(model).set_index("key")
+    assert (found.loc[bad, "low"], found.loc[bad, "high"]) == (1, 1)  # the totals give the row and the column back
+    lines = [(t, p) for t, p in model.all_sums() if bad == t or bad in p]
+    assert all(model.shown.get(k, 0) == 0 for t, p in lines for k in (t, *p))  # nothing printed beside it to hide
+
+    could = {key: values[cell] for cell, key in keys.items() if key not in stars and cell != ("*", "*") and
+             values[cell] > 0}
+    picks = widening(model, bad, could, (1, 1), 5, lambda _: 1.0)
+    assert picks and not any(k in (t, *p) for t, p in lines for k in picks)
+    assert ranges(printed(stars | picks), close_to=6).set_index("key").loc[bad, "width"] >= 5
+
+
 def test_ranges_match_a_fresh_linprog_per_bound_on_the_demo_plan(demo_plan):
     """The solver keeps one model per group and changes only the objective: check it against scipy's linprog."""
     import math
@@ -209,6 +243,15 @@ def test_the_demo_plan_survives_its_own_attack(demo_plan):
     assert (found["kind"] == "hidden").sum() == len(printed) and failures(found, year.min_cell).empty
 
 
+def test_the_demo_plan_hides_cells_rather_than_leave_a_table_out(demo_plan):
+    # The year's 118.124 table by high school holds rows of ones and zeros: the cells that protect one of them lie
+    # beyond its own row and column (issue 25's table, left out by the first merged planner). Only the use of force
+    # by age band is left out: with every subject a student and the incidents at high schools public, the ages
+    # K-8 schools cannot hold (17, 18+) are each 1 to 3 however the table is hidden (issue 24, item 3).
+    _, _, family, plan = demo_plan
+    assert plan.omitted == {("use_of_force_by_age_band", p) for p in family.terms}
+
+
 def test_every_planned_table_keeps_the_contracts_rules(demo_plan):
     _, year, family, plan = demo_plan
     for view in family.views:
@@ -240,6 +283,49 @@ def test_the_drawn_cell_depends_on_the_secret_and_the_counts_not_the_files(demo_
     first = protect._drawn(family, rules, b"secret-a")
     assert first == protect._drawn(family, rules, b"secret-a") and first > rules
     assert any(protect._drawn(family, rules, f"secret-{n}".encode()) != first for n in range(5))
+
+
+FORCE = "use-of-force incidents"
+SPRING_FORCE = {"0-11": 3, "12-14": 5, "15-16": 2, "17": 1, "18+": 1}  # 8 at a K-8, 4 at a high school, all students
+
+
+def force_release(folder, **manifest):
+    """Write the issue's spring use of force: by age band (all hidden), by student status, and per school."""
+    ages = pd.DataFrame({"Age band": [*SPRING_FORCE, "unknown", "Total"], "Incidents": ["*"] * 5 + [0, 12]})
+    status = pd.DataFrame({"Student status": ["Student", "Not a student", "Unknown", "Total"], "Incidents": [12, 0, 0, 12]})
+    tables = {name: (frame, Layout(population=FORCE, period=SPRING, row_label=frame.columns[0], row_dimension=dim,
+                                   columns={"Incidents": Part()}))
+              for name, frame, dim in (("ages.csv", ages, "age_band"), ("status.csv", status, "student"))}
+    for school, count in (("0020", 8), ("0010", 4)):
+        frame = pd.DataFrame({"measure": ["Use-of-force incidents"], "value": [count]})
+        tables[f"{school}.csv"] = frame, Layout(population=FORCE, categories={"school": school}, row_label="measure",
+                                                rows={"Use-of-force incidents": Part()},
+                                                columns={"value": Part(period=SPRING)})
+    return release(folder, tables, **manifest)
+
+
+def test_public_grade_bands_narrow_the_ages_a_release_hides(tmp_path):
+    # Issue 24, item 3: every subject a student, 8 incidents at a K-8 and 4 at a high school: ages 17 and 18+ come
+    # from the high school alone, so each is 1 to 3, although the table alone allows 1 to 8.
+    assert broken(force_release(tmp_path / "without")) == []
+    found = broken(force_release(tmp_path / "with", grade_bands={"0020": "K-8", "0010": "High School"}))
+    assert found == [f"{FORCE} {SPRING} age_band={band} in ages.csv: 1 to 3" for band in ("17", "18+")]
+
+
+@pytest.mark.parametrize("bands, left_out", [
+    pytest.param(["High School", "K-8"], True, id="grade-bands-public"),
+    pytest.param([None, None], False, id="no-grade-bands"),
+])
+def test_the_planner_reads_the_grade_bands_as_the_audit_does(tmp_path, bands, left_out):
+    ages = [8, 9, 10, 12, 12, 13, 13, 14, 15, 16, 17, 18]  # the last four at the high school
+    uof = pd.DataFrame({"uof_id": [f"U{i}" for i in range(12)], "uof_datetime": ["2026-02-03 10:00"] * 12,
+                        "officer_id": ["1"] * 12, "force_type": ["Takedown"] * 12,
+                        "school_id": ["0020"] * 8 + ["0010"] * 4, "subject_age": list(map(str, ages)),
+                        "subject_race": ["B", "H", "W"] * 4, "subject_is_student": ["yes"] * 12})
+    schools = SCHOOLS[SCHOOLS["school_id"].isin(["0010", "0020"])].assign(grade_band=bands)
+    plan = protect.plan(sro.load(write_folder(tmp_path, use_of_force=uof, schools=schools)),
+                        load_school_year("2025-26"))
+    assert (("use_of_force_by_age_band", SPRING) in plan.omitted) == left_out
 
 
 def test_a_breakdown_too_small_to_protect_is_left_out(tmp_path):

@@ -2,7 +2,8 @@
 
 Linear programming (HiGHS, through highspy) over the model's sums, one connected group of unknown
 cells at a time; each bound is rounded to the whole numbers counts are, and bounds that come
-close to the rule are solved again as integer programs, so rounding cannot hide a narrower range.
+close to the rule are solved again as integer programs, so rounding cannot hide a narrower range. The
+planner asks the same sums which printed cells to hide for a count that fails (`widening`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import highspy
@@ -141,18 +143,64 @@ _SOLVED: dict[bytes, list[tuple[float, float]]] = {}  # a plan's next round meet
 SOLVED_KEPT = 10_000
 
 
-def _zero_allowed(system: tuple[sp.csr_matrix, np.ndarray, Bounds], cells: list[int]) -> set[int]:
-    """Return those of `cells` (signed) that are zero in one solution with the least total change: each of them
-    can be zero, so its range holds zero. One linear program instead of two per cell."""
+def _least_change(system: tuple[sp.csr_matrix, np.ndarray, Bounds], cells: list[int], values: np.ndarray,
+                  weights: np.ndarray) -> np.ndarray | None:
+    """Return a solution of a group's sums whose `cells` stray least from `values` (weighted), or None if none is."""
     matrix, rhs, bounds = system
     n, m = matrix.shape[1], len(cells)
     pick = sp.csr_matrix((np.ones(m), (np.arange(m), cells)), shape=(m, n))
     spread = sp.vstack([sp.hstack([pick, -sp.identity(m)]), sp.hstack([-pick, -sp.identity(m)])]).tocsr()
-    found = linprog(np.r_[np.zeros(n), np.ones(m)], A_ub=spread, b_ub=np.zeros(2 * m),
+    found = linprog(np.r_[np.zeros(n), weights], A_ub=spread, b_ub=np.r_[values, -values],
                     A_eq=sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], m))]).tocsr(), b_eq=rhs,
                     bounds=[*zip(bounds.lb, np.where(np.isinf(bounds.ub), None, bounds.ub)), *[(0, None)] * m],
                     method="highs")
-    return {c for c in cells if found.status == 0 and abs(found.x[c]) < 0.5}
+    return found.x[:n] if found.status == 0 else None
+
+
+def _zero_allowed(system: tuple[sp.csr_matrix, np.ndarray, Bounds], cells: list[int]) -> set[int]:
+    """Return those of `cells` (signed) that are zero in one solution with the least total change: each of them
+    can be zero, so its range holds zero. One linear program instead of two per cell."""
+    found = _least_change(system, cells, np.zeros(len(cells)), np.ones(len(cells)))
+    return set() if found is None else {c for c in cells if abs(found[c]) < 0.5}
+
+
+def _reaches(lb: float, ub: float, found: tuple[float, float], need: int, derived: bool) -> list[tuple[float, float]]:
+    """Return the values a cell in range `found` must be able to take to be protected, one range for each way: for a
+    derived count, zero first (a range from zero breaks no rule), then `need` past either end of its range."""
+    low, high = found
+    ways = [(max(lb, low + need), ub), (lb, min(ub, high - need))]
+    return [(lb, min(ub, 0.0)) if low > 0 else (max(lb, 0.0), ub), *ways] if derived else ways
+
+
+def widening(model: Model, key: Key, printed: Mapping[Key, int], found: tuple[float, float], need: int,
+             weight: Callable[[Key], float]) -> set[Key] | None:
+    """Return the printed cells to hide so that `key` (in range `found` now) is protected: those a solution of every
+    sum moves, at the least weighted change, with `key` `need` past one end of its range (or, derived, at zero).
+    None where no hiding can.
+
+    The cells that must move with `key` lie on cycles of sums through it, not always on its own lines: a high
+    school's row of ones and zeros in the 118.124 table is widened only through the totals of other rows.
+    """
+    opened = model.copy()
+    opened.hidden |= set(printed)
+    for k in printed:
+        opened.shown.pop(k, None)
+    keys, sums = next(group for group in _components(opened, opened.unknowns()) if key in group[0])
+    matrix, rhs, bounds = _system(opened, keys, sums)
+    cells = [i for i, k in enumerate(keys) if k in printed]
+    values = np.array([printed[keys[c]] for c in cells], dtype=float)
+    weights = np.array([weight(keys[c]) for c in cells], dtype=float)
+    i = keys.index(key)
+    for at_least, at_most in _reaches(bounds.lb[i], bounds.ub[i], found, need, key in model.derived):
+        if at_least > at_most:
+            continue
+        lb, ub = bounds.lb.copy(), bounds.ub.copy()
+        lb[i], ub[i] = at_least, at_most
+        solution = _least_change((matrix, rhs, Bounds(lb, ub)), cells, values, weights)
+        moved = set() if solution is None else {keys[c] for c, v in zip(cells, values) if abs(solution[c] - v) > EPS}
+        if moved:
+            return moved
+    return None
 
 
 def _group_ranges(system: tuple[sp.csr_matrix, np.ndarray, Bounds], hidden: list[int],

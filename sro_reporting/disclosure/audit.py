@@ -27,6 +27,7 @@ from sro_reporting.disclosure.model import (
     ALL,
     Key,
     Model,
+    add_places,
     adds_over_periods,
     as_in,
     change,
@@ -37,6 +38,7 @@ from sro_reporting.disclosure.model import (
 from sro_reporting.disclosure.privacy import SUPPRESSED
 
 MANIFEST = "manifest.json"
+GRADE_BANDS = "grade_bands"  # the manifest's public background: each school's grade band, as MPS lists it
 PLAIN = re.compile(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")  # a period as layouts write it: start/end
 ELSEWHERE = "(not listed)"
 LISTED_IN_FULL = ("age_band", "gender", "race", "student", "action_type", "offense")
@@ -50,6 +52,7 @@ class Release:
     printed_in: dict[Key, set[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)  # printed numbers a correction moves
+    grade_bands: dict[str, str] = field(default_factory=dict)  # public background: each school's grade band
 
     def record(self, key: Key, value: str, where: str) -> None:
         """Take one printed cell; a count printed twice with two values is a problem of the release."""
@@ -129,6 +132,22 @@ def _dimension_sums(model: Model) -> None:
                 keys.add(total)
 
 
+def _background(model: Model, grade_bands: dict[str, str]) -> None:
+    """Add each printed school's cells by student status and age band where the release breaks a population down by
+    both, with its students in age bands its grade band does not hold bounded to zero (public background)."""
+    keys = set(model.shown) | model.hidden
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for key in keys:
+        for dim in ("age_band", "student", "school"):
+            if key.get(dim) != ALL and len(key.categories) == 1:
+                found.setdefault((key.population, key.period, dim), set()).add(key.get(dim))
+    for (population, period, dim), schools in found.items():
+        ages, students = (found.get((population, period, d)) for d in ("age_band", "student"))
+        if dim == "school" and ages and students and set(schools) & set(grade_bands):
+            add_places(model, population, period, [*sorted(schools), ELSEWHERE], grade_bands, sorted(students),
+                       sorted(ages), "school")
+
+
 def _within(inner: str, outer: str) -> bool:
     """Return whether a printed period lies inside another (a rest, `X less Y`, is inside none)."""
     if not (PLAIN.fullmatch(inner) and PLAIN.fullmatch(outer)):
@@ -187,6 +206,7 @@ def read(folder: Path) -> tuple[Release, dict[str, tuple[str, Layout]]]:
     manifest = json.loads((folder / MANIFEST).read_text())
     release.problems += _files(folder, manifest)
     layouts = manifest.get("tables", {})
+    release.grade_bands = dict(manifest.get(GRADE_BANDS, {}))
     tables = {}
     for path in sorted(folder.rglob("*.csv")):
         name = path.relative_to(folder).as_posix()
@@ -265,6 +285,7 @@ def model_of(release: Release, entries: list[Entry], apart: frozenset[str] = fro
     model = release.model
     _period_sums(model)
     _dimension_sums(model)
+    _background(model, release.grade_bands)
     _changes(model, corrections)
     model.derived |= {k for k in model.unknowns() if k not in model.hidden and protected_rest(k) and _rest(k)}
     return model

@@ -32,6 +32,19 @@ def adds_over_periods(key: Key) -> bool:
 PERSON_DIMENSIONS = ("age_band", "gender", "race", "student", "offense", "high_school")
 
 
+# Public background (issue 24): the age bands a school's students can be in, by its grade band as MPS lists it. The
+# grades' usual ages with a year's margin either way (a child held back or started early; special education to 21 at
+# a high school), so a bound no real student breaks: K-8 and middle schools hold no student of 17 or over, an
+# elementary school none of 15 or over, a high school none under 12. An unknown age band is held everywhere.
+HELD_AGE_BANDS = {
+    "Elementary": ("0-11", "12-14", "unknown"),
+    "Middle School": ("0-11", "12-14", "15-16", "unknown"),
+    "K-8": ("0-11", "12-14", "15-16", "unknown"),
+    "High School": ("12-14", "15-16", "17", "18+", "unknown"),
+}
+STUDENT = "Student"  # the student status whose ages a school's grade band bounds
+
+
 @dataclass(frozen=True, order=True)
 class Key:
     """A cell: population, period (`start/end` in ISO dates), and its categories by dimension."""
@@ -164,3 +177,35 @@ def add_grid_sums(model: Model, keys: dict[tuple[str, str], Key]) -> None:
             model.add_sum(keys[(r, ALL)], [keys[(r, c)] for c in cols])
     for c in [*cols, ALL]:
         model.add_sum(keys[(ALL, c)], [keys[(r, c)] for r in rows])
+
+
+def unheld(population: str, period: str, place: str, grade_band: str, bands: Iterable[str],
+           dimension: str = "school") -> list[Key]:
+    """Return the cells of a place's students in age bands its grade band does not hold: zero, as public background
+    says (none for a grade band MPS does not list)."""
+    held = HELD_AGE_BANDS.get(grade_band)
+    return [] if held is None else [Key.of(population, period, **{dimension: place}, student=STUDENT, age_band=b)
+                                    for b in bands if b not in held]
+
+
+def add_places(model: Model, population: str, period: str, places: Iterable[str], grade_bands: Mapping[str, str],
+               students: Iterable[str], bands: Iterable[str], dimension: str = "grade_band") -> None:
+    """Add each place's cells of a population by student status and age band, tied by sums to the place's count and
+    to the breakdowns (the places cover the population); a place's students its grade band rules out are zero."""
+    places, students, bands = list(places), list(students), list(bands)
+
+    def key(place: str = ALL, student: str = ALL, band: str = ALL) -> Key:
+        return Key.of(population, period, **{dimension: place}, student=student, age_band=band)
+
+    for place in places:
+        model.add_sum(key(place), [key(place, s) for s in students])
+        for s in students:
+            model.add_sum(key(place, s), [key(place, s, b) for b in bands])
+        for b in bands:
+            model.add_sum(key(place, band=b), [key(place, s, b) for s in students])
+        model.bounds.update({k: (0.0, 0.0) for k in unheld(population, period, place, grade_bands.get(place, ""), bands,
+                                                           dimension)})
+    for s in students:
+        model.add_sum(key(student=s), [key(place, s) for place in places])
+    for b in bands:
+        model.add_sum(key(band=b), [key(place, band=b) for place in places])

@@ -15,9 +15,10 @@ the table's counts (so an attacker who knows the contract's rules cannot tell wh
 rules' and narrow the hidden counts by the pattern alone, and the same counts always draw the same
 cells); then the attack: every hidden count, every rest of a population (the year less its
 semesters, all actions less those at schools taking part) and every change since a ledger entry
-whose range is under half the minimum cell, or exact, gets one more cell hidden on a line it
-shares (the smallest one that widens the range enough); a count that no further suppression can
-protect takes its table out of the release. Repeat until the attack finds nothing.
+whose range is under half the minimum cell, or exact, gets hidden the printed cells that must move
+for it to move far enough (`attack.widening`: least change, same period first); a count that no
+further suppression can protect takes its table out of the release. Repeat until the attack finds
+nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import hmac
 import json
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,7 @@ from sro_reporting.disclosure.model import (
     Key,
     Model,
     add_grid_sums,
+    add_places,
     adds_over_periods,
     as_in,
     change,
@@ -199,6 +202,8 @@ class Family:
         self.views += year_views(self.year, disparity)
         self.sums: list[tuple[str, list[str], list[str]]] = []  # (whole, parts) of grid names and periods
         self.rests: set[tuple[str, str]] = set()
+        # Public background: use of force by the grade band of its school, in the periods whose views break it down.
+        self.places = {p: people.force_by_grade_band(data, span) for p, span in zip(self.terms, terms)}
         self._add_rest()
         if disparity:
             self._add_elsewhere()
@@ -240,6 +245,11 @@ class Family:
         for whole, parts in self.sums:  # cell by cell: the year is its parts, all actions are theirs
             for cell, key in self.grids[whole].keys.items():
                 model.add_sum(key, [self.grids[p].keys[cell] for p in parts])
+        for when, counts in self.places.items():
+            ages, students = (self.grids[(f"use_of_force_by_{d}", when)].breakdown.counts.index for d in ("age_band",
+                                                                                                          "student"))
+            model.shown.update({Key.of(people.FORCE, when, grade_band=b): n for b, n in counts.items()})
+            add_places(model, people.FORCE, when, counts, {b: b for b in counts}, students, ages)
         # A rest of none is a zero the attacker cannot be shown wrong on: only the others can break the rule.
         model.derived = {k for name in self.rests for cell, k in self.grids[name].keys.items()
                          if sensitive(k) and self.grids[name].values[cell] != 0}
@@ -297,29 +307,29 @@ def _drawn(family: Family, hidden: set[Key], secret: bytes) -> set[Key]:
     return out
 
 
-def _candidate(model: Model, bad: Key, cells: dict[Key, int], hidden: set[Key], need: int) -> Key | None:
-    """Return the printed cell to hide next for `bad`: on a sum it shares, same period first, smallest enough.
+def _printing(family: Family, keys: set[Key], had: set[Key]) -> set[tuple[str, str]]:
+    """Return the views that print any of `keys`, but where MPS already has the cell (leaving it out hides nothing)."""
+    return {(v.name, v.period) for v in family.views
+            if keys & (set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had)}
 
-    A change since a ledger entry shares the lines of the cell it changes: hiding a cell beside that one spreads
-    the change over more unknowns.
-    """
-    bad = now(bad)
-    lines = [(t, p) for t, p in model.all_sums() if bad == t or bad in p]
-    found = {k for t, p in lines for k in (t, *p) if k in cells and k not in hidden and cells[k] > 0}
-    if not found:
-        return None
-    ranked = sorted(found, key=lambda k: (k.period != bad.period, cells[k] < need, cells[k], k))
-    return ranked[0]
+
+def _cost(period: str, key: Key) -> float:
+    """Return what moving a printed cell costs to protect a count of `period`: a cell of another period twice as much,
+    since its `*` goes into another report."""
+    return 1.0 if key.period == period else 2.0
 
 
 def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secret: bytes = b"") -> Plan:
     """Return the protection of the school year's MPS people tables, with what MPS already has (`entries` of the
-    ledger); a draw that leaves a table out is made again. `secret` keys the draw (the workspace's)."""
+    ledger); a draw that leaves a table out is made again, until two draws leave out the same tables (then the
+    draw is not why). `secret` keys the draw (the workspace's)."""
     family = Family(data, year)
+    last: frozenset | None = None
     for draw in range(DRAWS):
         found = _plan(family, year, entries, secret + f":{draw}".encode())
-        if not found.omitted:
+        if not found.omitted or found.omitted == last:
             return found
+        last = found.omitted
     return found  # some table too small to protect, whatever the draw
 
 
@@ -366,7 +376,7 @@ def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
 
 def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: bytes) -> Plan:
     """Return the protection with the cells drawn by `secret`, grown until the attack finds nothing."""
-    from sro_reporting.disclosure.attack import failures, ranges  # HiGHS: only where a plan is made
+    from sro_reporting.disclosure.attack import failures, ranges, widening  # HiGHS: only where a plan is made
 
     omitted: frozenset[tuple[str, str]] = frozenset()
     hidden = _drawn(family, family.close(set(), omitted, year.min_cell), secret)
@@ -382,23 +392,23 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
         if bad.empty:
             lost = [f"{k.label()}: not protected by any table this release could hide" for k in sorted(given)]
             return Plan(year.min_cell, frozenset(hidden), omitted, rounds, tuple(moved + lost))
-        cells, touched = {k: v for k, v in family.published(omitted).items() if k not in had}, set()
+        cells, touched, started = {k: v for k, v in family.published(omitted).items() if k not in had}, set(), omitted
         for row in bad.itertuples():
             lines = [(t, p) for t, p in model.all_sums() if now(row.key) == t or now(row.key) in p]
             if any(k in touched for t, p in lines for k in (t, *p)):
                 continue  # a cell hidden this round may already widen this one
-            need = math.ceil(year.min_cell / 2) - max(int(row.width), 0) if row.width == row.width else 0
-            pick = _candidate(model, row.key, cells, hidden, need)
-            if pick is not None:
-                hidden.add(pick)
-                touched.add(pick)
+            picks = widening(model, row.key, {k: v for k, v in cells.items() if k not in model.hidden and v > 0},
+                             (row.low, row.high), math.ceil(year.min_cell / 2), partial(_cost, now(row.key).period))
+            if picks:
+                hidden |= picks
+                touched |= picks
                 continue
-            near = {now(row.key)} | {k for t, p in lines for k in (t, *p)}
-            leave = {(v.name, v.period) for v in family.views
-                     if near & set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had - kept_hidden} - omitted
+            # The table that prints the count; for a count no table prints (a rest), those printing its lines.
+            leave = (_printing(family, {now(row.key)}, had | kept_hidden)
+                     or _printing(family, {k for t, p in lines for k in (t, *p)}, had | kept_hidden)) - omitted
             if leave:
                 omitted = omitted | leave
                 touched.add(row.key)
-            else:
+            elif omitted == started:  # else a table left out this round may print it: the next round's attack decides
                 given.add(row.key)  # the audit will fail the release on it: it is withheld
     raise RuntimeError(f"disclosure protection did not settle in {MAX_ROUNDS} rounds")

@@ -23,6 +23,7 @@ from sro_reporting.reading.dataset import DataSet
 ACTIONS, FORCE, ENROLLED = "school-related actions", "use-of-force incidents", "students enrolled"
 INCIDENTS = "118.124 incidents"  # incidents, not people: an offense type at one school can still name a child
 STUDENT_LABELS = {True: "Student", False: "Not a student"}
+NO_GRADE_BAND = "(no school or grade band)"
 
 
 PARTICIPATING = (("place", "at schools taking part"),)  # a part of a population: what the disparity rates count
@@ -76,6 +77,14 @@ def breakdowns(data: DataSet, span: Span) -> dict[str, Breakdown]:
     for key in ("age_band", "race", "student"):
         out[f"use_of_force_by_{key}"] = Breakdown(FORCE, key, "", _single(uof, key, "Incidents"))
     return out
+
+
+def force_by_grade_band(data: DataSet, span: Span) -> dict[str, int]:
+    """Return the use-of-force incidents of `span` by the grade band of their school (`NO_GRADE_BAND` where none is
+    known): sums of the per-school counts the school packets print."""
+    uof = force_in(data.use_of_force, span)
+    bands = uof["school_id"].map(data.schools.set_index("school_id")["grade_band"]).fillna(NO_GRADE_BAND)
+    return {str(band): int(n) for band, n in bands.value_counts().sort_index().items()}
 
 
 def by_offense(actions: pd.DataFrame) -> pd.DataFrame:

@@ -327,6 +327,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
             planned = protection.prepare(data, year, ledger)
             for line in planned.moved:
                 say.say(f"note: the release would move a number MPS has: {line}")
+        grade_bands = release.grade_bands(data.schools)  # public background for the release's audit
         data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
         gc.collect()
         pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
@@ -346,7 +347,8 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
             if entry.report == "annual" and entry.status == "ok":
                 release.publish_contract_tables(internal, entry.stem)
         released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year, ledger,
-                                 planned.as_json() if planned else None)
+                                 planned.as_json() if planned else None,
+                                 grade_bands)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
     }, made, released, limits, key)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sro_reporting import __version__
 from sro_reporting.disclosure import ledger
-from sro_reporting.disclosure.audit import audit
+from sro_reporting.disclosure.audit import GRADE_BANDS, audit
 from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.files import remove, write_csv, write_text
 from sro_reporting.params import SchoolYear
@@ -137,8 +137,14 @@ def held_back(released: dict) -> bool:
     return bool(released.get("withheld")) or not released.get("audit", {}).get("passed", True)
 
 
+def grade_bands(schools: pd.DataFrame) -> dict[str, str]:
+    """Return each school's grade band as MPS lists it (public background for the audit), where one is given."""
+    listed = schools.dropna(subset=["grade_band"])
+    return dict(zip(listed["school_id"].astype(str), listed["grade_band"].astype(str)))
+
+
 def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, year: SchoolYear,
-          folder: Path, plan: dict | None = None) -> dict:
+          folder: Path, plan: dict | None = None, grade_bands: dict[str, str] | None = None) -> dict:
     """Assemble `out/mps/` from the `mps` reports the folder lists, audited; return what the run manifest records.
 
     `reports` are manifest output entries (stem, report, subject, audience, status, data_version). Where
@@ -166,6 +172,7 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
             "package_version": __version__, "parameters": {k: parameters.get(k) for k in PUBLIC_PARAMETERS},
             "reports": [{k: r.get(k) for k in ("stem", "report", "subject")} for r in released],
             "min_cell": year.min_cell,
+            GRADE_BANDS: grade_bands or {},  # public background the audit reads (issue 24): MPS's list of its schools
             "tables": _layouts(out / INTERNAL, stems),
         }
         files = file_list(staging)
