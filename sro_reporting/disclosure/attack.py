@@ -18,6 +18,7 @@ import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from scipy.optimize import linprog
 
 from sro_reporting.disclosure.model import Key, Model
@@ -37,28 +38,25 @@ class InconsistentRelease(ValueError):
 
 
 def _components(model: Model, unknown: list[Key]) -> list[tuple[list[Key], list[tuple[Key, tuple[Key, ...]]]]]:
-    """Return the groups of unknown cells tied by sums, each with its sums."""
-    parent = {k: k for k in unknown}
-
-    def find(k: Key) -> Key:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    sums = [(t, p) for t, p in model.all_sums() if any(k in parent for k in (t, *p))]
-    for total, parts in sums:
-        members = [k for k in (total, *parts) if k in parent]
-        for other in members[1:]:
-            parent[find(other)] = find(members[0])
-    groups: dict[Key, list[Key]] = defaultdict(list)
-    for k in unknown:
-        groups[find(k)].append(k)
-    by_group: dict[Key, list] = defaultdict(list)
-    for total, parts in sums:
-        first = next(k for k in (total, *parts) if k in parent)
-        by_group[find(first)].append((total, parts))
-    return [(keys, by_group[root]) for root, keys in groups.items()]
+    """Return the groups of unknown cells tied by sums, each with its sums (groups in the order of their first
+    cell in `unknown`, as `connected_components` numbers them)."""
+    index = {k: i for i, k in enumerate(unknown)}
+    sums, rows, cols = [], [], []
+    for total, parts in model.all_sums():
+        members = [index[k] for k in (total, *parts) if k in index]
+        if members:
+            sums.append(((total, parts), members[0]))
+            rows += members[1:]
+            cols += [members[0]] * (len(members) - 1)
+    graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(unknown), len(unknown)))
+    labels = connected_components(graph, directed=False)[1]
+    groups: dict[int, list[Key]] = defaultdict(list)
+    for key, label in zip(unknown, labels):
+        groups[label].append(key)
+    by_group: dict[int, list] = defaultdict(list)
+    for one, first in sums:
+        by_group[labels[first]].append(one)
+    return [(keys, by_group[label]) for label, keys in groups.items()]
 
 
 def _system(model: Model, keys: list[Key], sums: list) -> tuple[sp.csr_matrix, np.ndarray, Bounds]:

@@ -321,6 +321,11 @@ def _apart(folder: Path, entries: list[Entry]) -> frozenset[str]:
     return apart
 
 
+def _whole(bound: float) -> str:
+    """Return a bound as a count is written: `3`, not `3.0` (a column with a missing bound is of floats)."""
+    return str(int(bound)) if bound == bound and abs(bound) != float("inf") else str(bound)
+
+
 def audit(folder: Path, min_cell: int, ledger: list[Entry] = ()) -> tuple[pd.DataFrame, list[str]]:
     """Return every hidden and derived cell's range with the files that print it, and what breaks the rule.
 
@@ -338,12 +343,13 @@ def audit(folder: Path, min_cell: int, ledger: list[Entry] = ()) -> tuple[pd.Dat
         release.problems += small_counts(release, min_cell)
         model = model_of(release, entries, _apart(folder, entries))
     try:
-        found = ranges(model, close_to=min_cell / 2 + 1)
+        # brief: a derived count that can be zero gets no largest value; the rule cannot fail on it (`failures`).
+        found = ranges(model, close_to=min_cell / 2 + 1, brief=True)
     except InconsistentRelease as exc:
         return pd.DataFrame(columns=["cell", "kind", "low", "high", "width", "files"]), [*release.problems, str(exc)]
     found["files"] = found["key"].map(lambda k: ", ".join(sorted(release.printed_in.get(k, ()))) or "(derived)")
     broken = [("derived " if r.kind == "derived" else "") + f"{r.cell} in {r.files}: "
-              + (f"pinned at {r.low}" if r.low == r.high else f"{r.low} to {r.high}")
+              + (f"pinned at {_whole(r.low)}" if r.low == r.high else f"{_whole(r.low)} to {_whole(r.high)}")
               for r in failures(found, min_cell).itertuples()]
     if broken and release.moved:
         broken.append("a correction: it moves published numbers (" + "; ".join(release.moved) + ")")

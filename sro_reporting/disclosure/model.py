@@ -53,6 +53,12 @@ class Key:
     period: str
     categories: tuple[tuple[str, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.population, self.period, self.categories)))
+
+    def __hash__(self) -> int:  # kept: the attack looks keys up in dictionaries millions of times a plan
+        return self._hash
+
     @classmethod
     def of(cls, population: str, period: str, **categories: str) -> Key:
         """Return the key of a cell; a category given as `*` (all) is left out."""

@@ -68,6 +68,7 @@ from sro_reporting.running.release import INTERNAL
 from sro_reporting.running.worker import execute, start_worker, warm_kernel, warm_up
 
 PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose people tables the disclosure plan protects
+AHEAD_PER_WORKER = 2  # reports that read no plan, handed to each worker before the plan is made (about 4 s of work)
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 
 
@@ -178,7 +179,7 @@ class _Pool:
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True)
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)  # a failed run starts no more reports
 
 
 def _stop_if(messages: list[str], data_dir: Path) -> None:
@@ -248,11 +249,22 @@ def _not_made(reason: str) -> dict:
                                           "evalue": reason}}
 
 
-def _make_all(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str,
-              entries: dict[str, OutputEntry], bar) -> str | None:
-    """Make the pending reports into `entries`; return why the run must stop, if a report could not read or write."""
+def _ahead(pending: list[tuple[Job, OutputEntry]], workers: int) -> tuple[list, list]:
+    """Split off the first reports that read no release plan: enough to keep the workers busy while it is made."""
+    free = [p for p in pending if p[0].kind.name not in PROTECTING][: AHEAD_PER_WORKER * workers]
+    stems = {one.stem for one, _ in free}
+    return free, [p for p in pending if p[0].stem not in stems]
+
+
+def _submit(pool: _Pool, pending: list[tuple[Job, OutputEntry]], internal: Path, kernel: str) -> dict:
+    """Hand reports to the workers, in order; return each one's future with its job and entry."""
+    return {pool.start().submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
+
+
+def _make_all(futures: dict, entries: dict[str, OutputEntry], bar) -> str | None:
+    """Gather the reports into `entries` as they end; return why the run must stop, if a report could not read or
+    write."""
     stop = None
-    futures = {pool.start().submit(execute, one, internal, kernel): (one, entry) for one, entry in pending}
     for future in as_completed(futures):
         one, entry = futures[future]
         result = {"status": "not made", "error": {"evalue": f"the run stopped: {stop}"}} \
@@ -322,21 +334,24 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
                 entries[one.stem] = entry.done(_not_made(blocked[one.kind.name]))
                 outputs.withdraw(internal, one.stem)  # no old PDF of other data stays beside the failure
         pending = [(one, entry) for one, entry in pending if one.kind.name not in blocked]
-        planned = None
-        if PROTECTING & {one.kind.name for one, _ in pending}:  # the release plan: once, here, before the reports
-            planned = protection.prepare(data, year, ledger)
-            for line in planned.moved:
-                say.say(f"note: the release would move a number MPS has: {line}")
-        grade_bands = release.grade_bands(data.schools)  # public background for the release's audit
-        data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
-        gc.collect()
-        pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
-        say.planned(len(todo), len(pending), sum(e.skipped for e in entries.values()),
+        planning = bool(PROTECTING & {one.kind.name for one, _ in pending})
+        ahead, pending = _ahead(pending, workers) if planning else ([], pending)
+        say.planned(len(todo), len(ahead) + len(pending), sum(e.skipped for e in entries.values()),
                     sum(e.error is not None and e.error.get("ename") == gate.ERROR_NAME for e in entries.values()),
                     sum(e.status == STALE for e in entries.values()))
         took = {stem: entry.get("seconds") for stem, entry in previous.items()}  # the last run's, for the time left
-        with say.reports([one.stem for one, _ in pending], workers, took) as bar:
-            stop = _make_all(pool, pending, internal, kernel, entries, bar)
+        with say.reports([one.stem for one, _ in ahead + pending], workers, took) as bar:
+            futures = _submit(pool, ahead, internal, kernel)  # reports that read no plan, while it is made
+            planned = None
+            if planning:  # the release plan: once, here, before any report that reads it
+                planned = protection.prepare(data, year, ledger)
+                for line in planned.moved:
+                    say.say(f"note: the release would move a number MPS has: {line}")
+            grade_bands = release.grade_bands(data.schools)  # public background for the release's audit
+            data = data.without_tables()  # the reports' kernels read the snapshot; this process only waits
+            gc.collect()
+            pyarrow.default_memory_pool().release_unused()  # hand the tables' memory back while the kernels work
+            stop = _make_all(futures | _submit(pool, pending, internal, kernel), entries, bar)
         started_workers = len(multiprocessing.active_children())
     snapshot.written()
     remove(internal / outputs.STAGING, out)  # every worker is done
