@@ -1,4 +1,4 @@
-"""The school year's release plan as a run keeps it: made once, before the reports, read by each of them.
+"""The school year's release plan as a run keeps it: made once, before any report that reads it, read by each of them.
 
 The run (`running.protection`) plans the year with the ledger and keeps the plan in the data version's
 snapshot with its digest and a digest of what it was made from (the year's parameters, the ledger's

@@ -1,4 +1,4 @@
-"""The release plan as a stage of the run: the school year planned once, with the ledger, before the reports.
+"""The release plan as a stage of the run: the school year planned once, with the ledger, before any report reads it.
 
 The plan reads what MPS already has (the ledger's entries whose periods overlap the school year) and the
 workspace's secret that keys its draw, and is kept in the data version's snapshot, where every report reads
