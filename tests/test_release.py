@@ -156,3 +156,25 @@ def test_a_release_that_passes_is_recorded_in_the_tests_own_ledger(release):
     entry = Path(os.environ["SRO_LEDGER"]) / "entries" / f"{internal['release']['ledger_entry']}.json"
     assert entry.is_file() and workspace() not in entry.parents  # never the workspace's ledger
     assert "plan" not in json.loads((out / "mps" / "manifest.json").read_text())  # the run's manifest has it
+
+
+def test_the_release_guide_says_what_a_star_a_blank_and_every_column_mean():
+    from sro_reporting.running import guide
+
+    layout = {"population": "school-related actions", "period": "2026-01-26/2026-06-12", "row_label": "Race",
+              "row_dimension": "race", "columns": {"Arrests": {"categories": {"action_type": "arrest"}}, "Total": {}}}
+    manifest = {"release": "MPD SRO data for MPS", "parameters": {"school_year": "2025-26", "semester": "spring"},
+                "min_cell": 10, "reports": [{"stem": "semester-2025-26-spring", "report": "semester", "subject": ""}],
+                "tables": {"tables/semester-2025-26-spring/actions_by_race.csv": layout}}
+    found = guide.rows(manifest, synthetic=True)
+    said = dict(zip(found["file"] + " | " + found["column"], found["meaning"]))
+    assert said["(this release) | "] == "MPD SRO data for MPS: school year 2025-26, spring semester"
+    assert said["(every table) | * (star)"].startswith("a count from 1 to 9, or a larger count hidden")
+    assert said["(every table) | (blank)"].startswith("not collected")
+    assert said["tables/semester-2025-26-spring/actions_by_race.csv | Race"] == "one row per race"
+    assert said["tables/semester-2025-26-spring/actions_by_race.csv | Arrests"] == (
+        "count of school-related actions (action type arrest), from 2026-01-26 to 2026-06-12, both included")
+    assert said["semester-2025-26-spring.pdf | "].startswith("Semester report (PDF/UA-1")
+    assert said["(this release) | synthetic"] == guide.SYNTHETIC
+    assert guide.SYNTHETIC not in set(guide.rows(manifest, synthetic=False)["meaning"])
+    assert not (found == "*").any().any()  # a bare star is a hidden count to the audit

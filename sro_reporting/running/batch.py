@@ -362,8 +362,7 @@ def _run(data_dir: Path, out: Path, year: SchoolYear, semester: str | None, repo
             if entry.report == "annual" and entry.status == "ok":
                 release.publish_contract_tables(internal, entry.stem)
         released = release.build(out, [dataclasses.asdict(e) for e in made], data.problems, scope, year, ledger,
-                                 planned.as_json() if planned else None,
-                                 grade_bands)
+                                 planned.as_json() if planned else None, grade_bands, data.synthetic)
     manifest = Manifest.build(data, started, {
         **scope, "data_dir": base["data_dir"], "out_dir": str(out.resolve()), "jobs": started_workers, "force": force,
     }, made, released, limits, key)

@@ -1,9 +1,10 @@
 """The run folder's two parts: `internal/` for MPD and `mps/`, the release handed to MPS as it is.
 
 `mps/` holds the `mps` reports' PDFs (and HTML), their CSV tables, a data-quality summary with
-counts only, and a manifest of its own files with their sha256 and each report's data version:
-nothing else (no officer ID or name, not even in its parameters). It is assembled in a staging
-folder beside it and swapped in whole, so a reader never sees half a release. A release is whole
+counts only, a guide to every file and column (`running.guide`), and a manifest of its own files
+with their sha256 and each report's data version: nothing else (no officer ID or name, not even in
+its parameters). It is assembled in a staging folder beside it and swapped in whole, so a reader
+never sees half a release. A release is whole
 or absent: where any `mps` report the folder lists is not current (failed, or stale: made from
 other data), there is no `mps/` and the run manifest says why (issue 23, item 4).
 """
@@ -26,6 +27,7 @@ from sro_reporting.disclosure.layout import LAYOUTS
 from sro_reporting.files import remove, write_csv, write_text
 from sro_reporting.params import SchoolYear
 from sro_reporting.reading.quality import release_summary
+from sro_reporting.running import guide
 
 INTERNAL, MPS, FAILED = "internal", "mps", "mps-failed-audit"
 # The run's parameters that the release repeats: the period and the kinds; never `only` (an officer's ID).
@@ -144,7 +146,8 @@ def grade_bands(schools: pd.DataFrame) -> dict[str, str]:
 
 
 def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: dict, year: SchoolYear,
-          folder: Path, plan: dict | None = None, grade_bands: dict[str, str] | None = None) -> dict:
+          folder: Path, plan: dict | None = None, grade_bands: dict[str, str] | None = None,
+          synthetic: bool = False) -> dict:
     """Assemble `out/mps/` from the `mps` reports the folder lists, audited; return what the run manifest records.
 
     `reports` are manifest output entries (stem, report, subject, audience, status, data_version). Where
@@ -175,6 +178,7 @@ def build(out: Path, reports: list[dict], problems: pd.DataFrame, parameters: di
             GRADE_BANDS: grade_bands or {},  # public background the audit reads (issue 24): MPS's list of its schools
             "tables": _layouts(out / INTERNAL, stems),
         }
+        guide.write(staging, manifest, synthetic)
         files = file_list(staging)
         write_text(staging / "manifest.json", json.dumps({**manifest, "files": files}, indent=2) + "\n")
         checked = _audit(staging, year.min_cell, ledger.read(folder))
