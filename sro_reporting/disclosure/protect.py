@@ -1,11 +1,12 @@
 """Protection of the people tables MPS receives over a school year, planned once and checked by the attack.
 
 The MPS reports break people down by age band, gender, race and student status in the district's
-semester reports (each semester) and in the annual report (by race, for the disparity table); school
-packets and monthly briefs do not (their small populations, adding up to the semester, would give
-the hidden counts back). The plan covers every such table of the school year at once, fall, spring
-and the year, since each year's releases together tie them (the year is the semesters plus the
-rest), and it assumes the attacker knows every count that is not broken down by a person's
+semester reports (each semester), by race in the quarterly reports (each quarter) and in the annual report
+(by race, for the disparity table); school packets and monthly briefs do not (their small populations, adding
+up to the semester, would give the hidden counts back). The plan covers every such table of the school year at
+once, fall, spring, the quarters and the year, since each year's releases together tie them (the year is the
+semesters plus the rest; each semester and quarter is the sum of the pieces the periods' ends cut the year
+into), and it assumes the attacker knows every count that is not broken down by a person's
 attributes (key figures, per-school and per-month totals), and every release of the ledger whose
 periods overlap the year (`ledger`: what MPS already has).
 
@@ -82,7 +83,13 @@ def planned(year: SchoolYear, span: Span, table: str = "") -> bool:
 
 
 def pieces(spans: list[Span]) -> list[Span]:
-    """Return the pieces the periods' ends cut their union into, in order: each period is the sum of those inside it."""
+    """Return the pieces the periods' ends cut their union into, in order: each period is the sum of those inside it.
+
+    >>> from sro_reporting.params import load_school_year
+    >>> year = load_school_year("2025-26")
+    >>> [f"{p.start:%b %d}-{p.end:%b %d}" for p in pieces([year.semesters["spring"], *quarters(year)[2:]])]
+    ['Jan 01-Jan 25', 'Jan 26-Mar 31', 'Apr 01-Jun 12', 'Jun 13-Jun 30']
+    """
     cuts = sorted({s.start for s in spans} | {s.end + dt.timedelta(days=1) for s in spans})
     found = [Span(start=a, end=b - dt.timedelta(days=1)) for a, b in itertools.pairwise(cuts)]
     return [p for p in found if any(_inside(p, s) for s in spans)]
