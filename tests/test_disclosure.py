@@ -14,6 +14,7 @@ from sro_reporting.disclosure import protect
 from sro_reporting.disclosure.audit import audit
 from sro_reporting.disclosure.layout import Index, Layout, Part, Rate
 from sro_reporting.disclosure.privacy import suppress_counts
+from sro_reporting.measures import people
 from sro_reporting.params import load_school_year
 from sro_reporting.reading import snapshot
 
@@ -526,3 +527,32 @@ def test_the_audit_takes_the_minimum_from_the_school_years_parameters(tmp_path, 
                                                       "parameters": {"school_year": "2025-26"}}))
     result = CliRunner().invoke(app, ["audit", str(folder), "--ledger", str(tmp_path / "ledger")])
     assert result.exit_code == code, result.output
+
+
+FALL, Q1, Q2 = "2025-09-02/2026-01-23", "2025-07-01/2025-09-30", "2025-10-01/2025-12-31"
+
+
+def arrests(when: str, races: dict[str, int]) -> pd.DataFrame:
+    """Return school-related arrests at a school taking part on one day, by the person's race."""
+    rows = [r for race, n in races.items() for r in [race] * n]
+    return pd.DataFrame({"action_type": "arrest", "action_datetime": f"{when} 10:00", "school_related": "yes",
+                         "school_id": "0010", "subject_race": rows})
+
+
+@pytest.mark.parametrize("september, hidden, left_out", [
+    pytest.param({}, False, False, id="no-rest"),
+    pytest.param({"B": 3, "W": 12}, True, False, id="rest-widened-by-hiding"),
+    pytest.param({"B": 3}, False, True, id="rest-pinned-by-its-public-total"),
+])
+def test_a_quarter_beside_its_semester_is_planned_with_their_rest(tmp_path, september, hidden, left_out):
+    # October-December lies inside the fall: the fall's Black arrests less the quarter's are September's (and
+    # January's), a rest the rule protects although no table prints it.
+    enf = pd.concat([arrests("2025-10-15", {"B": 40, "W": 30}), arrests("2025-09-10", september)])
+    enf.insert(0, "action_id", [f"E{i}" for i in range(len(enf))])
+    plan = protect.plan(sro.load(write_folder(tmp_path, enforcement=enf)), load_school_year("2025-26"))
+    black = {protect.Key.of(people.ACTIONS, p, action_type="arrest", race="Black or African American")
+             for p in (FALL, Q2)}
+    assert bool(black & plan.hidden) == hidden
+    # Where no hiding protects the rest, the quarter's table goes, and the semester report keeps its own.
+    races = {("actions_by_race", p) for p in (FALL, Q2)}
+    assert races & plan.omitted == ({("actions_by_race", Q2)} if left_out else set())

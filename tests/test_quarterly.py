@@ -295,3 +295,18 @@ def test_a_partial_quarter_counts_no_day_after_the_data_end_under_the_floor(tmp_
     text = (tmp_path / "tables" / "q2" / "findings.csv").read_text()
     assert "of 35 school days" in text  # October 1 to November 20, as the key figures count them
     assert not re.search(r"November 2[1-9]|November 30|December|2026-11-2[1-9]|2026-12", text)
+
+
+@pytest.mark.parametrize("audience, span, tables, expected", [
+    pytest.param("mps", Q3, ("actions_by_race",), True, id="mps-quarter-race"),
+    pytest.param("mps", Q3, ("actions_by_gender",), False, id="mps-quarter-gender-left-to-the-semester"),
+    pytest.param("mps", Q3, ("use_of_force_by_race", "use_of_force_by_student"), False, id="mps-quarter-force"),
+    pytest.param("mps", YEAR.semesters["spring"], ("actions_by_gender",), True, id="mps-semester"),
+    pytest.param("mpd_internal", Q3, ("actions_by_gender",), True, id="internal-exact"),
+])
+def test_the_quarterly_breaks_people_down_where_the_plan_covers_the_table(tmp_path, audience, span, tables, expected):
+    from sro_reporting.rendering import protected
+    from sro_reporting.rendering.report import Report
+
+    rep = Report("quarterly", "T", audience, YEAR, span, tmp_path, stem="q")
+    assert protected.breaks_down(rep, span) and protected.breaks_down(rep, span, tables=tables) == expected

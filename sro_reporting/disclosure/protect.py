@@ -1,11 +1,12 @@
 """Protection of the people tables MPS receives over a school year, planned once and checked by the attack.
 
 The MPS reports break people down by age band, gender, race and student status in the district's
-semester reports (each semester) and in the annual report (by race, for the disparity table); school
-packets and monthly briefs do not (their small populations, adding up to the semester, would give
-the hidden counts back). The plan covers every such table of the school year at once, fall, spring
-and the year, since each year's releases together tie them (the year is the semesters plus the
-rest), and it assumes the attacker knows every count that is not broken down by a person's
+semester reports (each semester), by race in the quarterly reports (each quarter) and in the annual report
+(by race, for the disparity table); school packets and monthly briefs do not (their small populations, adding
+up to the semester, would give the hidden counts back). The plan covers every such table of the school year at
+once, fall, spring, the quarters and the year, since each year's releases together tie them (the year is the
+semesters plus the rest; each semester and quarter is the sum of the pieces the periods' ends cut the year
+into), and it assumes the attacker knows every count that is not broken down by a person's
 attributes (key figures, per-school and per-month totals), and every release of the ledger whose
 periods overlap the year (`ledger`: what MPS already has).
 
@@ -23,8 +24,10 @@ nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -53,17 +56,48 @@ from sro_reporting.disclosure.model import (
 from sro_reporting.disclosure.privacy import SUPPRESSED, TOTAL, suppress_counts
 from sro_reporting.measures import people
 from sro_reporting.params import SchoolYear, Span
+from sro_reporting.periods import quarter_span
 from sro_reporting.reading.dataset import DataSet
 
 ELSEWHERE = ((BY_PERIOD, "not at a school taking part"),)
 DISPARITY_COLUMNS = ("arrest", "citation")
+# A quarter's people tables: actions by race only. Each table a quarter adds ties every period's through the pieces
+# the quarters cut the semesters into: with age band, gender and offense too the demo's plan took six times as long,
+# with use of force too seven times, and the semesters lost their use of force by race and by student status.
+QUARTER_TABLES = ("actions_by_race",)
 MAX_ROUNDS = 500
 DRAWS = 4  # draws tried before a table is left out: a drawn cell can leave a count no further cell protects
 
 
-def planned(year: SchoolYear, span: Span) -> bool:
-    """Return whether a period is one whose people tables the plan covers: a semester or the year."""
+def quarters(year: SchoolYear) -> list[Span]:
+    """Return the school year's quarters (July-September first), each with its quarterly report."""
+    return [quarter_span(int(year.school_year[:4]), q) for q in range(1, 5)]
+
+
+def planned(year: SchoolYear, span: Span, table: str = "") -> bool:
+    """Return whether the plan covers a period's people tables, or the one named: the semesters' and the year's, and
+    a quarter's `QUARTER_TABLES`."""
+    if span in quarters(year):
+        return table in ("", *QUARTER_TABLES)
     return span in (*year.semesters.values(), year.year_span)
+
+
+def pieces(spans: list[Span]) -> list[Span]:
+    """Return the pieces the periods' ends cut their union into, in order: each period is the sum of those inside it.
+
+    >>> from sro_reporting.params import load_school_year
+    >>> year = load_school_year("2025-26")
+    >>> [f"{p.start:%b %d}-{p.end:%b %d}" for p in pieces([year.semesters["spring"], *quarters(year)[2:]])]
+    ['Jan 01-Jan 25', 'Jan 26-Mar 31', 'Apr 01-Jun 12', 'Jun 13-Jun 30']
+    """
+    cuts = sorted({s.start for s in spans} | {s.end + dt.timedelta(days=1) for s in spans})
+    found = [Span(start=a, end=b - dt.timedelta(days=1)) for a, b in itertools.pairwise(cuts)]
+    return [p for p in found if any(_inside(p, s) for s in spans)]
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    """Return whether a period lies inside another."""
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 @dataclass(frozen=True)
@@ -86,6 +120,11 @@ def semester_views(period: str, disparity: bool) -> list[View]:
              ("actions_by_age_band", "actions_by_gender", "actions_by_race", "actions_by_offense",
               "use_of_force_by_age_band", "use_of_force_by_race", "use_of_force_by_student")]
     return whole + (disparity_views(period) if disparity else [])
+
+
+def quarter_views(period: str) -> list[View]:
+    """Return the people tables of a quarterly report (`QUARTER_TABLES`)."""
+    return [View(name, period, name) for name in QUARTER_TABLES]
 
 
 def year_views(period: str, disparity: bool) -> list[View]:
@@ -182,6 +221,11 @@ def _view_cells(grid: Grid, view: View) -> dict[Key, int]:
     return cells
 
 
+def _like(b: people.Breakdown, whole: people.Breakdown) -> people.Breakdown:
+    """Return a breakdown of part of a population with the rows and columns of the whole (absent ones zero)."""
+    return b._replace(counts=b.counts.reindex(index=whole.counts.index, columns=whole.counts.columns, fill_value=0))
+
+
 class Family:
     """The school year's people tables: every period's grids, the printed views, and the model's sums."""
 
@@ -189,22 +233,28 @@ class Family:
         terms = [year.semesters[s] for s in ("fall", "spring") if s in year.semesters]
         disparity = data.provided("enrollment")
         self.terms, self.year = [period(s) for s in terms], period(year.year_span)
+        self.quarters = [period(q) for q in quarters(year)]
         self.rest = f"{self.year} less {'+'.join(self.terms)}"  # as the audit names the year's rest
         self.grids: dict[tuple[str, str], Grid] = {}
-        for span in [*terms, year.year_span]:
+        spans = {period(s): s for s in [*terms, *quarters(year), year.year_span]}
+        for when, span in spans.items():
             tables = people.breakdowns(data, span)
-            if disparity:
+            if when in self.quarters:
+                tables = {name: tables[name] for name in QUARTER_TABLES}
+            elif disparity:
                 tables["participating_by_race"] = people.participating_by_race(data, span)
                 tables["enrolled"] = people.enrolled(data, year, span)
-            self.grids.update({(name, period(span)): Grid.of(b, period(span)) for name, b in tables.items()})
+            self.grids.update({(name, when): Grid.of(b, when) for name, b in tables.items()})
         self.grids[("incidents_118124", self.year)] = Grid.of(people.incidents_118124(data, year), self.year)
         self.views = [v for p in self.terms for v in semester_views(p, disparity)]
+        self.views += [v for q in self.quarters for v in quarter_views(q)]
         self.views += year_views(self.year, disparity)
         self.sums: list[tuple[str, list[str], list[str]]] = []  # (whole, parts) of grid names and periods
         self.rests: set[tuple[str, str]] = set()
         # Public background: use of force by the grade band of its school, in the periods whose views break it down.
-        self.places = {p: people.force_by_grade_band(data, span) for p, span in zip(self.terms, terms)}
+        self.places = {p: people.force_by_grade_band(data, spans[p]) for p in self.terms}
         self._add_rest()
+        self._add_pieces(data, spans)
         if disparity:
             self._add_elsewhere()
         self.base = self._model()
@@ -224,6 +274,40 @@ class Family:
                 counts = grid.breakdown.counts - sum(self.grids[(name, p)].breakdown.counts for p in self.terms)
                 self._derived(name, self.rest, grid.breakdown, counts)
                 self.sums.append(((name, when), [(name, p) for p in [*self.terms, self.rest]]))
+
+    def _add_pieces(self, data: DataSet, spans: dict[str, Span]) -> None:
+        """Add the pieces the printed periods cut the year into, and tie each semester, quarter and the year's rest to
+        its pieces, and each semester to the quarters inside it and their rest (of a population that adds over periods).
+
+        A quarter is not inside a semester as a rule (January-March runs across both), so its tables tie to the
+        semesters' through the pieces: counts no table prints and no rule protects (a piece is no population's rest),
+        whose counts not broken down by a person the attacker is taken to know, as every such count.
+        """
+        names = [name for name, when in self.grids if when == self.quarters[0]
+                 and adds_over_periods(self.grids[(name, self.year)].keys[(ALL, ALL)])]
+        cut = {period(p): p for p in pieces(list(spans.values()))}
+        for piece, span in cut.items():
+            tables = people.breakdowns(data, span)
+            for name in names:
+                self.grids[(name, piece)] = Grid.of(_like(tables[name], self.grids[(name, self.year)].breakdown), piece)
+        outside = [p for p, s in cut.items() if not any(_inside(s, spans[t]) for t in self.terms)]
+        for name in names:
+            for when in [*self.terms, *self.quarters]:
+                self.sums.append(((name, when), [(name, p) for p, s in cut.items() if _inside(s, spans[when])]))
+            if (name, self.rest) in self.grids:
+                self.sums.append(((name, self.rest), [(name, p) for p in outside]))
+            for term in self.terms:
+                self._add_term_rest(name, term, [q for q in self.quarters if _inside(spans[q], spans[term])])
+
+    def _add_term_rest(self, name: str, term: str, inner: list[str]) -> None:
+        """Add a semester's rest outside the quarters inside it (the audit's name for it), which the rule protects."""
+        if not inner:
+            return
+        whole = self.grids[(name, term)].breakdown
+        counts = whole.counts - sum(_like(self.grids[(name, q)].breakdown, whole).counts for q in inner)
+        rest = f"{term} less {'+'.join(inner)}"
+        self._derived(name, rest, whole, counts)
+        self.sums.append(((name, term), [(name, p) for p in [*inner, rest]]))
 
     def _add_elsewhere(self) -> None:
         """Add the actions not at a school taking part, by race: all of them less the disparity rates' counts.
@@ -311,6 +395,12 @@ def _printing(family: Family, keys: set[Key], had: set[Key]) -> set[tuple[str, s
     """Return the views that print any of `keys`, but where MPS already has the cell (leaving it out hides nothing)."""
     return {(v.name, v.period) for v in family.views
             if keys & (set(_view_cells(family.grids[(v.breakdown, v.period)], v)) - had)}
+
+
+def _quarters_first(views: set[tuple[str, str]], quarters: list[str]) -> set[tuple[str, str]]:
+    """Return the quarters' views among those that could be left out, where any: a quarter's table goes before the
+    semester's or the year's it ties to (the next round's attack tells whether that was enough)."""
+    return {v for v in views if v[1] in quarters} or views
 
 
 def _cost(period: str, key: Key) -> float:
@@ -404,8 +494,9 @@ def _plan(family: Family, year: SchoolYear, entries: tuple[Entry, ...], secret: 
                 touched |= picks
                 continue
             # The table that prints the count; for a count no table prints (a rest), those printing its lines.
-            leave = (_printing(family, {now(row.key)}, had | kept_hidden)
-                     or _printing(family, {k for t, p in lines for k in (t, *p)}, had | kept_hidden)) - omitted
+            leave = _quarters_first((_printing(family, {now(row.key)}, had | kept_hidden)
+                                     or _printing(family, {k for t, p in lines for k in (t, *p)}, had | kept_hidden))
+                                    - omitted, family.quarters)
             if leave:
                 omitted = omitted | leave
                 touched.add(row.key)

@@ -23,20 +23,24 @@ LEFT_OUT = ("Not shown: too few people are counted here to break them down by {w
 NOT_BROKEN_DOWN = ("Breakdowns by age band, gender, race and offense type are given for the whole district in the "
                    "semester and annual reports, where the numbers are large enough to show without identifying a "
                    "child.")
+NOT_BY_QUARTER = ("Not shown for a quarter: a quarter's counts are small, and each breakdown of them would tie to the "
+                  "semester's and hide more there. The semester and annual reports give it for the whole district.")
 INTERNAL_NOTE = "Exact counts (internal report)."
 DISPARITY_LABELS = {"race": "Race or ethnicity", "students": "Students enrolled", "arrests": "Arrests",
                     "arrest_rate": "Arrests per 1,000", "arrest_rri": "Arrest index", "citations": "Citations",
                     "citation_rate": "Citations per 1,000", "citation_rri": "Citation index"}
 
 
-def protected(rep: Report, span: Span, school_id: str | None = None) -> bool:
-    """Return whether this report shows people tables through the release's protection (MPS, whole district)."""
-    return rep.audience == "mps" and school_id is None and protect.planned(rep.year, span)
+def protected(rep: Report, span: Span, school_id: str | None = None, tables: tuple[str, ...] = ("",)) -> bool:
+    """Return whether this report shows people tables (or every one of `tables`) through the release's protection
+    (MPS, whole district)."""
+    return rep.audience == "mps" and school_id is None and all(protect.planned(rep.year, span, t) for t in tables)
 
 
-def breaks_down(rep: Report, span: Span, school_id: str | None = None) -> bool:
-    """Return whether this report breaks people down at all: always for MPD, for MPS only where planned."""
-    return rep.audience == "mpd_internal" or protected(rep, span, school_id)
+def breaks_down(rep: Report, span: Span, school_id: str | None = None, tables: tuple[str, ...] = ("",)) -> bool:
+    """Return whether this report breaks people down (in every one of `tables`): always for MPD, for MPS only where
+    planned."""
+    return rep.audience == "mpd_internal" or protected(rep, span, school_id, tables)
 
 
 def _actions(action: str, *part: tuple[str, str]) -> Part:
@@ -74,14 +78,19 @@ def _shown(rep: Report, data: DataSet, view: protect.View, b: people.Breakdown) 
     return suppress_counts(b.counts, 1), INTERNAL_NOTE
 
 
-def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Breakdown, caption: str) -> None:
-    """Show one breakdown with totals: exact for MPD, as the school year's protection plans it for MPS."""
+def people_table(rep: Report, data: DataSet, span: Span, name: str, b: people.Breakdown, caption: str) -> bool:
+    """Show one breakdown with totals: exact for MPD, as the school year's protection plans it for MPS; return
+    whether it was shown."""
+    if not breaks_down(rep, span, tables=(name,)):
+        rep.text(f"{caption}: {NOT_BY_QUARTER}")
+        return False
     shown, note = _shown(rep, data, protect.View(name, period(span), name), b)
     if shown is None:
         rep.text(f"{caption}: {LEFT_OUT.format(what=b.counts.index.name.lower())}")
-        return
+        return False
     frame = shown.rename(columns=ACTION_LABELS).rename_axis(b.counts.index.name).reset_index()
     rep.table(frame, name, caption, note=note, layout=people_layout(b, span, list(b.counts.columns)))
+    return True
 
 
 def incidents_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown, caption: str) -> None:

@@ -108,8 +108,7 @@ QUARTER_PARTS = {"measure": "Measure", "fall": "In the fall semester", "spring":
 SEARCH_LABELS = {**SCHOOL_LABELS, "PERSON": "Person", "PROPERTY": "Property", "VEHICLE": "Vehicle", "total": "Total",
                  "found": "Found", "basis": "Basis"}
 SEARCH_PEOPLE = ("Searches are counted by type, basis, what was found and school. They are not broken down by the age, "
-                 "gender or race of the person searched: a quarter's counts of people are small, and the release's "
-                 "protection covers breakdowns of people by semester and school year.")
+                 "gender or race of the person searched: a quarter's counts of people searched are small.")
 QUARTER_DEFINITIONS = {"Quarter": QUARTER_DEFINITION, "Search": searches.DEFINITION,
                        "Complaint": complaints.DEFINITION, "SROs at a school": assignments.DEFINITION,
                        "Not collected": "a measure whose source table MPD's data do not include (an optional input): "
@@ -165,8 +164,7 @@ def searches_section(rep: Report, data: DataSet, span: Span) -> None:
               labels=SEARCH_LABELS)
     rep.table(searches.by_basis(data.searches, span), "searches_by_basis", "Searches by legal basis, and by type",
               labels=SEARCH_LABELS)
-    if not protected.breaks_down(rep, span):
-        rep.text(SEARCH_PEOPLE)
+    rep.text(SEARCH_PEOPLE)
 
 
 def sros_section(rep: Report, data: DataSet, span: Span) -> None:
@@ -541,9 +539,9 @@ def offense_note() -> str:
 
 def offense_table(rep: Report, data: DataSet, span: Span, b: people.Breakdown) -> None:
     """Show school-related actions by offense type (the eight kinds of Wis. Stat. 118.124, and other)."""
-    protected.people_table(rep, data, span, "actions_by_offense", b,
-                           "School-related actions by offense type (the kinds of Wis. Stat. 118.124, and other)")
-    rep.text(offense_note())
+    if protected.people_table(rep, data, span, "actions_by_offense", b,
+                              "School-related actions by offense type (the kinds of Wis. Stat. 118.124, and other)"):
+        rep.text(offense_note())
 
 
 def offense_section(rep: Report, data: DataSet, span: Span) -> None:
@@ -657,11 +655,12 @@ def force_section(rep: Report, data: DataSet, span: Span, officer_id: str | None
               labels=FORCE_LABELS)
     if officer_id is not None:
         return  # one officer's few incidents: the totals and types above say it
-    if not protected.breaks_down(rep, span):
+    shown = (*((k, enforcement.BREAKDOWNS[k]) for k in ("age_band", "race")), ("student", "Student status"))
+    if not protected.breaks_down(rep, span, tables=tuple(f"use_of_force_by_{key}" for key, _ in shown)):
         rep.text(protected.NOT_BROKEN_DOWN)
         return
     tables = people.breakdowns(data, span)
-    for key, label in (*((k, enforcement.BREAKDOWNS[k]) for k in ("age_band", "race")), ("student", "Student status")):
+    for key, label in shown:
         protected.people_table(rep, data, span, f"use_of_force_by_{key}", tables[f"use_of_force_by_{key}"],
                                f"Use of force by {label.lower()} of the person")
 

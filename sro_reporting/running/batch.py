@@ -67,7 +67,7 @@ from sro_reporting.running.progress import summary as print_summary
 from sro_reporting.running.release import INTERNAL
 from sro_reporting.running.worker import execute, start_worker, warm_kernel, warm_up
 
-PROTECTING = {"annual", "semester", "dpi-118124"}  # the kinds whose people tables the disclosure plan protects
+PROTECTING = {"annual", "semester", "quarterly", "dpi-118124"}  # the kinds whose people tables the plan protects
 AHEAD_PER_WORKER = 2  # reports that read no plan, handed to each worker before the plan is made (about 4 s of work)
 BatchError = RunError  # the run cannot start or go on: the name the command line and analysts know
 

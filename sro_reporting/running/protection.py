@@ -38,10 +38,11 @@ def prepare(data: DataSet, year: SchoolYear, folder: Path) -> Planned:
     """Plan the school year's release with the ledger in `folder` (or read the plan kept for the same inputs)."""
     entries = tuple(ledger.overlapping(ledger.read(folder), {period(year.year_span)}))
     secret = ledger.secret(folder)
-    # An edited offense crosswalk moves counts between offense types: it is an input of the plan too.
+    # An edited offense crosswalk moves counts between offense types: it is an input of the plan too; so are the
+    # tables a quarter prints, which a plan kept from before they were planned does not cover.
     inputs = hashlib.sha256(json.dumps([year.model_dump(mode="json"), offenses.crosswalk().model_dump(mode="json"),
-                                        [e.name for e in entries],
-                                        hashlib.sha256(secret).hexdigest()], sort_keys=True).encode()).hexdigest()
+                                        [e.name for e in entries], hashlib.sha256(secret).hexdigest(),
+                                        protect.QUARTER_TABLES], sort_keys=True).encode()).hexdigest()
     found = kept.kept(data.version, year, inputs)
     plan = found or protect.plan(data, year, entries, secret)
     digest = kept.digest(plan) if found else kept.save(data.version, year, plan, inputs)
