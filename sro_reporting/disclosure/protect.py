@@ -66,7 +66,6 @@ DISPARITY_COLUMNS = ("arrest", "citation")
 # with use of force too seven times, and the semesters lost their use of force by race and by student status.
 QUARTER_TABLES = ("actions_by_race",)
 MAX_ROUNDS = 500
-DRAWS = 4  # draws tried before a table is left out: a drawn cell can leave a count no further cell protects
 
 
 def quarters(year: SchoolYear) -> list[Span]:
@@ -411,16 +410,9 @@ def _cost(period: str, key: Key) -> float:
 
 def plan(data: DataSet, year: SchoolYear, entries: tuple[Entry, ...] = (), secret: bytes = b"") -> Plan:
     """Return the protection of the school year's MPS people tables, with what MPS already has (`entries` of the
-    ledger); a draw that leaves a table out is made again, until two draws leave out the same tables (then the
-    draw is not why). `secret` keys the draw (the workspace's)."""
-    family = Family(data, year)
-    last: frozenset | None = None
-    for draw in range(DRAWS):
-        found = _plan(family, year, entries, secret + f":{draw}".encode())
-        if not found.omitted or found.omitted == last:
-            return found
-        last = found.omitted
-    return found  # some table too small to protect, whatever the draw
+    ledger). `secret` keys the draw (the workspace's). One draw: a table is left out only where no hiding of any
+    printed cell protects a count (`attack.widening`), which no other draw changes."""
+    return _plan(Family(data, year), year, entries, secret + b":0")
 
 
 def _attacked(family: Family, hidden: set[Key], omitted: frozenset,
