@@ -115,6 +115,17 @@ def test_a_workbook_named_csv_is_read_as_a_workbook(tmp_path):
     assert problems["rule"].tolist() == ["file is a workbook (.xlsx) though named .csv; read as a workbook"]
 
 
+@pytest.mark.parametrize("content", [pytest.param(lambda: _xlsx(), id="a-workbook"),
+                                     pytest.param(lambda: SCHOOLS.to_csv(index=False).encode("utf-16"), id="utf-16")])
+def test_the_run_s_header_check_reads_a_file_by_its_content_not_its_name(tmp_path, content):
+    """Before a run loads anything, a workbook or a UTF-16 export named .csv is not refused for its header's bytes."""
+    from sro_reporting.running.checks import check_files, header
+
+    (tmp_path / "schools.csv").write_bytes(content())
+    assert header(tmp_path / "schools.csv") is None  # left to the load, which reads by content
+    assert not [m for m in check_files(tmp_path, ["school"]) if m.startswith("schools")]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"], ids=["with-bom", "without-bom"])
 def test_utf16_is_read_as_utf16(tmp_path, encoding):
     path = tmp_path / "schools.csv"

@@ -13,11 +13,10 @@ import csv
 import io
 from pathlib import Path
 
-import pandas as pd
 
 from sro_reporting.reading.dataset import DataSet
 from sro_reporting.reading.readers import normalize_name
-from sro_reporting.reading.sources import find_file, table_files
+from sro_reporting.reading.sources import SNIFF, file_kind, find_file, table_files
 from sro_reporting.reading.tables import TABLES
 from sro_reporting.running.plan import KINDS
 
@@ -36,12 +35,12 @@ def needed_tables(reports: list[str]) -> dict[str, list[str]]:
 def header(path: Path) -> list[str] | None:
     """Return a table file's header row as the contract compares names, or None where it cannot be read."""
     try:
-        if path.suffix.lower() == ".xlsx":
-            names = list(pd.read_excel(path, sheet_name=0, nrows=0).columns)
-        else:
-            with path.open("rb") as fh:
-                head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
-            names = next(csv.reader(io.StringIO(head)), [])
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF)
+        # By content, not name, as the load reads it: a workbook saved as .csv, a UTF-16 export.
+        if file_kind(head) != "text":
+            return None  # the load reads it whole and says what is wrong, if anything
+        names = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace"))), [])
     except Exception:  # noqa: BLE001 - the load says what is wrong with an unreadable file
         return None
     return [normalize_name(n) for n in names]
